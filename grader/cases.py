@@ -1,0 +1,75 @@
+"""Test cases: public ones from the rubric's own seed, hidden ones from a seed derived from the secret."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grader.results import Visibility
+from grader.rubric import Rubric, resolve_generator
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of inputs (reference layout) and the sizes it was made from."""
+
+    index: int
+    visibility: Visibility
+    sizes: Mapping[str, Any]
+    values: Mapping[str, Any]
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == "public"
+
+
+@dataclass(frozen=True)
+class CaseSet:
+    public: tuple[Case, ...]
+    hidden: tuple[Case, ...]
+
+    def select(self, *, public: int | None, hidden: int | None) -> tuple[Case, ...]:
+        """The first ``public`` public cases and ``hidden`` hidden ones (``None``: all of them)."""
+        return self.public[:public] + self.hidden[:hidden]
+
+
+def hidden_seed(secret: str, rubric_id: str) -> int:
+    """A seed only someone holding the secret can derive (one per rubric)."""
+    digest = hashlib.sha256(f"taller-grader\0{rubric_id}\0{secret}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def make_cases(rubric: Rubric, *, secret: str | None) -> CaseSet:
+    """All cases of a rubric; without a secret there are no hidden cases."""
+    generate = resolve_generator(rubric)
+    public = tuple(
+        Case(
+            index=i,
+            visibility="public",
+            sizes=dict(sizes),
+            values=generate(np.random.default_rng([rubric.seed, i]), **sizes),
+        )
+        for i, sizes in enumerate(rubric.public_cases)
+    )
+    if secret is None:
+        return CaseSet(public=public, hidden=())
+    seed = hidden_seed(secret, rubric.id)
+    hidden = []
+    for j in range(rubric.hidden_cases.count):
+        rng = np.random.default_rng([seed, j])
+        sizes = {
+            name: int(rng.integers(low, high + 1)) for name, (low, high) in rubric.hidden_cases.ranges.items()
+        }
+        hidden.append(Case(index=j, visibility="hidden", sizes=sizes, values=generate(rng, **sizes)))
+    return CaseSet(public=public, hidden=tuple(hidden))
+
+
+def extra_case(rubric: Rubric, sizes: Mapping[str, Any], *, index: int) -> Case:
+    """A public case a check defines for itself (e.g. the XOR truth table for a learning check)."""
+    generate = resolve_generator(rubric)
+    rng = np.random.default_rng([rubric.seed, 1000 + index])
+    return Case(index=index, visibility="public", sizes=dict(sizes), values=generate(rng, **sizes))

@@ -1,0 +1,248 @@
+"""What a check works with: the task, the student's callable function, the reference, the cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Literal
+
+import numpy as np
+
+from grader.cases import Case, CaseSet
+from grader.compare import as_array
+from grader.conventions import Convention
+from grader.messages import Translator
+from grader.rubric import CheckSpec, Rubric, TaskSpec
+from grader.sandbox.session import CallOutcome, FunctionInfo, StudentRuntime
+
+CaseStatus = Literal["pass", "fail", "error", "timeout"]
+
+
+@dataclass(frozen=True)
+class CaseVerdict:
+    """The verdict of one check on one case, with the sentences that explain a failure."""
+
+    case: Case
+    status: CaseStatus
+    details: tuple[str, ...] = ()
+    diagnoses: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+
+@dataclass(frozen=True)
+class StudentCall:
+    """A call of the student's function: the arguments as sent (student layout) and the outcome."""
+
+    args: tuple[Any, ...]
+    outcome: CallOutcome
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome.status == "ok"
+
+
+@dataclass(frozen=True)
+class Trained:
+    """Parameters recovered after a training call, in the reference's layout."""
+
+    params: Mapping[str, np.ndarray]
+    how: Literal["returned", "in_place", "globals"]
+
+
+@dataclass
+class TaskContext:
+    """Everything the checks of one task need. Built once per task by the grading stage."""
+
+    rubric: Rubric
+    task: TaskSpec
+    runtime: StudentRuntime
+    function: FunctionInfo
+    convention: Convention
+    cases: CaseSet
+    reference: ModuleType
+    mistakes: Mapping[str, Callable[..., Any]]
+    t: Translator
+    locate: Callable[[int, int], str]
+    substitutes: Sequence[Mapping[str, Any]] = ()
+    helper_names: Sequence[str] = ()
+    notes: list[str] = field(default_factory=list)
+
+    # --- calling ------------------------------------------------------------------------------------
+
+    def arguments(self, values: Mapping[str, Any]) -> list[Any]:
+        """The task's arguments (student layout) from a case's named values."""
+        return [
+            self.convention.to_student(param, values[self.task.inputs.get(param, param)])
+            for param in self.task.params
+        ]
+
+    def call_student(
+        self,
+        values: Mapping[str, Any],
+        *,
+        check: CheckSpec,
+        substitutes: Sequence[Mapping[str, Any]] = (),
+    ) -> StudentCall:
+        args = self.arguments(values)
+        outcome = self.runtime.call(
+            self.function.name,
+            args,
+            timeout_s=check.timeout_s,
+            substitutes=substitutes,
+            watch_globals=self.task.trains,
+        )
+        return StudentCall(args=tuple(args), outcome=outcome)
+
+    def call_reference(
+        self, values: Mapping[str, Any], *, function: Callable[..., Any] | None = None
+    ) -> tuple[Any, ...]:
+        """The reference outputs (reference layout), one per name in the task's ``returns``."""
+        target = function or getattr(self.reference, self.task.reference)
+        result = target(*[values[self.task.inputs.get(p, p)] for p in self.task.params])
+        return result if isinstance(result, tuple) else (result,)
+
+    # --- reading outputs ----------------------------------------------------------------------------
+
+    def outputs(self, call: StudentCall) -> list[Any] | None:
+        """The student's outputs, one per name in ``returns``, in the reference layout.
+
+        ``None`` when the function returned the wrong number of values. A lone output may come back
+        wrapped in a 1-tuple; lists become arrays.
+        """
+        value = call.outcome.value
+        expected = len(self.task.returns)
+        if expected == 1:
+            items = [value[0] if isinstance(value, tuple) and len(value) == 1 else value]
+        elif isinstance(value, tuple | list) and len(value) >= expected and not _is_numeric_list(value):
+            items = list(value[:expected])
+        else:
+            return None
+        return [self._canonical(name, item) for name, item in zip(self.task.returns, items, strict=True)]
+
+    def _canonical(self, name: str, item: Any) -> Any:
+        array = as_array(item)
+        return item if array is None else self.convention.from_student(name, array)
+
+    def trained(self, call: StudentCall, initial: Mapping[str, np.ndarray]) -> Trained | None:
+        """Find the trained parameters: in the return value (any order, told apart by shape), updated
+        in place in the arrays passed in, or left in module-level variables of the same name."""
+        shapes = {name: self.convention.to_student(name, initial[name]).shape for name in self.task.trains}
+        returned = _match_by_shape(_arrays_in(call.outcome.value), shapes)
+        if returned is not None:
+            return Trained(self._from_student(returned), "returned")
+        positions = {name: self.task.params.index(name) for name in self.task.trains}
+        after = call.outcome.args_after
+        if len(after) == len(call.args):
+            in_place = {name: as_array(after[i]) for name, i in positions.items()}
+            changed = any(
+                a is not None
+                and a.shape == np.shape(call.args[positions[n]])
+                and not np.array_equal(a, call.args[positions[n]])
+                for n, a in in_place.items()
+            )
+            if changed and all(a is not None and a.shape == shapes[n] for n, a in in_place.items()):
+                return Trained(
+                    self._from_student({n: a for n, a in in_place.items() if a is not None}), "in_place"
+                )
+        watched = {name: as_array(call.outcome.globals_after.get(name)) for name in self.task.trains}
+        if all(a is not None and a.shape == shapes[n] for n, a in watched.items()):
+            found = {n: a for n, a in watched.items() if a is not None}
+            if any(not np.array_equal(found[n], self.convention.to_student(n, initial[n])) for n in found):
+                return Trained(self._from_student(found), "globals")
+        return None
+
+    def _from_student(self, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {name: self.convention.from_student(name, value) for name, value in params.items()}
+
+    # --- describing -----------------------------------------------------------------------------------
+
+    def case_label(self, case: Case) -> str:
+        if case.is_public:
+            sizes = ", ".join(f"{k}={v}" for k, v in case.sizes.items())
+            return self.t("case.public", n=case.index + 1, sizes=sizes)
+        return self.t("case.hidden", n=case.index + 1)
+
+    def describe_failure(self, case: Case, outcome: CallOutcome, *, timeout_s: float) -> CaseVerdict:
+        """A verdict for a call that produced no value (exception, timeout, crash)."""
+        label = self.case_label(case)
+        if outcome.status == "timeout":
+            return CaseVerdict(
+                case, "timeout", (self.t("call.timeout", case=label, seconds=timeout_s),), ("timeout",)
+            )
+        if outcome.status == "crash":
+            return CaseVerdict(case, "error", (self.t("call.crash", case=label, reason=outcome.message),))
+        where = ""
+        if outcome.frames:
+            frame = outcome.frames[-1]
+            where = self.t("call.in_location", where=self.locate(frame.unit, frame.line))
+        details = [
+            self.t(
+                "call.exception", case=label, type=outcome.error_type, message=outcome.message, where=where
+            )
+        ]
+        if outcome.warnings:
+            details.append(self.t("call.warnings", warnings="; ".join(outcome.warnings)))
+        return CaseVerdict(case, "error", tuple(details), ("student_exception",))
+
+    def describe_inputs(self, case: Case) -> str | None:
+        """Public cases may show their inputs (compactly); hidden ones never do."""
+        if not case.is_public:
+            return None
+        shown = []
+        for param in self.task.params:
+            value = self.convention.to_student(param, case.values.get(self.task.inputs.get(param, param)))
+            if isinstance(value, np.ndarray):
+                text = np.array2string(value, precision=3, separator=", ", threshold=12, edgeitems=2)
+                shown.append(f"{param}={' '.join(text.split())}")
+        return self.t("out.inputs", inputs="; ".join(shown)) if shown else None
+
+
+def _is_numeric_list(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value
+    )
+
+
+def _arrays_in(value: Any, *, depth: int = 0) -> list[np.ndarray]:
+    """Every array in a returned value, in order (descending into tuples, lists and dicts)."""
+    if isinstance(value, np.ndarray):
+        return [value.astype(np.float64, copy=False)]
+    if depth > 2:
+        return []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, tuple | list):
+        if value and _is_numeric_list(list(value)):
+            return [np.asarray(value, dtype=np.float64)]
+        found: list[np.ndarray] = []
+        for item in value:
+            if isinstance(item, list) and item and all(isinstance(row, list) for row in item):
+                array = as_array(item)
+                if array is not None:
+                    found.append(array)
+                    continue
+            found.extend(_arrays_in(item, depth=depth + 1))
+        return found
+    return []
+
+
+def _match_by_shape(
+    arrays: list[np.ndarray], shapes: Mapping[str, tuple[int, ...]]
+) -> dict[str, np.ndarray] | None:
+    """Assign each parameter the first unused array of its shape; ``None`` if one is missing."""
+    used: set[int] = set()
+    found: dict[str, np.ndarray] = {}
+    for name, shape in shapes.items():
+        for i, array in enumerate(arrays):
+            if i not in used and array.shape == shape:
+                used.add(i)
+                found[name] = array
+                break
+        else:
+            return None
+    return found

@@ -1,0 +1,118 @@
+"""The registry of check kinds, and turning a kind's per-case verdicts into scored check results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from grader.cases import Case
+from grader.checks.context import CaseVerdict, TaskContext
+from grader.results import CheckResult, CheckStatus, Visibility
+from grader.rubric import CheckSpec, OptionSpec
+
+CheckFunction = Callable[[TaskContext, CheckSpec, Sequence[Case]], list[CaseVerdict]]
+CaseSelector = Callable[[TaskContext, CheckSpec], Sequence[Case]]
+# How many failing cases a message spells out; the rest are counted.
+MAX_DETAILED_CASES = 3
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    """A kind of check: the function that runs it, the options a rubric may set, the task fields it needs."""
+
+    name: str
+    run: CheckFunction
+    options: Mapping[str, OptionSpec] = field(default_factory=dict)
+    needs: tuple[str, ...] = ()
+    select: CaseSelector | None = None
+
+
+CHECK_KINDS: dict[str, CheckKind] = {}
+
+
+def register(
+    name: str,
+    *,
+    options: Mapping[str, OptionSpec] | None = None,
+    needs: Sequence[str] = (),
+    select: CaseSelector | None = None,
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check kind under ``name`` (rubrics refer to it as ``kind = "name"``)."""
+
+    def decorate(function: CheckFunction) -> CheckFunction:
+        if name in CHECK_KINDS:
+            raise ValueError(f"check kind {name!r} registered twice")
+        CHECK_KINDS[name] = CheckKind(name, function, dict(options or {}), tuple(needs), select)
+        return function
+
+    return decorate
+
+
+def run_check(ctx: TaskContext, spec: CheckSpec) -> list[CheckResult]:
+    """Run one check on its cases; one result for its public cases and one for its hidden ones."""
+    kind = CHECK_KINDS[spec.kind]
+    cases = (
+        kind.select(ctx, spec) if kind.select else ctx.cases.select(public=spec.public, hidden=spec.hidden)
+    )
+    verdicts = kind.run(ctx, spec, cases)
+    for verdict in verdicts:
+        for note in verdict.notes:
+            if note not in ctx.notes:
+                ctx.notes.append(note)
+    public = [v for v in verdicts if v.case.is_public]
+    hidden = [v for v in verdicts if not v.case.is_public]
+    total = len(verdicts)
+    results = []
+    groups: tuple[tuple[list[CaseVerdict], Visibility, str], ...] = (
+        (public, "public", ""),
+        (hidden, "hidden", ":hidden"),
+    )
+    for group, visibility, suffix in groups:
+        if group:
+            share = spec.points * len(group) / total
+            results.append(aggregate(ctx, f"{spec.id}{suffix}", group, points=share, visibility=visibility))
+    return results
+
+
+def aggregate(
+    ctx: TaskContext, check_id: str, verdicts: Sequence[CaseVerdict], *, points: float, visibility: Visibility
+) -> CheckResult:
+    passed = sum(v.passed for v in verdicts)
+    total = len(verdicts)
+    failing = [v for v in verdicts if not v.passed]
+    status: CheckStatus
+    if not failing:
+        status = "pass"
+    elif any(v.status == "timeout" for v in failing):
+        status = "timeout"
+    elif all(v.status == "error" for v in failing):
+        status = "error"
+    else:
+        status = "fail"
+    lines = [
+        ctx.t("summary.pass", total=total)
+        if not failing
+        else ctx.t("summary.partial", passed=passed, total=total)
+    ]
+    for verdict in failing[:MAX_DETAILED_CASES]:
+        lines.extend(verdict.details)
+    if len(failing) > MAX_DETAILED_CASES:
+        lines.append(ctx.t("summary.more", count=len(failing) - MAX_DETAILED_CASES))
+    diagnoses = tuple(dict.fromkeys(code for v in failing for code in v.diagnoses))
+    hints = [
+        ctx.t(f"diag.{code}") for code in diagnoses if ctx.t.has(f"diag.{code}") and code not in _PLAIN_CODES
+    ]
+    lines.extend(f"→ {hint}" for hint in hints)
+    return CheckResult(
+        id=check_id,
+        status=status,
+        score=round(points * passed / total, 4) if total else 0.0,
+        max_score=round(points, 4),
+        visibility=visibility,
+        message="\n".join(lines),
+        diagnoses=diagnoses,
+    )
+
+
+# Codes that describe what happened rather than a mistake to explain: no hint line for them.
+_PLAIN_CODES = frozenset({"timeout", "student_exception", "missing_function", "syntax_error"})

@@ -1,0 +1,265 @@
+"""Checks on training functions: one step equals the reference update, the cost goes down, it learns.
+
+Training functions return their parameters in many ways (any order, with or without a cost history,
+or nothing at all after updating the arrays in place); :meth:`TaskContext.trained` finds them. Costs
+are always computed by the grader from the parameters, never taken from the student's own history.
+A training loop is graded on its own logic: when it fails with the student's own helpers and some
+helper is known to be wrong, it is run again with reference helpers in their place.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from grader.cases import Case, extra_case
+from grader.checks.context import CaseVerdict, TaskContext, Trained
+from grader.checks.registry import register
+from grader.compare import compare
+from grader.rubric import CheckSpec, OptionSpec
+
+TRAINING = ("trains", "steps", "rate")
+
+
+def _with_own_logic(
+    ctx: TaskContext, evaluate: Callable[[Sequence[Mapping[str, Any]]], CaseVerdict]
+) -> CaseVerdict:
+    verdict = evaluate(())
+    if verdict.passed or not ctx.substitutes or verdict.status == "timeout":
+        return verdict
+    retry = evaluate(ctx.substitutes)
+    if not retry.passed:
+        return verdict
+    note = ctx.t("note.helpers_substituted", name=ctx.task.id, helpers=", ".join(ctx.helper_names))
+    return CaseVerdict(retry.case, "pass", notes=(note,))
+
+
+def _train(
+    ctx: TaskContext,
+    spec: CheckSpec,
+    case: Case,
+    *,
+    steps: int,
+    rate: float,
+    substitutes: Sequence[Mapping[str, Any]],
+) -> tuple[Trained | None, CaseVerdict | None]:
+    """Call the training function; the trained parameters, or the verdict explaining why there are none."""
+    assert ctx.task.steps is not None and ctx.task.rate is not None
+    values = {**case.values, ctx.task.steps: steps, ctx.task.rate: rate}
+    call = ctx.call_student(values, check=spec, substitutes=substitutes)
+    if not call.ok:
+        return None, ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s)
+    initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
+    trained = ctx.trained(call, initial)
+    if trained is None:
+        detail = ctx.t("train.no_params", case=ctx.case_label(case), names=", ".join(ctx.task.trains))
+        return None, CaseVerdict(case, "fail", (detail,))
+    return trained, None
+
+
+def _cost(ctx: TaskContext, values: Mapping[str, Any], params: Mapping[str, np.ndarray]) -> float:
+    assert ctx.task.cost is not None
+    function = getattr(ctx.reference, ctx.task.cost)
+    merged = {**values, **params}
+    return float(function(*[merged[name] for name in inspect.signature(function).parameters]))
+
+
+def _reference_trained(
+    ctx: TaskContext, values: Mapping[str, Any], function: Callable[..., Any] | None = None
+) -> dict[str, Any]:
+    outputs = ctx.call_reference(values, function=function)
+    return dict(zip(ctx.task.returns, outputs, strict=False))
+
+
+STEP_OPTIONS = {
+    "rate": OptionSpec((int, float), required=True),
+    "steps": OptionSpec(int, 1),
+    "rtol": OptionSpec(float, 1e-6),
+    "atol": OptionSpec(float, 1e-9),
+}
+
+
+@register("one_step", options=STEP_OPTIONS, needs=TRAINING)
+def one_step(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
+    """``steps`` updates (default one) give exactly the reference's parameters."""
+    steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
+    rtol, atol = float(spec.options["rtol"]), float(spec.options["atol"])
+
+    def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
+        trained, failure = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
+        if trained is None:
+            assert failure is not None
+            return failure
+        values = {**case.values, ctx.task.steps or "": steps, ctx.task.rate or "": rate}
+        expected = _reference_trained(ctx, values)
+        wrong = [
+            name
+            for name in ctx.task.trains
+            if not compare(np.asarray(expected[name]), trained.params[name], rtol=rtol, atol=atol).values_ok
+        ]
+        if not wrong:
+            return CaseVerdict(case, "pass")
+        label = ctx.case_label(case)
+        details = []
+        for name in wrong:
+            c = compare(np.asarray(expected[name]), trained.params[name], rtol=rtol, atol=atol)
+            detail = (
+                f"{name}: max |Δ| = {c.max_abs_diff:.3g}"
+                if c.max_abs_diff is not None
+                else f"{name}: {c.actual_type}"
+            )
+            details.append(ctx.t("train.one_step", case=label, steps=steps, rate=rate, detail=detail))
+        codes = []
+        for code, mistake in ctx.mistakes.items():
+            try:
+                alternative = _reference_trained(ctx, values, mistake)
+            except (ArithmeticError, ValueError, IndexError):
+                continue
+            if all(
+                name in alternative
+                and compare(
+                    np.asarray(alternative[name]), trained.params[name], rtol=rtol, atol=atol
+                ).values_ok
+                for name in ctx.task.trains
+            ):
+                codes.append(code)
+        if all(np.array_equal(trained.params[n], np.asarray(case.values[n])) for n in ctx.task.trains):
+            details = [ctx.t("train.unchanged", case=label)]
+        return CaseVerdict(case, "fail", tuple(details), tuple(codes))
+
+    return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
+
+
+@register(
+    "cost_decreases",
+    options={"rate": OptionSpec((int, float), required=True), "steps": OptionSpec(int, 5)},
+    needs=(*TRAINING, "cost"),
+)
+def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
+    """With a small rate, the cost (computed by the grader) goes down after 1, 2, … ``steps`` updates
+    and never up. Each length is a fresh call from the same starting point."""
+    steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
+
+    def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
+        label = ctx.case_label(case)
+        initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
+        costs = [_cost(ctx, case.values, initial)]
+        for k in range(1, steps + 1):
+            trained, failure = _train(ctx, spec, case, steps=k, rate=rate, substitutes=substitutes)
+            if trained is None:
+                assert failure is not None
+                return failure
+            costs.append(_cost(ctx, case.values, trained.params))
+        rises = [k for k in range(steps) if not costs[k + 1] <= costs[k] * (1 + 1e-12) + 1e-15]
+        if not rises and costs[-1] < costs[0]:
+            return CaseVerdict(case, "pass")
+        if rises:
+            k = rises[0]
+            detail = ctx.t(
+                "train.cost_up",
+                case=label,
+                step=k,
+                next=k + 1,
+                before=costs[k],
+                after=costs[k + 1],
+                rate=rate,
+            )
+        else:
+            detail = ctx.t("train.cost_flat", case=label, before=costs[0], after=costs[-1], rate=rate)
+        codes = ("gradient_ascent",) if len(rises) == steps else ()
+        return CaseVerdict(case, "fail", (detail,), codes)
+
+    return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
+
+
+@register(
+    "reaches_solution",
+    options={
+        "rate": OptionSpec((int, float), required=True),
+        "steps": OptionSpec(int, required=True),
+        "solution": OptionSpec(str, required=True),
+        "atol": OptionSpec(float, 1e-4),
+    },
+    needs=TRAINING,
+)
+def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
+    """After ``steps`` updates the (single) trained parameter is the reference ``solution``
+    (e.g. least squares)."""
+    steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
+    atol = float(spec.options["atol"])
+    solve = getattr(ctx.reference, str(spec.options["solution"]))
+
+    def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
+        trained, failure = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
+        if trained is None:
+            assert failure is not None
+            return failure
+        target = solve(*[case.values[name] for name in inspect.signature(solve).parameters])
+        name = ctx.task.trains[0]
+        c = compare(np.asarray(target), trained.params[name], rtol=0.0, atol=atol)
+        if c.values_ok:
+            return CaseVerdict(case, "pass")
+        detail = ctx.t(
+            "train.not_solution",
+            case=ctx.case_label(case),
+            steps=steps,
+            rate=rate,
+            diff=c.max_abs_diff or float("nan"),
+        )
+        return CaseVerdict(case, "fail", (detail,))
+
+    return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
+
+
+def _own_cases(ctx: TaskContext, spec: CheckSpec) -> Sequence[Case]:
+    return [extra_case(ctx.rubric, dict(sizes), index=i) for i, sizes in enumerate(spec.options["cases"])]
+
+
+@register(
+    "learns",
+    options={
+        "rate": OptionSpec((int, float), required=True),
+        "steps": OptionSpec(int, required=True),
+        "predict": OptionSpec(str, required=True),
+        "threshold": OptionSpec(float, 0.5),
+        "cases": OptionSpec(list, required=True),
+    },
+    needs=TRAINING,
+    select=_own_cases,
+)
+def learns(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
+    """With the rubric's settings, the trained network (run through the reference ``predict``)
+    classifies every instance of each case right."""
+    steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
+    threshold = float(spec.options["threshold"])
+    predict = getattr(ctx.reference, str(spec.options["predict"]))
+
+    def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
+        trained, failure = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
+        if trained is None:
+            assert failure is not None
+            return failure
+        merged = {**case.values, **trained.params}
+        outputs = predict(*[merged[name] for name in inspect.signature(predict).parameters])
+        scores = np.asarray(outputs[-1] if isinstance(outputs, tuple) else outputs).ravel()
+        target = np.asarray(case.values["y"]).ravel()
+        right = int(np.sum((scores > threshold) == (target > threshold)))
+        if right == target.size:
+            return CaseVerdict(case, "pass")
+        cost = _cost(ctx, case.values, trained.params) if ctx.task.cost else float("nan")
+        detail = ctx.t(
+            "train.not_learned",
+            case=ctx.case_label(case),
+            steps=steps,
+            rate=rate,
+            right=right,
+            total=target.size,
+            cost=cost,
+        )
+        return CaseVerdict(case, "fail", (detail,))
+
+    return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]

@@ -1,0 +1,116 @@
+"""Comparing a student's output with the expected one: shapes, values, and where they differ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grader.sandbox.protocol import Opaque
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing one output. ``values_ok`` ignores layout; ``shape_ok`` is strict."""
+
+    shape_ok: bool
+    values_ok: bool
+    expected_shape: tuple[int, ...]
+    actual_shape: tuple[int, ...] | None
+    actual_type: str
+    max_abs_diff: float | None = None
+    where: tuple[int, ...] | None = None
+    expected_at: float | None = None
+    actual_at: float | None = None
+    transposed: bool = False
+    non_finite: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.shape_ok and self.values_ok
+
+
+def as_array(value: Any) -> np.ndarray | None:
+    """A student's output as a float array, if it is numeric data (lists and scalars included)."""
+    if isinstance(value, Opaque) or value is None:
+        return None
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value.astype(np.float64, copy=False)
+    if isinstance(value, bool | int | float | list | tuple):
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None
+        return array
+    return None
+
+
+def type_name(value: Any) -> str:
+    if isinstance(value, Opaque):
+        return value.type_name
+    if isinstance(value, np.ndarray):
+        return f"ndarray{value.shape}"
+    return type(value).__name__
+
+
+def compare(
+    expected: np.ndarray, actual: Any, *, rtol: float, atol: float, scalar: bool = False
+) -> Comparison:
+    """Compare ``actual`` with ``expected``.
+
+    Values are compared even when the shape is wrong, as long as the numbers can be lined up (same
+    shape, transposed, or the same elements with extra length-1 axes): a wrong shape is one mistake,
+    and the shapes check grades it, not every check of the function.
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    array = as_array(actual)
+    if array is None:
+        return Comparison(False, False, expected.shape, None, type_name(actual))
+    shape_ok = array.size == 1 if scalar else array.shape == expected.shape
+    aligned, transposed = _align(expected, array)
+    if aligned is None:
+        return Comparison(shape_ok, False, expected.shape, array.shape, type_name(actual))
+    non_finite = not bool(np.all(np.isfinite(aligned)))
+    close = np.isclose(aligned, expected, rtol=rtol, atol=atol, equal_nan=False)
+    diff = np.abs(aligned - expected)
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    if diff.size:
+        worst = np.unravel_index(int(np.argmax(diff)), diff.shape)
+        where = tuple(int(i) for i in worst)
+        max_abs = float(diff[worst])
+        expected_at, actual_at = float(expected[worst]), float(aligned[worst])
+    else:
+        where, max_abs, expected_at, actual_at = None, 0.0, None, None
+    return Comparison(
+        shape_ok=shape_ok and not transposed,
+        values_ok=bool(np.all(close)),
+        expected_shape=expected.shape,
+        actual_shape=array.shape,
+        actual_type=type_name(actual),
+        max_abs_diff=max_abs,
+        where=where if expected.ndim else None,
+        expected_at=expected_at,
+        actual_at=actual_at,
+        transposed=transposed,
+        non_finite=non_finite,
+    )
+
+
+def _align(expected: np.ndarray, actual: np.ndarray) -> tuple[np.ndarray | None, bool]:
+    if actual.shape == expected.shape:
+        return actual, False
+    if actual.size != expected.size:
+        return None, False
+    if actual.ndim == 2 and expected.ndim == 2 and actual.T.shape == expected.shape:
+        return actual.T, True
+    if actual.squeeze().shape == expected.squeeze().shape:
+        return actual.reshape(expected.shape), False
+    return None, False
+
+
+def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
+    """‖a − e‖ / max(‖a‖ + ‖e‖, tiny): the usual gradient-check measure, 0 when both are zero."""
+    numerator = float(np.linalg.norm(actual - expected))
+    denominator = float(np.linalg.norm(actual) + np.linalg.norm(expected))
+    return numerator / max(denominator, 1e-300) if numerator else 0.0

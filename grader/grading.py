@@ -1,0 +1,368 @@
+"""Grading one submission: load it into a worker, find each rubric's functions, run their checks."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader.cases import Case, CaseSet, make_cases
+from grader.checks import TaskContext, run_check
+from grader.compare import compare
+from grader.conventions import Convention
+from grader.messages import Translator
+from grader.results import CheckResult, SubmissionError, SubmissionResult, TaskResult
+from grader.rubric import Rubric, TaskSpec
+from grader.sandbox.launcher import Zygote
+from grader.sandbox.limits import Limits
+from grader.sandbox.session import FunctionInfo, LoadReport, StudentRuntime
+from grader.source import CodeUnit, SourceError, load_source
+from grader.submission import Submission
+
+_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class GradedTask:
+    """A task's result plus what later tasks need from it (the convention, whether it is right)."""
+
+    result: TaskResult
+    convention: Convention
+    spec: TaskSpec
+
+    @property
+    def fully_correct(self) -> bool:
+        return self.result.found_as is not None and self.result.score >= self.result.max_score
+
+
+class Grader:
+    """Grades submissions against rubrics. Cases are built once; each submission gets its own worker."""
+
+    def __init__(
+        self,
+        rubrics: Sequence[Rubric],
+        *,
+        zygote: Zygote,
+        secret: str | None,
+        limits: Limits,
+        scratch_root: Path,
+        lang: str | None = None,
+    ) -> None:
+        self.rubrics = list(rubrics)
+        self._zygote = zygote
+        self._limits = limits
+        self._scratch_root = scratch_root
+        self._lang = lang
+        self._cases: dict[str, CaseSet] = {r.id: make_cases(r, secret=secret) for r in self.rubrics}
+        self._mistakes = {r.id: _mistakes(r) for r in self.rubrics}
+
+    def grade(self, submission: Submission, *, rubrics: Sequence[Rubric] | None = None) -> SubmissionResult:
+        started = time.perf_counter()
+        result = self._grade(submission, rubrics)
+        return SubmissionResult(
+            id=result.id,
+            source=result.source,
+            status=result.status,
+            tasks=result.tasks,
+            error=result.error,
+            duration_s=time.perf_counter() - started,
+            notes=result.notes,
+            output=result.output,
+        )
+
+    def _grade(self, submission: Submission, only: Sequence[Rubric] | None) -> SubmissionResult:
+        t = Translator(self._lang or (self.rubrics[0].lang if self.rubrics else "es"))
+        if not submission.files:
+            return _error(submission, "no_files", t("submission.no_files"))
+        units: list[CodeUnit] = []
+        notes: list[str] = []
+        failures: list[SourceError] = []
+        for path in submission.files:
+            try:
+                loaded = load_source(path, display_name=submission.display_name(path))
+            except SourceError as exc:
+                failures.append(exc)
+                notes.append(f"{submission.display_name(path)}: {exc.message}")
+                continue
+            units.extend(loaded.units)
+            notes.extend(f"{submission.display_name(path)}: {n}" for n in loaded.notes)
+        if failures and not units:
+            return _error(
+                submission, failures[0].kind, "; ".join(notes) if len(failures) > 1 else failures[0].message
+            )
+        defined = {name for unit in units for name in _DEF.findall(unit.source)}
+        applicable = [r for r in (only or self.rubrics) if any(_find_name(task, defined) for task in r.tasks)]
+        if not applicable:
+            expected = ", ".join(task.id for r in (only or self.rubrics) for task in r.tasks)
+            return _error(submission, "nothing_to_grade", t("submission.no_rubric", expected=expected), notes)
+        if self._lang is None:
+            t = Translator(applicable[0].lang)
+        workdir = Path(tempfile.mkdtemp(prefix="work-", dir=self._scratch_root))
+        output = workdir.with_suffix(".out")
+        runtime = StudentRuntime(
+            self._zygote, units=[u.source for u in units], workdir=workdir, output=output, limits=self._limits
+        )
+        try:
+            report = runtime.load()
+            if report.status != "ok":
+                reason = t("task.load_failed", reason=report.message)
+                return _error(submission, f"load_{report.status}", reason, notes, output=runtime.output())
+            notes.extend(_load_notes(report, units, t))
+            tasks: list[TaskResult] = []
+            told: set[str] = set()
+            for rubric in applicable:
+                graded: dict[str, GradedTask] = {}
+                for task in rubric.tasks:
+                    graded[task.id] = self._grade_task(rubric, task, runtime, report, units, graded, t, told)
+                    tasks.append(graded[task.id].result)
+            return SubmissionResult(
+                id=submission.id,
+                source=submission.source,
+                status="graded",
+                tasks=tuple(tasks),
+                notes=tuple(notes),
+                output=runtime.output(),
+            )
+        finally:
+            runtime.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+            output.unlink(missing_ok=True)
+
+    def _grade_task(
+        self,
+        rubric: Rubric,
+        task: TaskSpec,
+        runtime: StudentRuntime,
+        report: LoadReport,
+        units: Sequence[CodeUnit],
+        graded: Mapping[str, GradedTask],
+        t: Translator,
+        told: set[str],
+    ) -> GradedTask:
+        """Grade one task. ``told`` holds the convention notes already given: a student hears each once."""
+        locate = _locator(units, t)
+        identity = rubric.conventions[0]
+        function = _find_function(task, report.functions)
+        if function is None:
+            return GradedTask(_missing(rubric, task, report, units, t, locate), identity, task)
+        if not function.accepts(len(task.params)):
+            message = t(
+                "task.signature",
+                name=task.id,
+                expected=", ".join(task.params),
+                actual=", ".join(function.params),
+            )
+            refused = tuple(
+                CheckResult(c.id, "fail", 0.0, c.points, "public", message, ("student_exception",))
+                for c in task.checks
+            )
+            return GradedTask(TaskResult(rubric.id, task.id, function.name, refused), identity, task)
+        substitutes, helper_names = _substitutes(rubric, task, graded)
+        ctx = TaskContext(
+            rubric=rubric,
+            task=task,
+            runtime=runtime,
+            function=function,
+            convention=identity,
+            cases=self._cases[rubric.id],
+            reference=rubric.reference_module(),
+            mistakes=self._mistakes[rubric.id].get(task.id, {}),
+            t=t,
+            locate=locate,
+            substitutes=substitutes,
+            helper_names=helper_names,
+        )
+        ctx.convention = _probe_convention(ctx)
+        notes: list[str] = []
+        if ctx.convention.note and ctx.convention.note not in told:
+            told.add(ctx.convention.note)
+            key = f"note.{ctx.convention.note}"
+            notes.append(t(key) if t.has(key) else t("note.convention", convention=ctx.convention.id))
+        checks = [result for spec in task.checks for result in run_check(ctx, spec)]
+        if ctx.convention.note and checks:
+            first = checks[0]
+            checks[0] = CheckResult(
+                first.id,
+                first.status,
+                first.score,
+                first.max_score,
+                first.visibility,
+                first.message,
+                (*first.diagnoses, ctx.convention.note),
+            )
+        notes.extend(ctx.notes)
+        result = TaskResult(rubric.id, task.id, function.name, tuple(checks), tuple(notes))
+        return GradedTask(result, ctx.convention, task)
+
+
+def _error(
+    submission: Submission, kind: str, message: str, notes: Sequence[str] = (), *, output: str = ""
+) -> SubmissionResult:
+    return SubmissionResult(
+        id=submission.id,
+        source=submission.source,
+        status="error",
+        error=SubmissionError(kind, message),
+        notes=tuple(notes),
+        output=output,
+    )
+
+
+def _mistakes(rubric: Rubric) -> dict[str, dict[str, Any]]:
+    if rubric.mistakes is None:
+        return {}
+    from reference.mistakes import mistakes_for
+
+    module = rubric.mistakes.rpartition(".")[2]
+    return {task.id: mistakes_for(module, task.reference) for task in rubric.tasks}
+
+
+def _normalise(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def _find_name(task: TaskSpec, names: set[str] | Mapping[str, Any]) -> str | None:
+    """The name under which the submission defines the task's function: exact first, then loosely
+    (ignoring case and underscores), trying the canonical name before the aliases."""
+    for candidate in task.names:
+        if candidate in names:
+            return candidate
+    loose = {_normalise(n): n for n in sorted(names)}
+    for candidate in task.names:
+        if _normalise(candidate) in loose:
+            return loose[_normalise(candidate)]
+    return None
+
+
+def _find_function(task: TaskSpec, functions: Mapping[str, FunctionInfo]) -> FunctionInfo | None:
+    name = _find_name(task, functions)
+    return functions[name] if name is not None else None
+
+
+def _missing(
+    rubric: Rubric, task: TaskSpec, report: LoadReport, units: Sequence[CodeUnit], t: Translator, locate: Any
+) -> TaskResult:
+    code, message = "missing_function", t("task.missing", name=task.id, aliases=", ".join(task.aliases))
+    for event in report.events:
+        if event.kind == "syntax_error" and _find_name(task, set(_DEF.findall(units[event.unit].source))):
+            line = int(m.group(1)) if (m := re.match(r"line (\d+)", event.message)) else 0
+            code = "syntax_error"
+            message = t(
+                "task.missing_syntax", name=task.id, where=locate(event.unit, line), error=event.message
+            )
+            break
+    checks = tuple(
+        CheckResult(c.id, "skipped", 0.0, c.points, "public", message, (code,)) for c in task.checks
+    )
+    return TaskResult(rubric.id, task.id, None, checks)
+
+
+def _substitutes(
+    rubric: Rubric, task: TaskSpec, graded: Mapping[str, GradedTask]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Reference stand-ins for the helpers this task uses that were found but are not fully right."""
+    specs, names = [], []
+    for used in task.uses:
+        helper = graded.get(used)
+        if helper is None or helper.result.found_as is None or helper.fully_correct:
+            continue
+        specs.append(
+            {
+                "name": helper.result.found_as,
+                "target": f"{rubric.reference}:{helper.spec.reference}",
+                "convention": helper.convention.to_json(),
+                "outputs": list(helper.spec.returns),
+            }
+        )
+        names.append(helper.result.found_as)
+    return specs, names
+
+
+def _probe_convention(ctx: TaskContext) -> Convention:
+    """The convention under which the function works best on a public case (ties go to the first)."""
+    if len(ctx.rubric.conventions) == 1:
+        return ctx.rubric.conventions[0]
+    case = max(ctx.cases.public, key=lambda c: len({v for v in c.sizes.values() if isinstance(v, int)}))
+    check = ctx.task.checks[0]
+    best, best_score = ctx.rubric.conventions[0], -1
+    for convention in ctx.rubric.conventions:
+        ctx.convention = convention
+        score = _probe_score(ctx, case, check)
+        if score > best_score:
+            best, best_score = convention, score
+        if score >= 3:
+            break
+    return best
+
+
+def _probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
+    """3: right values; 2: right shapes; 1: ran; 0: raised."""
+    task = ctx.task
+    values: dict[str, Any] = dict(case.values)
+    if task.trains and task.steps and task.rate:
+        values.update({task.steps: 1, task.rate: 0.1})
+    for substitutes in ([], ctx.substitutes) if task.trains else ([],):
+        call = ctx.call_student(values, check=check, substitutes=substitutes)
+        if not call.ok:
+            continue
+        expected = ctx.call_reference(values)
+        if task.trains:
+            initial = {name: np.asarray(case.values[name]) for name in task.trains}
+            trained = ctx.trained(call, initial)
+            if trained is None:
+                return 1
+            by_name = dict(zip(task.returns, expected, strict=False))
+            right = all(
+                compare(np.asarray(by_name[n]), trained.params[n], rtol=1e-6, atol=1e-9).values_ok
+                for n in task.trains
+            )
+            if right or substitutes:
+                return 3 if right else 2
+            continue
+        outputs = ctx.outputs(call)
+        if outputs is None:
+            return 1
+        comparisons = [
+            compare(np.asarray(e), a, rtol=1e-6, atol=1e-9, scalar=np.ndim(e) == 0)
+            for e, a in zip(expected, outputs, strict=True)
+        ]
+        if all(c.ok for c in comparisons):
+            return 3
+        return 2 if all(c.shape_ok for c in comparisons) else 1
+    return 0
+
+
+def _locator(units: Sequence[CodeUnit], t: Translator) -> Any:
+    def locate(unit: int, line: int) -> str:
+        if not 0 <= unit < len(units):
+            return "?"
+        code = units[unit]
+        if code.cell is not None:
+            return f"{code.filename}, " + t("where.cell", cell=code.cell, line=line)
+        return t("where.file", file=code.filename, line=line + code.first_line - 1)
+
+    return locate
+
+
+def _load_notes(report: LoadReport, units: Sequence[CodeUnit], t: Translator) -> list[str]:
+    """What the student should know about loading: syntax errors, failed imports, crashing statements."""
+    locate = _locator(units, t)
+    notes = []
+    for event in report.events:
+        if event.kind == "skipped":
+            continue
+        line = event.line or 0
+        if event.kind == "syntax_error":
+            match = re.match(r"line (\d+)", event.message)
+            line = int(match.group(1)) if match else 0
+        key = f"load.{event.kind}"
+        text = event.message if not event.error_type else f"{event.error_type}: {event.message}"
+        notes.append(t(key, where=locate(event.unit, line), message=text) if t.has(key) else text)
+    return notes

@@ -1,0 +1,1 @@
+"""Running untrusted student code in a separate, limited worker process."""

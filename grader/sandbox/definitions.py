@@ -1,0 +1,320 @@
+"""Choosing which top-level statements of student code to run when only its definitions are needed."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# Names students conventionally give plotting modules; imports seen in the unit itself add to these.
+_PLOTTING_NAMES = frozenset({"plt", "pylab", "matplotlib", "mpl", "sns", "seaborn"})
+_PLOTTING_MODULES = ("matplotlib", "seaborn", "pylab", "pandas.plotting")
+# Attributes that make any call a plot, whatever object they hang from (`df.plot(...)`, `pd.plotting...`).
+_PLOTTING_ATTRIBUTES = frozenset({"plot", "plotting"})
+# Calls that wait for a person, touch files or just wait.
+_BLOCKING_CALLS = frozenset({"input", "open", "time.sleep", "sleep"})
+# Bare calls a failed guarded import may make without harm.
+_HARMLESS_HANDLER_CALLS = frozenset({"print", "warnings.warn"})
+
+
+@dataclass(frozen=True)
+class PlannedStatement:
+    """A top-level statement to run, with why it is kept."""
+
+    node: ast.stmt
+    reason: str
+
+
+@dataclass(frozen=True)
+class SkippedStatement:
+    """A top-level statement not run, by the line it starts on, with why."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    """What to run of one code unit, what not, and the names left unbound or stale by what is not run."""
+
+    statements: tuple[PlannedStatement, ...]
+    skipped: tuple[SkippedStatement, ...]
+    syntax_error: str | None
+    tainted: frozenset[str]
+
+
+def student_function_names(sources: Iterable[str]) -> frozenset[str]:
+    """Names bound by a module-level `def` in any of `sources`; sources that do not parse are ignored."""
+    names: set[str] = set()
+    for source in sources:
+        tree = _parse(source)
+        if isinstance(tree, ast.Module):
+            for stmt in _module_level_statements(tree.body):
+                if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                    names.add(stmt.name)
+    return frozenset(names)
+
+
+def plan_unit(
+    source: str, *, student_functions: frozenset[str], tainted: frozenset[str] = frozenset()
+) -> UnitPlan:
+    """Decide, statement by statement, what of `source` runs in definitions mode.
+
+    `tainted` holds the names bound by statements skipped in earlier units; the plan returns it updated.
+    `pass` and constant expressions (docstrings, `...`) do nothing, so they are neither run nor reported.
+    """
+    tree = _parse(source)
+    if not isinstance(tree, ast.Module):
+        return UnitPlan(statements=(), skipped=(), syntax_error=tree, tainted=tainted)
+    planner = _Planner(student_functions, _plotting_names(tree), set(tainted))
+    statements: list[PlannedStatement] = []
+    skipped: list[SkippedStatement] = []
+    for stmt in tree.body:
+        if _is_no_op(stmt):
+            continue
+        keep, reason = planner.verdict(stmt)
+        bound = _bound_names(stmt)
+        if keep:
+            statements.append(PlannedStatement(node=stmt, reason=reason))
+            planner.tainted.difference_update(bound)
+        else:
+            skipped.append(SkippedStatement(line=stmt.lineno, reason=reason))
+            planner.tainted.update(bound)
+    return UnitPlan(
+        statements=tuple(statements),
+        skipped=tuple(skipped),
+        syntax_error=None,
+        tainted=frozenset(planner.tainted),
+    )
+
+
+def _parse(source: str) -> ast.Module | str:
+    """The parsed module, or the error as Python reports it ("line 7: invalid syntax")."""
+    try:
+        return ast.parse(source)
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}" if exc.lineno else exc.msg
+    except ValueError as exc:
+        # Before Python 3.12, a null byte in the source raises ValueError instead of SyntaxError.
+        return str(exc)
+
+
+class _Planner:
+    def __init__(
+        self, student_functions: frozenset[str], plotting: frozenset[str], tainted: set[str]
+    ) -> None:
+        self.student_functions = student_functions
+        self.plotting = plotting
+        self.tainted = tainted
+
+    def verdict(self, stmt: ast.stmt) -> tuple[bool, str]:
+        """Whether to run `stmt`, and why."""
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            return True, "import"
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            return True, "definition"
+        if isinstance(stmt, ast.Global):
+            return True, "global"
+        if isinstance(stmt, ast.Pass):
+            return True, "pass"
+        if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            problem = self._problem(stmt)
+            return (False, problem) if problem is not None else (True, "assignment")
+        if isinstance(stmt, ast.If):
+            return self._if_verdict(stmt)
+        if isinstance(stmt, ast.Try):
+            return self._try_verdict(stmt)
+        if isinstance(stmt, ast.Expr):
+            return False, "top-level call" if isinstance(stmt.value, ast.Call) else "expression"
+        if isinstance(stmt, ast.For | ast.AsyncFor | ast.While):
+            return False, "loop"
+        if isinstance(stmt, ast.With | ast.AsyncWith):
+            return False, "with block"
+        if isinstance(stmt, ast.Delete):
+            return False, "del statement"
+        if isinstance(stmt, ast.Assert):
+            return False, "assert"
+        if isinstance(stmt, ast.Raise):
+            return False, "raise"
+        return False, f"{type(stmt).__name__.lower()} statement"
+
+    def _if_verdict(self, stmt: ast.If) -> tuple[bool, str]:
+        if _is_main_guard(stmt.test):
+            return False, "__main__ block"
+        problem = self._problem(stmt.test)
+        if problem is not None:
+            return False, f"if block ({problem})"
+        for child in (*stmt.body, *stmt.orelse):
+            keep, reason = self.verdict(child)
+            if not keep:
+                return False, f"if block ({reason})"
+        return True, "conditional"
+
+    def _try_verdict(self, stmt: ast.Try) -> tuple[bool, str]:
+        if not any(isinstance(child, ast.Import | ast.ImportFrom) for child in stmt.body):
+            return False, "try block"
+        for child in (*stmt.body, *stmt.orelse, *stmt.finalbody):
+            keep, reason = self.verdict(child)
+            if not keep:
+                return False, f"try block ({reason})"
+        for handler in stmt.handlers:
+            for child in handler.body:
+                keep, reason = self.verdict(child)
+                if not keep and not _is_harmless_in_handler(child):
+                    return False, f"try block ({reason})"
+        return True, "guarded-import"
+
+    def _problem(self, node: ast.AST) -> str | None:
+        """Why evaluating `node` should not happen in definitions mode, or None when it may."""
+        student_call: str | None = None
+        blocked_call: str | None = None
+        tainted_name: str | None = None
+        for child in _evaluated_nodes(node):
+            if isinstance(child, ast.Call):
+                if isinstance(child.func, ast.Name) and child.func.id in self.student_functions:
+                    student_call = student_call or f"calls a student function ({child.func.id})"
+                elif isinstance(child.func, ast.Lambda):
+                    blocked_call = blocked_call or "calls a lambda"
+                elif self._is_blocked_callee(child.func):
+                    blocked_call = blocked_call or f"calls {_shorten(ast.unparse(child.func))}"
+            elif isinstance(child, ast.Name) and child.id in self.tainted and _reads(child, node):
+                tainted_name = tainted_name or f"uses {child.id}, bound by a skipped statement"
+        return student_call or blocked_call or tainted_name
+
+    def _is_blocked_callee(self, func: ast.expr) -> bool:
+        if _dotted_name(func) in _BLOCKING_CALLS:
+            return True
+        attributes: list[str] = []
+        current = func
+        while isinstance(current, ast.Attribute | ast.Call | ast.Subscript):
+            if isinstance(current, ast.Attribute):
+                attributes.append(current.attr)
+                current = current.value
+            elif isinstance(current, ast.Call):
+                current = current.func
+            else:
+                current = current.value
+        root_is_plotting = isinstance(current, ast.Name) and current.id in self.plotting
+        return root_is_plotting or not _PLOTTING_ATTRIBUTES.isdisjoint(attributes)
+
+
+def _reads(name: ast.Name, statement: ast.AST) -> bool:
+    """Whether evaluating `statement` reads `name` (an augmented assignment reads its target too)."""
+    if isinstance(name.ctx, ast.Load):
+        return True
+    return isinstance(statement, ast.AugAssign) and statement.target is name
+
+
+def _evaluated_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """`node` and its descendants in source order, leaving out lambda bodies (evaluated only when called)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        children = [
+            child
+            for child in ast.iter_child_nodes(current)
+            if not (isinstance(current, ast.Lambda) and child is current.body)
+        ]
+        stack.extend(reversed(children))
+
+
+def _is_no_op(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = (test.left, test.comparators[0])
+    has_name = any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides)
+    has_main = any(isinstance(side, ast.Constant) and side.value == "__main__" for side in sides)
+    return has_name and has_main
+
+
+def _is_harmless_in_handler(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.Raise):
+        return True
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Call)
+        and _dotted_name(stmt.value.func) in _HARMLESS_HANDLER_CALLS
+    )
+
+
+def _dotted_name(node: ast.expr) -> str | None:
+    """`a.b.c` for a chain of attributes on a name, None for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _shorten(text: str, *, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _plotting_names(tree: ast.Module) -> frozenset[str]:
+    """The conventional plotting names, plus those the unit's own imports bind to plotting modules."""
+    names = set(_PLOTTING_NAMES)
+    for stmt in _module_level_statements(tree.body):
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if _is_plotting_module(alias.name):
+                    names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module is not None and stmt.level == 0:
+            for alias in stmt.names:
+                if alias.name != "*" and _is_plotting_module(f"{stmt.module}.{alias.name}"):
+                    names.add(alias.asname or alias.name)
+    return frozenset(names)
+
+
+def _is_plotting_module(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in _PLOTTING_MODULES)
+
+
+def _module_level_statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements run at module level: `body` and, recursively, the blocks of its compound statements."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, field, None)
+            if isinstance(block, list):
+                yield from _module_level_statements(block)
+        for handler in getattr(stmt, "handlers", ()):
+            yield from _module_level_statements(handler.body)
+        for case in getattr(stmt, "cases", ()):
+            yield from _module_level_statements(case.body)
+
+
+def _bound_names(stmt: ast.stmt) -> set[str]:
+    """Module-level names `stmt` (re)binds; names local to functions, classes and comprehensions excluded."""
+    names: set[str] = set()
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+            # Decorators and defaults run in the enclosing scope; the body does not.
+            stack.extend(node.decorator_list)
+            if not isinstance(node, ast.ClassDef):
+                stack.append(node.args)
+            continue
+        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update(
+                alias.asname or alias.name.split(".")[0] for alias in node.names if alias.name != "*"
+            )
+        elif isinstance(node, ast.ExceptHandler) and node.name is not None:
+            names.add(node.name)
+        stack.extend(ast.iter_child_nodes(node))
+    return names

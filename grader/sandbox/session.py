@@ -1,0 +1,231 @@
+"""A submission's code, loaded in a worker and callable function by function from the grader."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from grader.sandbox.launcher import WorkerDied, WorkerProcess, WorkerTimeout, Zygote
+from grader.sandbox.limits import Limits
+from grader.sandbox.protocol import ProtocolError, decode_value, encode_value
+
+CallStatus = Literal["ok", "exception", "timeout", "crash"]
+# After this many dead or killed workers, a submission's remaining calls fail at once: a submission
+# that kills every worker must not cost a reload per check.
+MAX_RESTARTS = 4
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A line of the student's code in a traceback: which code unit, which line, which function."""
+
+    unit: int
+    line: int
+    function: str
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """A function the submission defines, as seen after loading it."""
+
+    name: str
+    params: tuple[str, ...]
+    required: int
+    varargs: bool
+    unit: int
+    line: int
+
+    def accepts(self, count: int) -> bool:
+        """Whether it can be called with ``count`` positional arguments."""
+        return self.required <= count and (self.varargs or count <= len(self.params))
+
+
+@dataclass(frozen=True)
+class LoadEvent:
+    """Something that happened while loading: a syntax error, a failed import, a skipped statement."""
+
+    unit: int
+    kind: str
+    message: str
+    line: int | None = None
+    error_type: str = ""
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    status: Literal["ok", "timeout", "crash"]
+    functions: Mapping[str, FunctionInfo] = field(default_factory=dict)
+    events: tuple[LoadEvent, ...] = ()
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What one call of a student function produced (values are plain data, already validated)."""
+
+    status: CallStatus
+    value: Any = None
+    args_after: tuple[Any, ...] = ()
+    globals_after: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    error_type: str = ""
+    message: str = ""
+    frames: tuple[Frame, ...] = ()
+    elapsed_s: float = 0.0
+
+
+class StudentRuntime:
+    """Owns the worker of one submission; restarts and reloads it after a timeout or a crash."""
+
+    def __init__(
+        self, zygote: Zygote, *, units: Sequence[str], workdir: Path, output: Path, limits: Limits
+    ) -> None:
+        self._zygote = zygote
+        self._units = list(units)
+        self._workdir = workdir
+        self._output = output
+        self._limits = limits
+        self._worker: WorkerProcess | None = None
+        self._restarts = 0
+        self.report: LoadReport | None = None
+
+    def load(self) -> LoadReport:
+        """Start a worker and load the submission's code units in it."""
+        self._worker = self._zygote.spawn(workdir=self._workdir, output=self._output, limits=self._limits)
+        header = {
+            "op": "load",
+            "units": self._units,
+            "statement_timeout_s": self._limits.statement_timeout_s,
+        }
+        try:
+            reply, _ = self._worker.request(header, timeout_s=self._limits.load_timeout_s)
+        except WorkerTimeout as exc:
+            self.report = LoadReport(status="timeout", message=str(exc))
+            return self.report
+        except WorkerDied as exc:
+            self.report = LoadReport(status="crash", message=str(exc))
+            return self.report
+        self.report = _parse_load(reply)
+        return self.report
+
+    def call(
+        self,
+        function: str,
+        args: Sequence[Any],
+        *,
+        timeout_s: float,
+        substitutes: Sequence[Mapping[str, Any]] = (),
+        watch_globals: Sequence[str] = (),
+    ) -> CallOutcome:
+        if self._worker is None or not self._worker.alive:
+            if self._restarts >= MAX_RESTARTS:
+                return CallOutcome(status="crash", message="too many timeouts or crashes; not called again")
+            self._restarts += 1
+            if self.load().status != "ok":
+                return CallOutcome(status="crash", message="the submission could not be reloaded")
+        assert self._worker is not None
+        arrays: list[np.ndarray] = []
+        header = {
+            "op": "call",
+            "function": function,
+            "args": encode_value(tuple(args), arrays),
+            "timeout_s": timeout_s,
+            "substitutes": list(substitutes),
+            "watch_globals": list(watch_globals),
+        }
+        try:
+            # The worker stops itself at timeout_s; the grader's own deadline is the backstop for code
+            # that blocks the timer signal or swallows it.
+            reply, frames = self._worker.request(header, arrays, timeout_s=timeout_s + 1.0)
+        except WorkerTimeout:
+            return CallOutcome(status="timeout", message=f"no answer within {timeout_s:g} s")
+        except WorkerDied as exc:
+            return CallOutcome(status="crash", message=f"the worker process died ({exc})")
+        try:
+            return _parse_call(reply, frames)
+        except (ProtocolError, KeyError, TypeError, ValueError) as exc:
+            self._worker.kill()
+            return CallOutcome(status="crash", message=f"unreadable answer from the worker: {exc}")
+
+    def output(self) -> str:
+        """What the student's code printed, capped."""
+        try:
+            with self._output.open("rb") as handle:
+                data = handle.read(self._limits.output_bytes + 1)
+        except OSError:
+            return ""
+        text = data[: self._limits.output_bytes].decode("utf-8", errors="replace")
+        if len(data) > self._limits.output_bytes:
+            text += "\n[…]"
+        return text
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+
+def _parse_load(reply: Mapping[str, Any]) -> LoadReport:
+    functions = {
+        name: FunctionInfo(
+            name=name,
+            params=tuple(str(p) for p in info["params"]),
+            required=int(info["required"]),
+            varargs=bool(info["varargs"]),
+            unit=int(info["unit"]),
+            line=int(info["line"]),
+        )
+        for name, info in reply.get("functions", {}).items()
+    }
+    events = tuple(
+        LoadEvent(
+            unit=int(e["unit"]),
+            kind=str(e["kind"]),
+            message=str(e.get("message", ""))[:500],
+            line=_event_line(e),
+            error_type=str(e.get("type", "")),
+        )
+        for e in reply.get("events", [])
+    )
+    return LoadReport(status="ok", functions=functions, events=events)
+
+
+def _event_line(event: Mapping[str, Any]) -> int | None:
+    if "line" in event:
+        return int(event["line"])
+    frames = event.get("frames") or []
+    return int(frames[-1]["line"]) if frames else None
+
+
+def _parse_call(reply: Mapping[str, Any], arrays: Sequence[np.ndarray]) -> CallOutcome:
+    status = reply.get("status")
+    warnings = tuple(str(w)[:500] for w in reply.get("warnings", []))[:10]
+    if status == "ok":
+        args_after = decode_value(reply["args_after"], arrays)
+        globals_after = decode_value(reply["globals_after"], arrays)
+        return CallOutcome(
+            status="ok",
+            value=decode_value(reply["value"], arrays),
+            args_after=tuple(args_after) if isinstance(args_after, tuple) else (),
+            globals_after=globals_after if isinstance(globals_after, dict) else {},
+            warnings=warnings,
+            elapsed_s=float(reply.get("elapsed_s", 0.0)),
+        )
+    if status == "timeout":
+        return CallOutcome(status="timeout", message=str(reply.get("message", ""))[:500])
+    if status == "exception":
+        return CallOutcome(
+            status="exception",
+            error_type=str(reply.get("type", "Exception"))[:100],
+            message=str(reply.get("message", ""))[:500],
+            frames=tuple(
+                Frame(unit=int(f["unit"]), line=int(f["line"]), function=str(f["function"])[:100])
+                for f in reply.get("frames", [])
+            ),
+            warnings=warnings,
+        )
+    raise ProtocolError(f"unknown status {status!r}")

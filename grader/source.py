@@ -1,0 +1,339 @@
+"""Loading a handed-in notebook or module as code units, with IPython syntax neutralised."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import re
+import tokenize
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+_SUPPORTED_NBFORMAT_MAJORS = (3, 4)
+
+# Cell magics whose body is ordinary Python that Jupyter runs as usual (once or repeatedly); every other
+# cell magic hands its body to something else (a shell, a file, the browser), so that body is not Python.
+_TRANSPARENT_CELL_MAGICS = frozenset({"time", "timeit", "capture"})
+
+_CELL_MAGIC = re.compile(r"[ \t]*%%(?P<name>\w*)")
+_LEADING_INDENT = re.compile(r"[ \t]+")
+_ESCAPE_LINE = re.compile(r"(?P<indent>[ \t]*)[%!?]")
+_ASSIGNED_ESCAPE = re.compile(
+    r"(?P<indent>[ \t]*)(?P<targets>[^\W\d][\w.]*(?:[ \t]*,[ \t]*[^\W\d][\w.]*)*)[ \t]*=[ \t]*[%!]"
+)
+_PARTIAL_JSON_TOKEN = re.compile(
+    r"-?[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?|t(?:r(?:ue?)?)?|f(?:a(?:l(?:se?)?)?)?|n(?:u(?:ll?)?)?"
+)
+_PARTIAL_UNICODE_ESCAPE = re.compile(r"u[0-9a-fA-F]{0,4}(?:\\(?:u[0-9a-fA-F]{0,4})?)?")
+
+
+@dataclass(frozen=True)
+class CodeUnit:
+    """A piece of student code executed as one unit: a notebook code cell, or a whole module."""
+
+    source: str  # IPython syntax neutralised, with exactly the line count of the original text
+    filename: str  # as the student knows it: the path relative to the submission's root
+    cell: int | None  # 1-based among all the notebook's cells, as Jupyter numbers them; None for a module
+    first_line: int  # the student's line number of the source's first line
+
+
+@dataclass(frozen=True)
+class LoadedSource:
+    """The code units of one handed-in file, in order, and facts about loading it worth reporting."""
+
+    units: tuple[CodeUnit, ...]
+    notes: tuple[str, ...]
+
+
+class SourceError(Exception):
+    """A file that cannot be read as a submission. `kind` is a stable code, `message` says what is wrong."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str]]:
+        # Errors may cross process boundaries; the default reduction would pass only the message back.
+        return (SourceError, (self.kind, self.message))
+
+
+def load_source(path: Path, *, display_name: str | None = None) -> LoadedSource:
+    """Read a `.ipynb` or `.py` file into code units; raise `SourceError` when it cannot be used."""
+    filename = display_name if display_name is not None else path.name
+    suffix = path.suffix.lower()
+    if suffix not in (".ipynb", ".py"):
+        shown = f"'{path.suffix}'" if path.suffix else "a file without an extension"
+        raise SourceError(
+            "unsupported_file_type",
+            f"Only Jupyter notebooks (.ipynb) and Python modules (.py) can be graded, not {shown}.",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError("unreadable_file", f"The file could not be read: {exc.strerror or exc}.") from exc
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
+        raise SourceError("empty_file", "The file is empty.")
+    if suffix == ".ipynb":
+        return _load_notebook(data, filename)
+    return _load_module(data, filename)
+
+
+def _load_notebook(data: bytes, filename: str) -> LoadedSource:
+    text, document = _parse_notebook_json(data)
+    if not isinstance(document, dict) or "nbformat" not in document:
+        raise SourceError(
+            "not_a_notebook", f"The file is JSON but not a Jupyter notebook: it holds {_json_kind(document)}."
+        )
+    major = document["nbformat"]
+    if not isinstance(major, int) or isinstance(major, bool):
+        raise SourceError("not_a_notebook", f"The notebook's 'nbformat' field is not a number: {major!r}.")
+    if major not in _SUPPORTED_NBFORMAT_MAJORS:
+        raise SourceError(
+            "unsupported_nbformat",
+            f"The notebook uses nbformat {major}, but only nbformat 3 and 4 notebooks can be read.",
+        )
+    try:
+        # nbformat warns about notebooks it repairs on the fly (cells missing ids, duplicate ids): those
+        # are harmless for grading, and must not escape as warnings.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+    except Exception as exc:
+        # nbformat raises many exception types (KeyError, AttributeError, its own) on malformed structures.
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise SourceError("not_a_notebook", f"The notebook's structure is broken: {detail}.") from exc
+    cells = notebook.get("cells")
+    if not isinstance(cells, list):
+        raise SourceError("not_a_notebook", "The notebook has no list of cells.")
+
+    units: list[CodeUnit] = []
+    notes: list[str] = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, Mapping) or cell.get("cell_type") != "code":
+            continue
+        source, skipped_magic = _neutralise_cell(_normalise_newlines(_cell_text(cell.get("source"))))
+        if skipped_magic is not None:
+            notes.append(f"cell {number}: skipped %%{skipped_magic} cell")
+        units.append(CodeUnit(source=source, filename=filename, cell=number, first_line=1))
+    if not units:
+        notes.append("notebook has no code cells")
+    return LoadedSource(units=tuple(units), notes=tuple(notes))
+
+
+def _parse_notebook_json(data: bytes) -> tuple[str, Any]:
+    try:
+        text = data.decode(json.detect_encoding(data))
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            "not_json",
+            f"The file is not valid JSON: it is not UTF-8 text (byte 0x{data[exc.start]:02x} "
+            f"at offset {exc.start}).",
+        ) from exc
+    text = text.removeprefix("\ufeff")
+    try:
+        return text, json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        if _looks_truncated(text, exc):
+            raise SourceError(
+                "truncated_notebook",
+                f"The notebook ends abruptly at {where}, so the file looks cut off "
+                "(saved or uploaded incompletely).",
+            ) from exc
+        raise SourceError("not_json", f"The file is not valid JSON: {exc.msg} at {where}.") from exc
+
+
+def _looks_truncated(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether `text` reads as the start of a JSON object that stops before its end."""
+    if not text.lstrip().startswith("{") or error.msg.startswith("Extra data"):
+        return False
+    # The decoder reports an error either right at the end, or at the start of the one token that the end
+    # cuts in two (a string, literal, number or escape sequence).
+    rest = text[error.pos :].rstrip()
+    if not rest or error.msg.startswith("Unterminated string"):
+        return True
+    if error.msg.startswith("Invalid \\uXXXX escape"):
+        return _PARTIAL_UNICODE_ESCAPE.fullmatch(rest) is not None
+    if error.msg.startswith(("Expecting value", "Expecting ',' delimiter")):
+        return _PARTIAL_JSON_TOKEN.fullmatch(rest) is not None
+    return False
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object without an 'nbformat' field"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool) or value is None:
+        return f"the value {json.dumps(value)}"
+    return "a number"
+
+
+def _cell_text(source: object) -> str:
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source)
+    return ""
+
+
+def _load_module(data: bytes, filename: str) -> LoadedSource:
+    text, encoding_note = _decode_module(data)
+    source = _neutralise_lines(_normalise_newlines(text).split("\n"))
+    unit = CodeUnit(source="\n".join(source), filename=filename, cell=None, first_line=1)
+    notes = (encoding_note,) if encoding_note is not None else ()
+    return LoadedSource(units=(unit,), notes=notes)
+
+
+def _decode_module(data: bytes) -> tuple[str, str | None]:
+    """Decode a module's bytes the way students' editors most likely wrote them; note non-UTF-8 choices."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_encoding(data)
+    if declared is not None:
+        try:
+            return data.decode(declared), f"decoded as {declared} (coding cookie)"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("cp1252"), "decoded as cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "decoded as latin-1"
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The PEP 263 coding cookie's encoding, when there is one other than UTF-8 and Python knows it."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        return None
+    return None if encoding in ("utf-8", "utf-8-sig") else encoding
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _neutralise_cell(text: str) -> tuple[str, str | None]:
+    """Neutralise a notebook cell; the second item names a cell magic whose whole cell was emptied."""
+    lines = _strip_leading_indent(text.split("\n"))
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and (magic := _CELL_MAGIC.match(lines[first])) is not None:
+        name = magic.group("name")
+        if name not in _TRANSPARENT_CELL_MAGICS:
+            return "\n" * (len(lines) - 1), name
+        lines[first] = ""
+    return "\n".join(_neutralise_lines(lines)), None
+
+
+def _strip_leading_indent(lines: list[str]) -> list[str]:
+    """Remove the indentation of a cell's first line from every line, as IPython does before running it."""
+    first = next((line for line in lines if line.strip()), "")
+    indent = _LEADING_INDENT.match(first)
+    if indent is None:
+        return lines
+    prefix = indent.group(0)
+    return [line[len(prefix) :] if line.startswith(prefix) else line for line in lines]
+
+
+def _neutralise_lines(lines: list[str]) -> list[str]:
+    """Replace IPython-only lines (magics, shell escapes, help) with Python, one line for one line."""
+    scanner = _LineScanner()
+    result: list[str] = []
+    swallow_continuation = False
+    for line in lines:
+        if swallow_continuation:
+            # The continuation of a neutralised magic or shell escape is part of that command.
+            swallow_continuation = line.endswith("\\")
+            result.append("")
+            continue
+        if scanner.at_statement_start:
+            replacement = _replace_escape(line)
+            if replacement is not None:
+                swallow_continuation = line.endswith("\\")
+                result.append(replacement)
+                continue
+        code = scanner.feed(line)
+        if code is not None and code.rstrip().endswith("?"):
+            result.append(_indent_of(line) + "pass")
+            continue
+        result.append(line)
+    return result
+
+
+def _replace_escape(line: str) -> str | None:
+    """The Python replacing a line that starts with IPython syntax, or None for an ordinary line."""
+    assigned = _ASSIGNED_ESCAPE.match(line)
+    if assigned is not None:
+        names = [name.strip() for name in assigned.group("targets").split(",")]
+        return f"{assigned.group('indent')}{', '.join(names)} = {', '.join(['None'] * len(names))}"
+    escape = _ESCAPE_LINE.match(line)
+    if escape is not None:
+        return escape.group("indent") + "pass"
+    return None
+
+
+def _indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+class _LineScanner:
+    """Follows strings, brackets and backslash continuations to tell which lines start a statement."""
+
+    def __init__(self) -> None:
+        self._quote: str | None = None
+        self._depth = 0
+        self._continued = False
+
+    @property
+    def at_statement_start(self) -> bool:
+        return self._quote is None and self._depth == 0 and not self._continued
+
+    def feed(self, line: str) -> str | None:
+        """Advance past `line`; return its code (without comment) when it was a whole one-line statement."""
+        started = self.at_statement_start
+        code_end = len(line)
+        self._continued = False
+        i = 0
+        while i < len(line):
+            char = line[i]
+            if self._quote is not None:
+                if char == "\\":
+                    i += 2
+                    continue
+                if line.startswith(self._quote, i):
+                    i += len(self._quote)
+                    self._quote = None
+                    continue
+                i += 1
+                continue
+            if char == "#":
+                code_end = i
+                break
+            if char in "\"'":
+                self._quote = char * 3 if line.startswith(char * 3, i) else char
+                i += len(self._quote)
+                continue
+            if char in "([{":
+                self._depth += 1
+            elif char in ")]}":
+                self._depth = max(0, self._depth - 1)
+            i += 1
+        if line[:code_end].endswith("\\"):
+            self._continued = True
+        elif self._quote is not None and len(self._quote) == 1:
+            # A one-quote string cannot span lines without a backslash: the line is broken, and the next
+            # line is read afresh.
+            self._quote = None
+        return line[:code_end] if started and self.at_statement_start else None

@@ -1,0 +1,1 @@
+"""Reference NumPy implementations of the workshops, with the slides' signatures."""

@@ -1,0 +1,96 @@
+"""Classic wrong versions of the linreg workshop functions."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from reference.linreg import FloatArray, calcularCosto, calcularGradiente, normalizar
+
+
+def _as_float(a: ArrayLike) -> FloatArray:
+    return np.asarray(a, dtype=np.float64)
+
+
+def _residuals(X: ArrayLike, y: ArrayLike, theta: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    # Same reshape as the reference: the mistakes below are about the formula, not about broadcasting.
+    X = _as_float(X)
+    prediction = X @ _as_float(theta)
+    return X, prediction - _as_float(y).reshape(prediction.shape)
+
+
+def calcularCosto__wrong_cost_scale(X: ArrayLike, y: ArrayLike, theta: ArrayLike) -> float:
+    """1/m Σ (Xθ − y)²: the mean squared error, missing the ½."""
+    X, r = _residuals(X, y, theta)
+    return float(np.sum(r**2) / X.shape[0])
+
+
+def calcularCosto__missing_mean(X: ArrayLike, y: ArrayLike, theta: ArrayLike) -> float:
+    """½ Σ (Xθ − y)²: the ½ is there but the 1/m is not."""
+    _, r = _residuals(X, y, theta)
+    return float(np.sum(r**2) / 2.0)
+
+
+def calcularCosto__sum_of_squares(X: ArrayLike, y: ArrayLike, theta: ArrayLike) -> float:
+    """Σ (Xθ − y)² with no factor at all, as in the slides' worked table."""
+    _, r = _residuals(X, y, theta)
+    return float(np.sum(r**2))
+
+
+def calcularGradiente__missing_mean(X: ArrayLike, y: ArrayLike, theta: ArrayLike) -> FloatArray:
+    """Xᵀ(Xθ − y), without the 1/m."""
+    X, r = _residuals(X, y, theta)
+    return _as_float(X.T @ r).reshape(np.shape(theta))
+
+
+def calcularGradiente__wrong_sign(X: ArrayLike, y: ArrayLike, theta: ArrayLike) -> FloatArray:
+    """Xᵀ(y − Xθ)/m: the residual taken the other way round."""
+    X, r = _residuals(X, y, theta)
+    return _as_float(X.T @ -r / X.shape[0]).reshape(np.shape(theta))
+
+
+def descensoGradiente__gradient_ascent(
+    X: ArrayLike, y: ArrayLike, theta: ArrayLike, alpha: float, iteraciones: int
+) -> tuple[FloatArray, FloatArray]:
+    """theta += alpha · gradient, climbing the cost; historial holds the cost after each update."""
+    current = _as_float(theta).copy()
+    historial = np.empty(max(iteraciones, 0), dtype=np.float64)
+    for i in range(iteraciones):
+        current = current + alpha * calcularGradiente(X, y, current)
+        historial[i] = calcularCosto(X, y, current)
+    return current, historial
+
+
+def descensoGradiente__non_simultaneous_update(
+    X: ArrayLike, y: ArrayLike, theta: ArrayLike, alpha: float, iteraciones: int
+) -> tuple[FloatArray, FloatArray]:
+    """Updates theta_0, theta_1, … one at a time, each with a gradient that sees the already-updated ones."""
+    current = _as_float(theta).copy()
+    # A view on the private copy, so that component j can be updated whatever theta's shape.
+    components = current.reshape(-1)
+    historial = np.empty(max(iteraciones, 0), dtype=np.float64)
+    for i in range(iteraciones):
+        for j in range(components.size):
+            components[j] -= alpha * calcularGradiente(X, y, current).reshape(-1)[j]
+        historial[i] = calcularCosto(X, y, current)
+    return current, historial
+
+
+def normalizar__normalize_wrong_axis(
+    X: ArrayLike, *, ddof: int = 0
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Standardises each instance (along axis=1) instead of each feature; mu and sigma have shape (m,)."""
+    X = _as_float(X)
+    mu = X.mean(axis=1)
+    sigma = X.std(axis=1, ddof=ddof)
+    sigma = np.where(sigma == 0.0, 1.0, sigma)
+    return (X - mu[:, np.newaxis]) / sigma[:, np.newaxis], mu, sigma
+
+
+def normalizar__missing_centering(
+    X: ArrayLike, *, ddof: int = 0
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """X / sigma: scales each feature but forgets to subtract its mean (mu and sigma are still right)."""
+    X = _as_float(X)
+    _, mu, sigma = normalizar(X, ddof=ddof)
+    return X / sigma, mu, sigma

@@ -1,0 +1,2 @@
+# byte Å sin significado en cp1252
+valor = 'aÅ'

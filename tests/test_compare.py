@@ -1,0 +1,77 @@
+"""Comparisons: strict shapes, lenient alignment of values, and where the largest difference is."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from grader.compare import as_array, compare, relative_error
+from grader.sandbox.protocol import Opaque
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2), elements=finite))
+def test_identical_arrays_match(expected: np.ndarray) -> None:
+    result = compare(expected, expected.copy(), rtol=1e-9, atol=0.0)
+    assert result.ok and result.max_abs_diff == 0.0
+
+
+@given(hnp.arrays(np.float64, st.tuples(st.integers(2, 5), st.integers(2, 5)), elements=finite))
+def test_transposed_values_match_but_shape_does_not(expected: np.ndarray) -> None:
+    if expected.shape[0] == expected.shape[1]:
+        return
+    result = compare(expected, expected.T.copy(), rtol=1e-9, atol=1e-12)
+    assert result.values_ok and not result.shape_ok and result.transposed
+
+
+def test_largest_difference_is_located() -> None:
+    expected = np.zeros((3, 4))
+    actual = expected.copy()
+    actual[2, 1] = 0.5
+    actual[0, 0] = 0.1
+    result = compare(expected, actual, rtol=1e-6, atol=1e-9)
+    assert not result.values_ok and result.shape_ok
+    assert result.where == (2, 1) and result.max_abs_diff == 0.5
+    assert (result.expected_at, result.actual_at) == (0.0, 0.5)
+
+
+def test_column_against_flat_vector_compares_values_only() -> None:
+    result = compare(np.arange(4.0), np.arange(4.0).reshape(4, 1), rtol=1e-9, atol=0)
+    assert result.values_ok and not result.shape_ok
+
+
+def test_scalars_accept_any_size_one_value() -> None:
+    for actual in (0.25, [0.25], np.array([[0.25]]), np.float64(0.25)):
+        assert compare(np.float64(0.25), actual, rtol=1e-9, atol=0, scalar=True).ok
+    assert not compare(np.float64(0.25), [0.25, 0.25], rtol=1e-9, atol=0, scalar=True).ok
+
+
+def test_nan_never_matches() -> None:
+    result = compare(np.zeros(2), np.array([0.0, np.nan]), rtol=1.0, atol=1.0)
+    assert not result.values_ok and result.non_finite and result.where == (1,)
+
+
+def test_non_numeric_outputs_are_described() -> None:
+    assert as_array(Opaque("generator")) is None
+    result = compare(np.zeros(2), Opaque("generator"), rtol=1e-6, atol=0)
+    assert not result.ok and result.actual_type == "generator"
+    assert not compare(np.zeros(2), "0, 0", rtol=1e-6, atol=0).ok
+
+
+@given(
+    hnp.arrays(
+        np.float64,
+        st.integers(1, 10),
+        elements=st.floats(-10, 10).filter(lambda x: x == 0 or abs(x) > 1e-100),
+    ),
+    st.floats(1.5, 4),
+)
+def test_relative_error_of_a_scaled_vector(vector: np.ndarray, factor: float) -> None:
+    if not np.any(vector):
+        assert relative_error(vector, vector) == 0.0
+        return
+    expected = (factor - 1) / (factor + 1)
+    assert abs(relative_error(vector * factor, vector) - expected) < 1e-9

@@ -1,0 +1,349 @@
+"""Tests for choosing what student code runs in definitions mode."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import sys
+import textwrap
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.sandbox.definitions import UnitPlan, plan_unit, student_function_names
+from grader.source import load_source
+
+FILES = Path(__file__).parent / "files" / "source"
+XOR_FUNCTIONS = frozenset({"sigmoide", "feedForward", "costoGlobal", "backProp", "entrenarRed"})
+
+Decision = tuple[int, str, str]
+
+
+def _decisions(plan: UnitPlan) -> list[Decision]:
+    """(line, "keep" or "skip", reason) for every statement of the plan, in source order."""
+    kept = [(statement.node.lineno, "keep", statement.reason) for statement in plan.statements]
+    skipped = [(statement.line, "skip", statement.reason) for statement in plan.skipped]
+    return sorted(kept + skipped)
+
+
+def _plan(
+    source: str, *, functions: frozenset[str] = XOR_FUNCTIONS, tainted: frozenset[str] = frozenset()
+) -> UnitPlan:
+    return plan_unit(textwrap.dedent(source), student_functions=functions, tainted=tainted)
+
+
+# --- a whole student notebook ------------------------------------------------------------------------
+
+XOR_EXPECTED: dict[int, list[Decision]] = {
+    2: [(1, "keep", "import"), (2, "keep", "import")],
+    3: [
+        (1, "keep", "assignment"),
+        (3, "keep", "assignment"),
+        (4, "keep", "assignment"),
+        (5, "skip", "top-level call"),
+    ],
+    4: [(1, "keep", "definition"), (4, "keep", "definition")],
+    5: [(1, "keep", "definition"), (4, "keep", "definition")],
+    6: [(1, "keep", "definition")],
+    7: [
+        *[(line, "keep", "assignment") for line in range(1, 7)],
+        (7, "skip", "calls a student function (feedForward)"),
+    ],
+    8: [(1, "skip", "calls a student function (entrenarRed)")],
+    9: [
+        (1, "skip", "top-level call"),
+        (2, "skip", "top-level call"),
+        (3, "skip", "top-level call"),
+        (4, "skip", "uses costos, bound by a skipped statement"),
+        (5, "keep", "assignment"),
+        (6, "skip", "uses b1, bound by a skipped statement"),
+    ],
+    10: [
+        (1, "keep", "assignment"),
+        (2, "skip", "loop"),
+        (5, "skip", "uses a2, bound by a skipped statement"),
+    ],
+    11: [
+        (1, "keep", "guarded-import"),
+        (6, "skip", "calls input"),
+        (7, "skip", "calls plt.subplots"),
+        (9, "skip", "__main__ block"),
+    ],
+    12: [],
+}
+
+
+def _xor_plans() -> dict[int, UnitPlan]:
+    units = load_source(FILES / "xor_student.ipynb").units
+    functions = student_function_names(unit.source for unit in units)
+    plans: dict[int, UnitPlan] = {}
+    tainted: frozenset[str] = frozenset()
+    for unit in units:
+        assert unit.cell is not None
+        plans[unit.cell] = plan_unit(unit.source, student_functions=functions, tainted=tainted)
+        tainted = plans[unit.cell].tainted
+    return plans
+
+
+def test_student_functions_are_the_defs_of_the_units_that_parse() -> None:
+    units = load_source(FILES / "xor_student.ipynb").units
+
+    # Cell 12 defines `predecir` but does not parse.
+    assert student_function_names(unit.source for unit in units) == XOR_FUNCTIONS
+
+
+def test_xor_notebook_keeps_definitions_and_data_and_skips_training_and_plots() -> None:
+    plans = _xor_plans()
+
+    assert {cell: _decisions(plan) for cell, plan in plans.items()} == XOR_EXPECTED
+
+
+def test_xor_notebook_taint_follows_skipped_bindings_across_cells() -> None:
+    plans = _xor_plans()
+
+    assert plans[3].tainted == frozenset()
+    assert plans[7].tainted == {"a1", "a2"}
+    assert plans[8].tainted == {"a1", "a2", "w1", "b1", "w2", "b2", "costos"}
+    assert plans[10].tainted >= {"epoca", "salida", "ultimo", "b1_escalado"}
+    assert "historial" not in plans[10].tainted
+    assert plans[11].tainted >= {"nombre", "fig", "ax"}
+    assert "sns" not in plans[11].tainted
+
+
+def test_syntax_error_unit_has_no_statements_and_keeps_the_taint() -> None:
+    plan = _xor_plans()[12]
+
+    assert plan.syntax_error == "line 4: '(' was never closed"
+    assert plan.statements == ()
+    assert plan.skipped == ()
+    assert plan.tainted == _xor_plans()[11].tainted
+
+
+def test_running_the_kept_statements_defines_the_functions_without_training_plotting_or_input(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> Any:
+        raise AssertionError("definitions mode must not reach this call")
+
+    pyplot = types.ModuleType("matplotlib.pyplot")
+    pyplot.__getattr__ = refuse  # type: ignore[method-assign]
+    matplotlib = types.ModuleType("matplotlib")
+    matplotlib.pyplot = pyplot  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "matplotlib", matplotlib)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", pyplot)
+    monkeypatch.setitem(sys.modules, "seaborn", None)
+    monkeypatch.setattr(builtins, "input", refuse)
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+
+    for cell, plan in _xor_plans().items():
+        for statement in plan.statements:
+            module = ast.Module(body=[statement.node], type_ignores=[])
+            exec(compile(module, f"celda {cell}", "exec"), namespace)
+
+    assert namespace.keys() >= XOR_FUNCTIONS
+    assert namespace["m"] == 4
+    assert namespace["sns"] is None
+    assert "costos" not in namespace and "nombre" not in namespace
+    a1, a2 = namespace["feedForward"](
+        namespace["X"], namespace["w1"], namespace["w2"], namespace["b1"], namespace["b2"]
+    )
+    assert a1.shape == (2, 4) and a2.shape == (1, 4)
+
+
+# --- single rules ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "decision"),
+    [
+        ("import numpy as np", "keep:import"),
+        ("from numpy.linalg import inv, norm", "keep:import"),
+        ("global contador", "keep:global"),
+        ("class Red:\n    capas = 2", "keep:definition"),
+        ("async def cargar():\n    return 1", "keep:definition"),
+        ("X = np.array([[0, 1], [1, 0]])", "keep:assignment"),
+        ("m: int = X.shape[1]", "keep:assignment"),
+        ("total += 1", "keep:assignment"),
+        ("datos = np.loadtxt('datos.txt')", "keep:assignment"),
+        ("activar = lambda z: entrenarRed(z)", "keep:assignment"),
+        ("costo = costoGlobal(a2, y)", "skip:calls a student function (costoGlobal)"),
+        ("costos = [costoGlobal(a, y) for a in salidas]", "skip:calls a student function (costoGlobal)"),
+        ("n = int(input('épocas: '))", "skip:calls input"),
+        ("texto = open('datos.txt').read()", "skip:calls open"),
+        ("pausa = time.sleep(2)", "skip:calls time.sleep"),
+        ("pausa = sleep(2)", "skip:calls sleep"),
+        ("linea, = plt.plot(costos)", "skip:calls plt.plot"),
+        ("figura = sns.heatmap(w1)", "skip:calls sns.heatmap"),
+        ("ejes = plt.gca().twinx()", "skip:calls plt.gca().twinx"),
+        ("ejes = tabla.plot(kind='line')", "skip:calls tabla.plot"),
+        ("matriz = pd.plotting.scatter_matrix(tabla)", "skip:calls pd.plotting.scatter_matrix"),
+        ("valor = (lambda: 3)()", "skip:calls a lambda"),
+        ("np.random.seed(0)", "skip:top-level call"),
+        ("print(costo)", "skip:top-level call"),
+        ("w1", "skip:expression"),
+        ("for i in range(3):\n    w1 = w1 - 0.1", "skip:loop"),
+        ("while costo > 0.01:\n    costo = costo / 2", "skip:loop"),
+        ("with open('x') as f:\n    texto = f.read()", "skip:with block"),
+        ("del w1", "skip:del statement"),
+        ("assert X.shape == (2, 4)", "skip:assert"),
+        ("raise SystemExit", "skip:raise"),
+        ("if __name__ == '__main__':\n    import numpy", "skip:__main__ block"),
+        ("if '__main__' == __name__:\n    import numpy", "skip:__main__ block"),
+        ("if DEBUG:\n    def traza(x):\n        return x\nelse:\n    traza = None", "keep:conditional"),
+        ("if DEBUG:\n    print(X)", "skip:if block (top-level call)"),
+        ("if entrenarRed(1):\n    import numpy", "skip:if block (calls a student function (entrenarRed))"),
+        ("try:\n    import seaborn as sns\nexcept ImportError:\n    sns = None", "keep:guarded-import"),
+        (
+            "try:\n    import google.colab\n    EN_COLAB = True\nexcept ImportError:\n    EN_COLAB = False",
+            "keep:guarded-import",
+        ),
+        (
+            "try:\n    import tqdm\nexcept ImportError as error:\n    print(error)\n    raise",
+            "keep:guarded-import",
+        ),
+        (
+            "try:\n    from google.colab import drive\n    drive.mount('/content/drive')\n"
+            "except ImportError:\n    pass",
+            "skip:try block (top-level call)",
+        ),
+        (
+            "try:\n    import tqdm\nexcept ImportError:\n    while True:\n        pass",
+            "skip:try block (loop)",
+        ),
+        ("try:\n    w1 = np.load('w1.npy')\nexcept OSError:\n    pass", "skip:try block"),
+        ("match X.ndim:\n    case 2:\n        pass", "skip:match statement"),
+    ],
+)
+def test_top_level_statement_decision(source: str, decision: str) -> None:
+    plan = _plan(source)
+
+    assert [f"{kind}:{reason}" for _, kind, reason in _decisions(plan)] == [decision]
+    assert plan.syntax_error is None
+
+
+def test_kept_statement_nodes_carry_the_unit_line_numbers() -> None:
+    plan = _plan("\n\nimport numpy as np\n\n\ndef f():\n    return 1\n")
+
+    assert [(statement.node.lineno, type(statement.node).__name__) for statement in plan.statements] == [
+        (3, "Import"),
+        (6, "FunctionDef"),
+    ]
+
+
+def test_pass_and_docstrings_are_neither_run_nor_reported() -> None:
+    plan = _plan('"""Taller XOR."""\npass\n...\nimport numpy as np\n')
+
+    assert _decisions(plan) == [(4, "keep", "import")]
+
+
+def test_plotting_module_imported_under_another_name_is_recognised() -> None:
+    plan = _plan(
+        """
+        import matplotlib.pyplot as graficos
+        from matplotlib import pyplot
+        from seaborn import lineplot as linea
+        from pandas import DataFrame, plotting
+        figura = graficos.figure()
+        otra = pyplot.figure()
+        curva = linea(x=[1], y=[2])
+        matriz = plotting.scatter_matrix(tabla)
+        tabla = DataFrame({"a": [1]})
+        """
+    )
+
+    assert [reason for _, kind, reason in _decisions(plan) if kind == "skip"] == [
+        "calls graficos.figure",
+        "calls pyplot.figure",
+        "calls linea",
+        "calls plotting.scatter_matrix",
+    ]
+    assert ("keep", "assignment") in {(kind, reason) for _, kind, reason in _decisions(plan)}
+
+
+def test_taint_spreads_through_reads_and_clears_on_rebinding() -> None:
+    plan = _plan(
+        """
+        w1, b1 = entrenarRed(X)
+        w1[0, 0] = 0.0
+        b1 += 1
+        pred = w1 @ X
+        w1 = np.zeros((2, 2))
+        otra = w1 @ X
+        """
+    )
+
+    assert _decisions(plan) == [
+        (2, "skip", "calls a student function (entrenarRed)"),
+        (3, "skip", "uses w1, bound by a skipped statement"),
+        (4, "skip", "uses b1, bound by a skipped statement"),
+        (5, "skip", "uses w1, bound by a skipped statement"),
+        (6, "keep", "assignment"),
+        (7, "keep", "assignment"),
+    ]
+    assert plan.tainted == {"b1", "pred"}
+
+
+def test_names_bound_inside_skipped_blocks_are_tainted_but_not_function_locals() -> None:
+    plan = _plan(
+        """
+        for epoca in range(10):
+            costo = epoca / 2
+            with open("registro.txt") as archivo:
+                linea = archivo.readline()
+        if __name__ == "__main__":
+            import os as sistema
+            def principal():
+                local = 1
+                return local
+            resultados = [cuadrado for cuadrado in range(3)]
+        """
+    )
+
+    assert plan.tainted == {"epoca", "costo", "archivo", "linea", "sistema", "principal", "resultados"}
+
+
+def test_taint_from_earlier_units_is_honoured_and_returned_updated() -> None:
+    plan = _plan("grafica = costos[-1]\ncostos = []\nresumen = costos\n", tainted=frozenset({"costos", "w1"}))
+
+    assert _decisions(plan) == [
+        (1, "skip", "uses costos, bound by a skipped statement"),
+        (2, "keep", "assignment"),
+        (3, "keep", "assignment"),
+    ]
+    assert plan.tainted == {"w1", "grafica"}
+
+
+def test_student_functions_include_conditional_defs_but_not_methods_or_nested_defs() -> None:
+    sources = [
+        "def feedForward(X):\n    def interna():\n        pass\n    return X",
+        "if True:\n    def backProp():\n        pass\nclass Red:\n    def metodo(self):\n        pass",
+        "try:\n    async def cargar():\n        pass\nexcept Exception:\n    pass",
+        "def roto(:\n    pass",
+        "x = 1\x00",
+    ]
+
+    assert student_function_names(sources) == {"feedForward", "backProp", "cargar"}
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("def f(:\n    pass", "line 1: invalid syntax"),
+        ("x = 1\n  y = 2", "line 2: unexpected indent"),
+        ("for i in range(3):\nx = i", "line 2: expected an indented block after 'for' statement on line 1"),
+    ],
+)
+def test_unparsable_unit_reports_the_syntax_error_as_python_does(source: str, message: str) -> None:
+    plan = plan_unit(source, student_functions=frozenset(), tainted=frozenset({"w1"}))
+
+    assert plan == UnitPlan(statements=(), skipped=(), syntax_error=message, tainted=frozenset({"w1"}))
+
+
+def test_null_byte_is_reported_as_a_syntax_error() -> None:
+    plan = plan_unit("x = 1\x00\n", student_functions=frozenset())
+
+    assert plan.syntax_error is not None
+    assert "null bytes" in plan.syntax_error
+    assert plan.statements == ()
