@@ -6,6 +6,7 @@ import codecs
 import io
 import json
 import re
+import threading
 import tokenize
 import warnings
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from typing import Any
 import nbformat
 
 _SUPPORTED_NBFORMAT_MAJORS = (3, 4)
+_WARNINGS_LOCK = threading.Lock()
 
 # Cell magics whose body is ordinary Python that Jupyter runs as usual (once or repeatedly); every other
 # cell magic hands its body to something else (a shell, a file, the browser), so that body is not Python.
@@ -102,7 +104,9 @@ def _load_notebook(data: bytes, filename: str) -> LoadedSource:
     try:
         # nbformat warns about notebooks it repairs on the fly (cells missing ids, duplicate ids): those
         # are harmless for grading, and must not escape as warnings.
-        with warnings.catch_warnings():
+        # The warnings filters are process-wide; the lock keeps concurrent loads from restoring each
+        # other's filters half-way.
+        with _WARNINGS_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
     except Exception as exc:

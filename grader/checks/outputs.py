@@ -22,7 +22,7 @@ TOLERANCES = {"rtol": OptionSpec(float, 1e-6), "atol": OptionSpec(float, 1e-9)}
 def shapes(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """Every output has the reference's shape (in the student's layout); a scalar may be any size-1 value."""
     return [
-        _compare_case(ctx, spec, case, rtol=np.inf, atol=np.inf, judge=lambda c: c.shape_ok) for case in cases
+        _compare_case(ctx, spec, case, rtol=1e-6, atol=1e-9, judge=lambda c: c.shape_ok) for case in cases
     ]
 
 
