@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+import tomllib
 from click.testing import CliRunner
 
 from grader.cli import main
 from grader.results import schema_path
-
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "submissions"
