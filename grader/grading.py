@@ -309,7 +309,10 @@ def _probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
     if task.trains and task.steps and task.rate:
         values.update({task.steps: 1, task.rate: 0.1})
     for substitutes in ([], ctx.substitutes) if task.trains else ([],):
-        call = ctx.call_student(values, check=check, substitutes=substitutes)
+        if task.trains:
+            call = ctx.call_student(values, check=check, substitutes=substitutes)
+        else:
+            call = ctx.call_case(case, check=check)
         if not call.ok:
             continue
         expected = ctx.call_reference(values)

@@ -71,6 +71,8 @@ class TaskContext:
     substitutes: Sequence[Mapping[str, Any]] = ()
     helper_names: Sequence[str] = ()
     notes: list[str] = field(default_factory=list)
+    # Calls already made, by case and convention: the shapes and the values of a case come from one call.
+    _calls: dict[tuple[str, int], StudentCall] = field(default_factory=dict)
 
     # --- calling ------------------------------------------------------------------------------------
 
@@ -95,8 +97,16 @@ class TaskContext:
             timeout_s=check.timeout_s,
             substitutes=substitutes,
             watch_globals=self.task.trains,
+            return_args=[self.task.params.index(name) for name in self.task.trains],
         )
         return StudentCall(args=tuple(args), outcome=outcome)
+
+    def call_case(self, case: Case, *, check: CheckSpec) -> StudentCall:
+        """The student's function on a case's own inputs, called once per case and convention."""
+        key = (f"{case.visibility}:{self.convention.id}", case.index)
+        if key not in self._calls:
+            self._calls[key] = self.call_student(case.values, check=check)
+        return self._calls[key]
 
     def call_reference(
         self, values: Mapping[str, Any], *, function: Callable[..., Any] | None = None

@@ -39,7 +39,7 @@ def gradient_check(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
     eps = float(spec.options["eps"])
     verdicts = []
     for case in cases:
-        call = ctx.call_student(case.values, check=spec)
+        call = ctx.call_case(case, check=spec)
         if not call.ok:
             verdicts.append(ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s))
             continue

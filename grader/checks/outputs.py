@@ -54,7 +54,7 @@ def _compare_case(
     judge: Callable[[Comparison], bool],
     variants: Sequence[dict[str, Any]] = (),
 ) -> CaseVerdict:
-    call = ctx.call_student(case.values, check=spec)
+    call = ctx.call_case(case, check=spec)
     if not call.ok:
         return ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s)
     label = ctx.case_label(case)

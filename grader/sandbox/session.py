@@ -120,6 +120,7 @@ class StudentRuntime:
         timeout_s: float,
         substitutes: Sequence[Mapping[str, Any]] = (),
         watch_globals: Sequence[str] = (),
+        return_args: Sequence[int] = (),
     ) -> CallOutcome:
         if self._worker is None or not self._worker.alive:
             if self._restarts >= MAX_RESTARTS:
@@ -136,6 +137,7 @@ class StudentRuntime:
             "timeout_s": timeout_s,
             "substitutes": list(substitutes),
             "watch_globals": list(watch_globals),
+            "return_args": list(return_args),
         }
         try:
             # The worker stops itself at timeout_s; the grader's own deadline is the backstop for code

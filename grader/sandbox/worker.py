@@ -167,6 +167,7 @@ def _call(
         }, []
     args = list(decode_value(header["args"], arrays))
     timeout = float(header.get("timeout_s", 5.0))
+    returned = {int(i) for i in header.get("return_args", [])}
     restore = _install_substitutes(namespace, header.get("substitutes", []))
     out: list[np.ndarray] = []
     caught: list[str] = []
@@ -186,7 +187,9 @@ def _call(
     reply = {
         "status": "ok",
         "value": encode_value(value, out),
-        "args_after": encode_value(tuple(args), out),
+        # Only the arguments the grader asks for come back (to see in-place updates): every array frame
+        # costs a copy and a parse.
+        "args_after": encode_value(tuple(args[i] if i in returned else None for i in range(len(args))), out),
         "globals_after": encode_value(
             {name: namespace[name] for name in header.get("watch_globals", []) if name in namespace}, out
         ),
