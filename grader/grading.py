@@ -105,6 +105,7 @@ class Grader:
         if self._lang is None:
             t = Translator(applicable[0].lang)
         workdir = Path(tempfile.mkdtemp(prefix="work-", dir=self._scratch_root))
+        _copy_modules(submission, workdir)
         output = workdir.with_suffix(".out")
         runtime = StudentRuntime(
             self._zygote, units=[u.source for u in units], workdir=workdir, output=output, limits=self._limits
@@ -200,6 +201,17 @@ class Grader:
         notes.extend(ctx.notes)
         result = TaskResult(rubric.id, task.id, function.name, tuple(checks), tuple(notes))
         return GradedTask(result, ctx.convention, task)
+
+
+def _copy_modules(submission: Submission, workdir: Path) -> None:
+    """Copy a folder submission's modules into the worker's folder, so ``import utils`` finds its ``utils.py``."""
+    if submission.root.is_file():
+        return
+    for path in submission.files:
+        if path.suffix == ".py":
+            target = workdir / path.relative_to(submission.root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
 
 
 def _error(

@@ -199,7 +199,7 @@ def _parse_load(reply: Mapping[str, Any]) -> LoadReport:
 def _event_line(event: Mapping[str, Any]) -> int | None:
     if "line" in event:
         return int(event["line"])
-    frames = event.get("frames") or []
+    frames = event.get("trace") or []
     return int(frames[-1]["line"]) if frames else None
 
 
@@ -226,7 +226,7 @@ def _parse_call(reply: Mapping[str, Any], arrays: Sequence[np.ndarray]) -> CallO
             message=str(reply.get("message", ""))[:500],
             frames=tuple(
                 Frame(unit=int(f["unit"]), line=int(f["line"]), function=str(f["function"])[:100])
-                for f in reply.get("frames", [])
+                for f in reply.get("trace", [])
             ),
             warnings=warnings,
         )

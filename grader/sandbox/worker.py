@@ -163,7 +163,7 @@ def _call(
             "status": "exception",
             "type": "NameError",
             "message": "function not defined",
-            "frames": [],
+            "trace": [],
         }, []
     args = list(decode_value(header["args"], arrays))
     timeout = float(header.get("timeout_s", 5.0))
@@ -277,4 +277,4 @@ def _describe_exception(exc: BaseException, *, default_unit: int | None) -> dict
     message = str(exc)
     if isinstance(exc, RecursionError | MemoryError):
         message = message or type(exc).__name__
-    return {"type": type(exc).__name__, "message": message[:MAX_MESSAGE], "frames": frames[-8:]}
+    return {"type": type(exc).__name__, "message": message[:MAX_MESSAGE], "trace": frames[-8:]}

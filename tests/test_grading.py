@@ -1,0 +1,289 @@
+"""Grading one submission: real workers, real files, the situations students really create."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from grader.grading import Grader
+from grader.results import SubmissionResult, TaskResult
+from grader.rubric import load_bundled_rubrics
+from grader.sandbox.launcher import Zygote
+from grader.sandbox.limits import Limits
+from grader.submission import Submission, discover
+
+XOR_FUNCTIONS = '''
+import numpy as np
+
+def sigmoide(z):
+    return 1 / (1 + np.exp(-z))
+
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sigmoide(w1 @ X + b1)
+    a2 = sigmoide(w2 @ a1 + b2)
+    return a1, a2
+
+def costoGlobal(y_est, y):
+    m = y.shape[1]
+    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / m)
+
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = X.shape[1]
+    dz2 = a2 - y
+    dw2 = dz2 @ a1.T / m
+    db2 = np.sum(dz2, axis=1, keepdims=True) / m
+    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
+    dw1 = dz1 @ X.T / m
+    db1 = np.sum(dz1, axis=1, keepdims=True) / m
+    return dw1, db1, dw2, db2
+'''
+
+TRAIN_RETURNING = """
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    costos = []
+    for _ in range(epocas):
+        a1, a2 = feedForward(X, w1, w2, b1, b2)
+        costos.append(costoGlobal(a2, y))
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        w1 = w1 - lr * dw1
+        b1 = b1 - lr * db1
+        w2 = w2 - lr * dw2
+        b2 = b2 - lr * db2
+    return w2, costos, b2, w1, b1
+"""
+
+TRAIN_IN_PLACE = """
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    for _ in range(epocas):
+        a1, a2 = feedForward(X, w1, w2, b1, b2)
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        w1 -= lr * dw1
+        b1 -= lr * db1
+        w2 -= lr * dw2
+        b2 -= lr * db2
+"""
+
+
+@pytest.fixture(scope="module")
+def grader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Grader]:
+    zygote = Zygote()
+    limits = Limits(call_timeout_s=2.0, statement_timeout_s=0.5)
+    try:
+        yield Grader(
+            load_bundled_rubrics(),
+            zygote=zygote,
+            secret="unit-tests",
+            limits=limits,
+            scratch_root=tmp_path_factory.mktemp("scratch"),
+            lang="en",
+        )
+    finally:
+        zygote.close()
+
+
+def write(folder: Path, name: str, text: str) -> Submission:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    (submission,) = discover([path])
+    return submission
+
+
+def notebook(folder: Path, name: str, cells: list[str]) -> Submission:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    path = folder / name
+    nbformat.write(nb, path)
+    (submission,) = discover([path])
+    return submission
+
+
+def tasks(result: SubmissionResult) -> dict[str, TaskResult]:
+    assert result.status == "graded", result.error
+    return {t.id: t for t in result.tasks}
+
+
+def full(task: TaskResult) -> bool:
+    return task.score == task.max_score > 0
+
+
+def messages(task: TaskResult) -> str:
+    return "\n".join(c.message for c in task.checks)
+
+
+def test_correct_functions_and_a_shuffled_training_return(grader: Grader, tmp_path: Path) -> None:
+    result = grader.grade(write(tmp_path, "ok.py", XOR_FUNCTIONS + TRAIN_RETURNING))
+    graded = tasks(result)
+    assert all(full(t) for t in graded.values()), {k: messages(t) for k, t in graded.items() if not full(t)}
+    assert {t.rubric for t in result.tasks} == {"xor"}
+
+
+def test_training_in_place_without_return_is_graded(grader: Grader, tmp_path: Path) -> None:
+    graded = tasks(grader.grade(write(tmp_path, "inplace.py", XOR_FUNCTIONS + TRAIN_IN_PLACE)))
+    assert full(graded["entrenarRed"]), messages(graded["entrenarRed"])
+
+
+def test_training_that_updates_globals_is_graded(grader: Grader, tmp_path: Path) -> None:
+    source = XOR_FUNCTIONS + """
+def entrenarRed(epocas, lr, X, y, w1_, b1_, w2_, b2_, a1, a2):
+    global w1, b1, w2, b2
+    w1, b1, w2, b2 = w1_, b1_, w2_, b2_
+    for _ in range(epocas):
+        a1, a2 = feedForward(X, w1, w2, b1, b2)
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        w1, b1, w2, b2 = w1 - lr * dw1, b1 - lr * db1, w2 - lr * dw2, b2 - lr * db2
+"""
+    graded = tasks(grader.grade(write(tmp_path, "globals.py", source)))
+    assert full(graded["entrenarRed"]), messages(graded["entrenarRed"])
+
+
+def test_lists_instead_of_arrays_are_accepted(grader: Grader, tmp_path: Path) -> None:
+    source = XOR_FUNCTIONS.replace("return a1, a2", "return a1.tolist(), a2.tolist()")
+    graded = tasks(grader.grade(write(tmp_path, "lists.py", source)))
+    assert full(graded["feedForward"]), messages(graded["feedForward"])
+
+
+def test_existing_is_not_a_score(grader: Grader, tmp_path: Path) -> None:
+    source = XOR_FUNCTIONS + "\ndef entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):\n    return None\n"
+    source = source.replace("    return a1, a2", "    raise ValueError('todavía no')")
+    graded = tasks(grader.grade(write(tmp_path, "stubs.py", source)))
+    assert graded["feedForward"].score == 0 and graded["entrenarRed"].score == 0
+    assert "ValueError: todavía no" in messages(graded["feedForward"])
+    assert "stubs.py, line " in messages(graded["feedForward"])
+    assert {c.status for c in graded["feedForward"].checks} == {"error"}
+
+
+def test_endless_loop_is_a_timeout_and_the_rest_is_graded(grader: Grader, tmp_path: Path) -> None:
+    source = XOR_FUNCTIONS.replace("    m = y.shape[1]\n", "    while True:\n        pass\n")
+    started = time.perf_counter()
+    graded = tasks(grader.grade(write(tmp_path, "loop.py", source)))
+    assert time.perf_counter() - started < 60
+    assert {c.status for c in graded["costoGlobal"].checks} == {"timeout"}
+    assert all("timeout" in c.diagnoses for c in graded["costoGlobal"].checks)
+    assert full(graded["backProp"]) and full(graded["feedForward"])
+
+
+def test_wrong_signature_is_explained(grader: Grader, tmp_path: Path) -> None:
+    source = XOR_FUNCTIONS.replace("def feedForward(X, w1, w2, b1, b2):", "def feedForward(X, pesos):")
+    graded = tasks(grader.grade(write(tmp_path, "signature.py", source)))
+    assert graded["feedForward"].score == 0
+    assert "feedForward(X, w1, w2, b1, b2)" in messages(graded["feedForward"])
+    assert "(X, pesos)" in messages(graded["feedForward"])
+
+
+def test_missing_functions_are_skipped_not_crashed(grader: Grader, tmp_path: Path) -> None:
+    graded = tasks(grader.grade(write(tmp_path, "partial.py", XOR_FUNCTIONS)))
+    assert graded["entrenarRed"].found_as is None
+    assert {c.status for c in graded["entrenarRed"].checks} == {"skipped"}
+    assert all("missing_function" in c.diagnoses for c in graded["entrenarRed"].checks)
+
+
+def test_rows_convention_is_accepted_and_noted_once(grader: Grader, tmp_path: Path) -> None:
+    source = """
+import numpy as np
+sig = lambda z: 1 / (1 + np.exp(-z))
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sig(X @ w1 + b1)
+    return a1, sig(a1 @ w2 + b2)
+def costoGlobal(y_est, y):
+    return -np.mean(y * np.log(y_est) + (1 - y) * np.log(1 - y_est))
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = X.shape[0]
+    d2 = a2 - y
+    d1 = (d2 @ w2.T) * a1 * (1 - a1)
+    return X.T @ d1 / m, d1.sum(axis=0, keepdims=True) / m, a1.T @ d2 / m, d2.sum(axis=0, keepdims=True) / m
+"""
+    result = grader.grade(write(tmp_path, "rows.py", source))
+    graded = tasks(result)
+    assert full(graded["feedForward"]) and full(graded["backProp"]), messages(graded["backProp"])
+    assert "rows_as_instances" in graded["feedForward"].checks[0].diagnoses
+    notes = [n for t in result.tasks for n in t.notes if "rows" in n]
+    assert len(notes) == 1
+
+
+def test_notebook_that_trains_for_minutes_and_asks_for_input_loads_fast(grader: Grader, tmp_path: Path) -> None:
+    cells = [
+        "%matplotlib inline\nimport numpy as np\nimport matplotlib.pyplot as plt",
+        "!pip install numpy",
+        XOR_FUNCTIONS,
+        TRAIN_RETURNING,
+        "X = np.array([[0., 0., 1., 1.], [0., 1., 0., 1.]])\nm = X.shape[1]\nrespuesta = input('¿seguir?')",
+        "import time\nfor i in range(10**9):\n    time.sleep(1)",
+        "resultado = entrenarRed(10**7, 0.5, X, None, None, None, None, None, None, None)\nplt.plot(resultado[1])",
+        "def costoGlobal(y_est, y:\n    return 0",
+    ]
+    started = time.perf_counter()
+    result = grader.grade(notebook(tmp_path, "slow.ipynb", cells))
+    assert time.perf_counter() - started < 20
+    graded = tasks(result)
+    assert full(graded["feedForward"]) and full(graded["entrenarRed"])
+    # The later cell redefining costoGlobal does not parse: only that cell is lost.
+    assert full(graded["costoGlobal"])
+    assert any("cell 8" in note and "syntax error" in note for note in result.notes)
+
+
+def test_exception_location_points_at_the_notebook_cell(grader: Grader, tmp_path: Path) -> None:
+    broken = XOR_FUNCTIONS.replace("    dz2 = a2 - y\n", "    dz2 = a2 - y\n    raise KeyError('w3')\n")
+    result = grader.grade(notebook(tmp_path, "trace.ipynb", ["import numpy as np", broken]))
+    text = messages(tasks(result)["backProp"])
+    assert "KeyError" in text and "trace.ipynb, cell 2, line " in text
+
+
+def test_folder_submission_may_import_its_own_module(grader: Grader, tmp_path: Path) -> None:
+    folder = tmp_path / "ana"
+    folder.mkdir()
+    (folder / "utilidades.py").write_text("import numpy as np\ndef sigmoide(z):\n    return 1 / (1 + np.exp(-z))\n")
+    main = XOR_FUNCTIONS.replace("def sigmoide(z):\n    return 1 / (1 + np.exp(-z))\n", "from utilidades import sigmoide\n")
+    (folder / "taller.py").write_text(main)
+    (submission,) = discover([tmp_path])
+    graded = tasks(grader.grade(submission))
+    assert full(graded["feedForward"]), messages(graded["feedForward"])
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [(b"", "empty_file"), (b'{"cells": [', "truncated_notebook"), (b"hola", "not_json")],
+)
+def test_broken_notebooks_end_with_an_error_result(grader: Grader, tmp_path: Path, content: bytes, kind: str) -> None:
+    path = tmp_path / "roto.ipynb"
+    path.write_bytes(content)
+    (submission,) = discover([path])
+    result = grader.grade(submission)
+    assert result.status == "error" and result.error is not None
+    assert result.error.kind == kind and result.error.message
+
+
+def test_nothing_to_grade(grader: Grader, tmp_path: Path) -> None:
+    result = grader.grade(write(tmp_path, "otro.py", "def suma(a, b):\n    return a + b\n"))
+    assert result.status == "error" and result.error is not None
+    assert result.error.kind == "nothing_to_grade"
+    assert "feedForward" in result.error.message
+
+
+def test_linreg_column_vectors_and_sample_std(grader: Grader, tmp_path: Path) -> None:
+    source = """
+import numpy as np
+def calcularCosto(X, y, theta):
+    m = len(y)
+    return float(((X @ theta - y) ** 2).sum() / (2 * m))
+def calcularGradiente(X, y, theta):
+    # written for column vectors only: always returns an (n, 1) gradient
+    return X.T @ (X @ theta.reshape(-1, 1) - y.reshape(-1, 1)) / len(y)
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    historial = []
+    for _ in range(iteraciones):
+        theta = theta - alpha * calcularGradiente(X, y, theta).reshape(theta.shape)
+        historial.append(calcularCosto(X, y, theta))
+    return theta, historial
+def normalizar(X):
+    mu = X.mean(axis=0)
+    sigma = X.std(axis=0, ddof=1)
+    return (X - mu) / sigma, mu, sigma
+"""
+    graded: dict[str, Any] = tasks(grader.grade(write(tmp_path, "columnas.py", source)))
+    for name in ("calcularCosto", "calcularGradiente", "descensoGradiente", "normalizar"):
+        assert full(graded[name]), (name, messages(graded[name]))
