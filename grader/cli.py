@@ -9,8 +9,9 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from grader.results import RunInfo, SubmissionError, SubmissionResult, read_resu
 from grader.rubric import Rubric, load_bundled_rubrics, resolve_rubric
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
+from grader.store import ResultStore, write_atomically
 from grader.submission import Submission, discover
 
 SECRET_ENV = "GRADER_SECRET"
@@ -49,6 +51,9 @@ def main() -> None:
 )
 @click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 @click.option("--quiet", is_flag=True, help="Only the final summary.")
+@click.option(
+    "--fresh", is_flag=True, help="Grade everything again, ignoring results kept from an earlier run."
+)
 def grade(
     paths: tuple[Path, ...],
     rubric_names: tuple[str, ...],
@@ -57,11 +62,14 @@ def grade(
     lang: str | None,
     secret_file: Path | None,
     quiet: bool,
+    fresh: bool,
 ) -> None:
     """Grade every submission in PATHS and write results.json and the HTML report to --out.
 
     Each .py/.ipynb file directly in a PATH is a submission (id: its stem), and so is each sub-folder
-    (id: its name). Hidden cases are derived from GRADER_SECRET (or --secret-file).
+    (id: its name). Hidden cases are derived from GRADER_SECRET (or --secret-file). Results are kept
+    in --out as each submission finishes: re-running the same command after an interruption continues
+    where it stopped.
     """
     with _errors_as_exit_codes():
         rubrics = _rubrics(rubric_names)
@@ -69,21 +77,22 @@ def grade(
         if not submissions:
             raise UsageError(f"no .py/.ipynb files or folders found in {', '.join(map(str, paths))}")
         workers = jobs or max(1, os.cpu_count() or 1)
-        with _grading_session(rubrics, secret_file=secret_file, lang=lang, public_only=False) as (
-            grader,
-            run,
-        ):
+        store = ResultStore(out_dir)
+        started = time.perf_counter()
+        session = _grading_session(rubrics, secret_file=secret_file, lang=lang, public_only=False)
+        with session as (grader, run):
             results = _grade_all(
-                grader, submissions, rubrics_given=bool(rubric_names), jobs=workers, quiet=quiet
+                grader,
+                submissions,
+                store,
+                rubrics_given=bool(rubric_names),
+                jobs=workers,
+                quiet=quiet,
+                fresh=fresh,
             )
         _write_reports(out_dir, run, results)
+        click.echo(_batch_summary(results, seconds=time.perf_counter() - started, out_dir=out_dir), err=True)
         internal = [r for r in results if r.error and r.error.kind == "internal_error"]
-        graded = [r for r in results if r.status == "graded"]
-        click.echo(
-            f"Graded {len(graded)} of {len(results)} submissions"
-            f" ({len(results) - len(graded)} could not be graded); reports in {out_dir}/",
-            err=True,
-        )
         if internal:
             click.echo(
                 f"{len(internal)} submission(s) hit an internal grader error: see results.json", err=True
@@ -201,39 +210,135 @@ def _read_secret(secret_file: Path | None) -> str | None:
 
 
 def _grade_all(
-    grader: Grader, submissions: Sequence[Submission], *, rubrics_given: bool, jobs: int, quiet: bool
+    grader: Grader,
+    submissions: Sequence[Submission],
+    store: ResultStore,
+    *,
+    rubrics_given: bool,
+    jobs: int,
+    quiet: bool,
+    fresh: bool,
 ) -> list[SubmissionResult]:
+    """Grade every submission (reusing kept results unless ``fresh``), keeping each result as it completes."""
     only = grader.rubrics if rubrics_given else None
-    total = len(submissions)
+    keys = {s.id: grader.result_key(s) for s in submissions}
+    kept = {} if fresh else {s.id: r for s in submissions if (r := store.get(keys[s.id])) is not None}
+    todo = [s for s in submissions if s.id not in kept]
+    if kept and not quiet:
+        click.echo(
+            f"Reusing {len(kept)} result(s) kept from an earlier run (--fresh grades them again).", err=True
+        )
 
     def one(submission: Submission) -> SubmissionResult:
         try:
-            return grader.grade(submission, rubrics=only)
+            result = grader.grade(submission, rubrics=only)
         except Exception as exc:  # a grader bug must not cost the batch, nor look like a student's zero
+            message = f"internal grader error: {type(exc).__name__}: {exc}"
             return SubmissionResult(
                 id=submission.id,
                 source=submission.source,
                 status="error",
-                error=SubmissionError(
-                    "internal_error", f"internal grader error: {type(exc).__name__}: {exc}"
-                ),
+                error=SubmissionError("internal_error", message),
             )
+        store.put(keys[submission.id], result)
+        return result
 
-    results: list[SubmissionResult] = []
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for done, result in enumerate(pool.map(one, submissions), start=1):
-            results.append(result)
-            if not quiet:
-                score = f"{result.score:g}/{result.max_score:g}" if result.status == "graded" else "error"
-                click.echo(f"[{done}/{total}] {result.id}: {score} ({result.duration_s:.2f} s)", err=True)
-    return results
+    done: dict[str, SubmissionResult] = {}
+    with _Progress(total=len(todo), quiet=quiet) as progress, ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(one, s) for s in todo]
+        try:
+            for future in as_completed(futures):
+                result = future.result()
+                done[result.id] = result
+                progress.advance(result)
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+    return [kept.get(s.id) or done[s.id] for s in submissions]
+
+
+class _Progress:
+    """A progress bar on a terminal; on anything else (CI logs), a line now and then."""
+
+    def __init__(self, *, total: int, quiet: bool) -> None:
+        self.total = total
+        self.quiet = quiet or total == 0
+        self.done = 0
+        self.failures = 0
+        self.started = time.perf_counter()
+        self.tty = sys.stderr.isatty()
+        self.every = 1 if total <= 50 else max(1, total // 20)
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.tty and not self.quiet:
+            click.echo(err=True)
+
+    def advance(self, result: SubmissionResult) -> None:
+        self.done += 1
+        failed = result.status != "graded" or any(
+            c.status in ("timeout", "error") for t in result.tasks for c in t.checks
+        )
+        self.failures += failed
+        if self.quiet:
+            return
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate
+        status = f"{self.done}/{self.total}  {rate:.1f}/s  ETA {eta:.0f} s  errors/timeouts: {self.failures}"
+        if self.tty:
+            width = 24
+            bar = "#" * (width * self.done // self.total)
+            click.echo(f"\r[{bar:<{width}}] {status}  {result.id[:30]:<30}", err=True, nl=False)
+        elif failed or self.done % self.every == 0 or self.done == self.total:
+            score = f"{result.score:g}/{result.max_score:g}" if result.status == "graded" else "error"
+            click.echo(f"[{status}] {result.id}: {score}", err=True)
+
+
+def _batch_summary(results: Sequence[SubmissionResult], *, seconds: float, out_dir: Path) -> str:
+    """The one-screen summary at the end of a batch."""
+    graded = [r for r in results if r.status == "graded"]
+    errors = [r for r in results if r.status == "error"]
+    lines = [
+        f"Graded {len(graded)} of {len(results)} submissions in {seconds:.1f} s"
+        f" ({len(results) / max(seconds, 1e-9):.1f}/s); {len(errors)} could not be graded.",
+    ]
+    if graded:
+        mean = sum(r.score / r.max_score for r in graded if r.max_score) / len(graded)
+        lines.append(f"Mean score: {100 * mean:.1f} %")
+        by_task: dict[str, list[float]] = {}
+        for r in graded:
+            for t in r.tasks:
+                if t.max_score:
+                    by_task.setdefault(f"{t.rubric}.{t.id}", []).append(t.score / t.max_score)
+        for name, scores in sorted(by_task.items()):
+            full = sum(s >= 1 for s in scores)
+            mean_task = 100 * sum(scores) / len(scores)
+            lines.append(f"  {name:<28} full marks {full:>4}/{len(scores):<4} mean {mean_task:5.1f} %")
+        counts: dict[str, int] = {}
+        for r in graded:
+            for code in {c for t in r.tasks for check in t.checks for c in check.diagnoses}:
+                counts[code] = counts.get(code, 0) + 1
+        if counts:
+            top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:6]
+            lines.append("Most frequent diagnoses: " + ", ".join(f"{code} ({n})" for code, n in top))
+    for r in errors[:5]:
+        kind, message = (r.error.kind, r.error.message[:100]) if r.error else ("error", "")
+        lines.append(f"  error: {r.id}: {kind}: {message}")
+    if len(errors) > 5:
+        lines.append(f"  … and {len(errors) - 5} more errors")
+    lines.append(f"Reports in {out_dir}/")
+    return "\n".join(lines)
 
 
 def _write_reports(out_dir: Path, run: RunInfo, results: Sequence[SubmissionResult]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     document = results_document(run, results)
-    _atomic_write(out_dir / "results.json", json.dumps(document, ensure_ascii=False, indent=1))
-    _atomic_write(out_dir / "grades.csv", _grades_csv(results))
+    write_atomically(out_dir / "results.json", json.dumps(document, ensure_ascii=False, indent=1))
+    write_atomically(out_dir / "grades.csv", _grades_csv(results))
     _write_site(out_dir, run.to_json(), results, lang=run.lang)
 
 
@@ -243,7 +348,7 @@ def _write_site(
     for name, html in render_site(run, results, lang=lang).items():
         path = out_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, html)
+        write_atomically(path, html)
 
 
 def _grades_csv(results: Sequence[SubmissionResult]) -> str:
@@ -257,15 +362,6 @@ def _grades_csv(results: Sequence[SubmissionResult]) -> str:
             [r.id, r.status, *(by_task.get(c, "") for c in columns), f"{r.score:g}", f"{r.max_score:g}"]
         )
     return buffer.getvalue()
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a crash never leaves a half-written report."""
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-    ) as f:
-        f.write(text)
-    os.replace(f.name, path)
 
 
 _MARKS = {"pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "skipped": "-"}

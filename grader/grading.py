@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import tempfile
@@ -13,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.cases import Case, CaseSet, make_cases
+from grader import __version__
+from grader.cases import Case, CaseSet, hidden_seed, make_cases
 from grader.checks import TaskContext, run_check
 from grader.compare import compare
 from grader.conventions import Convention
@@ -62,6 +64,12 @@ class Grader:
         self._lang = lang
         self._cases: dict[str, CaseSet] = {r.id: make_cases(r, secret=secret) for r in self.rubrics}
         self._mistakes = {r.id: _mistakes(r) for r in self.rubrics}
+        self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang)
+
+    def result_key(self, submission: Submission) -> str:
+        """A key that changes whenever the result of grading this submission could change."""
+        text = f"{self._run_digest}\0{submission.id}\0{submission.fingerprint()}"
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def grade(self, submission: Submission, *, rubrics: Sequence[Rubric] | None = None) -> SubmissionResult:
         started = time.perf_counter()
@@ -203,8 +211,18 @@ class Grader:
         return GradedTask(result, ctx.convention, task)
 
 
+def _run_digest(rubrics: Sequence[Rubric], *, secret: str | None, lang: str | None) -> str:
+    digest = hashlib.sha256(f"{__version__}\0lang={lang}".encode())
+    for rubric in sorted(rubrics, key=lambda r: r.id):
+        path = Path(rubric.path)
+        digest.update(path.read_bytes() if path.is_file() else rubric.path.encode())
+    # The secret enters one-way, through the hidden-case seed.
+    digest.update(str(hidden_seed(secret, "result-key") if secret is not None else "public-only").encode())
+    return digest.hexdigest()
+
+
 def _copy_modules(submission: Submission, workdir: Path) -> None:
-    """Copy a folder submission's modules into the worker's folder, so ``import utils`` finds its ``utils.py``."""
+    """Copy a folder submission's modules beside its worker, so ``import utils`` finds ``utils.py``."""
     if submission.root.is_file():
         return
     for path in submission.files:
