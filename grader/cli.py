@@ -387,3 +387,7 @@ def _terminal_summary(result: SubmissionResult) -> str:
             if c.status != "pass":
                 lines.extend(f"      {line}" for line in c.message.splitlines())
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
