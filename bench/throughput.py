@@ -34,7 +34,8 @@ PATHOLOGICAL = {
     "endless_loop.py": (
         "import numpy as np\n"
         "def feedForward(X, w1, w2, b1, b2):\n    while True:\n        pass\n"
-        "def costoGlobal(y_est, y):\n    return float(-np.mean(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)))\n"
+        "def costoGlobal(y_est, y):\n"
+        "    return float(-np.mean(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)))\n"
     ),
     "crashes.py": "def calcularCosto(X, y, theta):\n    return X[99]\n",
     "syntax.py": "def feedForward(X, w1, w2, b1, b2)\n    return X\n",
@@ -69,7 +70,8 @@ def grade_batch(grader: Grader, submissions: Sequence[Submission], *, jobs: int)
 def run_mode(submissions: Sequence[Submission], *, jobs: int, scratch: Path) -> dict[str, float]:
     zygote = Zygote()
     try:
-        grader = Grader(load_bundled_rubrics(), zygote=zygote, secret=SECRET, limits=Limits(), scratch_root=scratch)
+        rubrics = load_bundled_rubrics()
+        grader = Grader(rubrics, zygote=zygote, secret=SECRET, limits=Limits(), scratch_root=scratch)
         grade_batch(grader, submissions[:2], jobs=1)  # warm up: zygote imports, first fork
         grader.timings.student_s = grader.timings.reference_s = 0.0
         started = time.perf_counter()
@@ -93,7 +95,8 @@ def run_baseline(submissions: Sequence[Submission], *, scratch: Path) -> dict[st
     for submission in submissions:
         zygote = Zygote()
         try:
-            Grader(rubrics, zygote=zygote, secret=SECRET, limits=Limits(), scratch_root=scratch).grade(submission)
+            grader = Grader(rubrics, zygote=zygote, secret=SECRET, limits=Limits(), scratch_root=scratch)
+            grader.grade(submission)
         finally:
             zygote.close()
     wall = time.perf_counter() - started
@@ -101,7 +104,9 @@ def run_baseline(submissions: Sequence[Submission], *, scratch: Path) -> dict[st
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=200, help="synthetic submissions to grade")
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to measure")
     parser.add_argument("--baseline", type=int, default=20, help="submissions graded by the naive baseline")
@@ -111,18 +116,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         submissions = make_corpus(work / "class", args.n)
         scratch = work / "scratch"
         scratch.mkdir()
-        print(f"{len(submissions)} submissions (samples + every 50th pathological), secret set, hidden cases on")
+        print(f"{len(submissions)} submissions (samples, every 50th pathological), hidden cases on")
         baseline = run_baseline(submissions[: args.baseline], scratch=scratch)
-        print(f"baseline (fresh process per submission, {args.baseline} submissions): {baseline['per_s']:.2f}/s")
+        print(f"baseline, a fresh process per submission ({args.baseline}): {baseline['per_s']:.2f}/s")
         for jobs in (int(j) for j in args.jobs.split(",")):
             figures = run_mode(submissions, jobs=jobs, scratch=scratch)
             inside = figures["student_s"] + figures["reference_s"]
             print(
-                f"--jobs {jobs}: {figures['per_s']:.1f} submissions/s ({figures['wall_s']:.1f} s for {len(submissions)};"
-                f" {figures['graded']:.0f} graded), {figures['per_s'] / baseline['per_s']:.1f}x the baseline"
+                f"--jobs {jobs}: {figures['per_s']:.1f} submissions/s"
+                f" ({figures['wall_s']:.1f} s for {len(submissions)}; {figures['graded']:.0f} graded),"
+                f" {figures['per_s'] / baseline['per_s']:.1f}x the baseline"
             )
             print(
-                f"    inside student functions {figures['student_s']:.1f} s, reference {figures['reference_s']:.1f} s;"
+                f"    inside student functions {figures['student_s']:.1f} s,"
+                f" reference {figures['reference_s']:.1f} s;"
                 f" wall x jobs / inside = {figures['wall_s'] * jobs / max(inside, 1e-9):.2f}"
             )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
