@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+import reference
 from grader import __version__
 from grader.cases import Case, CaseSet, hidden_seed, make_cases
 from grader.checks import TaskContext, run_check
@@ -27,6 +28,8 @@ from grader.sandbox.limits import Limits
 from grader.sandbox.session import FunctionInfo, LoadReport, StudentRuntime
 from grader.source import CodeUnit, SourceError, load_source
 from grader.submission import Submission
+from grader.timing import TimedModule, Timings
+from reference.mistakes import NO_MISTAKES, KnownMistakes, known_mistakes
 
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
 
@@ -65,6 +68,7 @@ class Grader:
         self._cases: dict[str, CaseSet] = {r.id: make_cases(r, secret=secret) for r in self.rubrics}
         self._mistakes = {r.id: _mistakes(r) for r in self.rubrics}
         self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang)
+        self.timings = Timings()
 
     def result_key(self, submission: Submission) -> str:
         """A key that changes whenever the result of grading this submission could change."""
@@ -181,14 +185,15 @@ class Grader:
             function=function,
             convention=identity,
             cases=self._cases[rubric.id],
-            reference=rubric.reference_module(),
-            mistakes=self._mistakes[rubric.id].get(task.id, {}),
+            reference=TimedModule(rubric.reference_module(), self.timings),
+            mistakes=self._mistakes[rubric.id].get(task.id, NO_MISTAKES),
             t=t,
             locate=locate,
             substitutes=substitutes,
             helper_names=helper_names,
+            timings=self.timings,
         )
-        ctx.convention = _probe_convention(ctx)
+        ctx.convention = _probe_convention(ctx, prefer=_established_convention(graded))
         notes: list[str] = []
         if ctx.convention.note and ctx.convention.note not in told:
             told.add(ctx.convention.note)
@@ -213,6 +218,10 @@ class Grader:
 
 def _run_digest(rubrics: Sequence[Rubric], *, secret: str | None, lang: str | None) -> str:
     digest = hashlib.sha256(f"{__version__}\0lang={lang}".encode())
+    # The code that grades is part of the key too, so results kept by another build are never reused.
+    for package in (Path(__file__).parent, Path(reference.__file__).parent):
+        for source in sorted(package.rglob("*.py")):
+            digest.update(source.read_bytes())
     for rubric in sorted(rubrics, key=lambda r: r.id):
         path = Path(rubric.path)
         digest.update(path.read_bytes() if path.is_file() else rubric.path.encode())
@@ -245,13 +254,11 @@ def _error(
     )
 
 
-def _mistakes(rubric: Rubric) -> dict[str, dict[str, Any]]:
+def _mistakes(rubric: Rubric) -> dict[str, KnownMistakes]:
     if rubric.mistakes is None:
         return {}
-    from reference.mistakes import mistakes_for
-
     module = rubric.mistakes.rpartition(".")[2]
-    return {task.id: mistakes_for(module, task.reference) for task in rubric.tasks}
+    return {task.id: known_mistakes(module, task.reference) for task in rubric.tasks}
 
 
 def _normalise(name: str) -> str:
@@ -315,14 +322,23 @@ def _substitutes(
     return specs, names
 
 
-def _probe_convention(ctx: TaskContext) -> Convention:
-    """The convention under which the function works best on a public case (ties go to the first)."""
+def _established_convention(graded: Mapping[str, GradedTask]) -> Convention | None:
+    """The convention of the last task of the rubric found so far: a function whose outputs cannot tell
+    the conventions apart (a cost, or a wrong function) is taken to share it."""
+    found = [g.convention for g in graded.values() if g.result.found_as is not None]
+    return found[-1] if found else None
+
+
+def _probe_convention(ctx: TaskContext, *, prefer: Convention | None = None) -> Convention:
+    """The convention under which the function works best on a public case (ties go to ``prefer``, then
+    to the first)."""
     if len(ctx.rubric.conventions) == 1:
         return ctx.rubric.conventions[0]
     case = max(ctx.cases.public, key=lambda c: len({v for v in c.sizes.values() if isinstance(v, int)}))
     check = ctx.task.checks[0]
-    best, best_score = ctx.rubric.conventions[0], -1
-    for convention in ctx.rubric.conventions:
+    conventions = sorted(ctx.rubric.conventions, key=lambda c: c != prefer)
+    best, best_score = conventions[0], -1
+    for convention in conventions:
         ctx.convention = convention
         score = _probe_score(ctx, case, check)
         if score > best_score:
@@ -356,7 +372,8 @@ def _probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
                 compare(np.asarray(by_name[n]), trained.params[n], rtol=1e-6, atol=1e-9).values_ok
                 for n in task.trains
             )
-            if right or substitutes:
+            # Wrong parameters of the right shapes score 2 once no helper is left to substitute.
+            if right or substitutes or not ctx.substitutes:
                 return 3 if right else 2
             continue
         outputs = ctx.outputs(call)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,8 +12,11 @@ LANGUAGES = ("es", "en")
 # Templates use str.format fields. Keep the two languages side by side so that neither falls behind.
 CATALOGUE: Mapping[str, Mapping[str, str]] = {
     # cases and locations
-    "case.public": {"es": "caso público {n} ({sizes})", "en": "public case {n} ({sizes})"},
-    "case.hidden": {"es": "caso oculto {n}", "en": "hidden case {n}"},
+    "case.public": {
+        "es": "{function}, caso público {n} ({sizes})",
+        "en": "{function}, public case {n} ({sizes})",
+    },
+    "case.hidden": {"es": "{function}, caso oculto {n}", "en": "{function}, hidden case {n}"},
     "where.cell": {"es": "celda {cell}, línea {line}", "en": "cell {cell}, line {line}"},
     "where.file": {"es": "{file}, línea {line}", "en": "{file}, line {line}"},
     # check summaries
@@ -54,6 +58,18 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "Para calificar {name} por su propia lógica se usaron versiones correctas de {helpers}.",
         "en": "To grade {name} on its own logic, correct versions of {helpers} were used.",
     },
+    "note.warnings": {
+        "es": (
+            "Tu código emitió avisos de NumPy al ejecutar {name} (comprobación {check}): {warnings}. "
+            "No restan puntos, pero suelen anunciar un desbordamiento (por ejemplo en exp) o un log(0) "
+            "que con otros datos termina en NaN."
+        ),
+        "en": (
+            "Your code raised NumPy warnings while running {name} (check {check}): {warnings}. "
+            "They cost no points, but they usually signal an overflow (in exp, for instance) or a log(0) "
+            "that ends up as NaN on other data."
+        ),
+    },
     # call outcomes
     "call.exception": {
         "es": "{case}: tu función lanzó {type}: {message}{where}",
@@ -69,6 +85,8 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     },
     "call.warnings": {"es": "  avisos de NumPy: {warnings}", "en": "  NumPy warnings: {warnings}"},
     "call.in_location": {"es": " (en {where})", "en": " (at {where})"},
+    "call.frame": {"es": "{where}, dentro de {function}", "en": "{where}, in {function}"},
+    "call.frame_separator": {"es": " ← llamada desde ", "en": " ← called from "},
     # outputs
     "out.count": {
         "es": "{case}: se esperaban {expected} valores de retorno ({names}); tu función devolvió {actual}.",
@@ -84,13 +102,63 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     },
     "out.values": {
         "es": (
-            "{case}: {name} no coincide con la referencia: diferencia máxima {diff:.3g} en {where} "
-            "(esperado {expected:.6g}, obtenido {actual:.6g}; tolerancia rtol={rtol:g}, atol={atol:g})."
+            "{case}: {name} (forma {shape}) no coincide con la referencia: la mayor diferencia es "
+            "{diff:.3g}, en {where} (se esperaba {expected:.6g} y se obtuvo {actual:.6g}; "
+            "tolerancia rtol={rtol:g}, atol={atol:g})."
         ),
         "en": (
-            "{case}: {name} does not match the reference: largest difference {diff:.3g} at {where} "
-            "(expected {expected:.6g}, got {actual:.6g}; tolerance rtol={rtol:g}, atol={atol:g})."
+            "{case}: {name} (shape {shape}) does not match the reference: the largest difference is "
+            "{diff:.3g}, at {where} (expected {expected:.6g}, got {actual:.6g}; tolerance rtol={rtol:g}, "
+            "atol={atol:g})."
         ),
+    },
+    "out.value": {
+        "es": (
+            "{case}: {name} vale {actual:.6g}; se esperaba {expected:.6g} (diferencia {diff:.3g}; "
+            "tolerancia rtol={rtol:g}, atol={atol:g})."
+        ),
+        "en": (
+            "{case}: {name} is {actual:.6g}; expected {expected:.6g} (difference {diff:.3g}; "
+            "tolerance rtol={rtol:g}, atol={atol:g})."
+        ),
+    },
+    "out.value.hidden": {
+        "es": "{case}: {name} no coincide con la referencia (tolerancia rtol={rtol:g}, atol={atol:g}).",
+        "en": "{case}: {name} does not match the reference (tolerance rtol={rtol:g}, atol={atol:g}).",
+    },
+    "out.values.hidden": {
+        "es": "{case}: {name} (forma {shape}) no coincide con la referencia "
+        "(tolerancia rtol={rtol:g}, atol={atol:g}).",
+        "en": "{case}: {name} (shape {shape}) does not match the reference "
+        "(tolerance rtol={rtol:g}, atol={atol:g}).",
+    },
+    "grad.mismatch.hidden": {
+        "es": (
+            "{case}: el gradiente {name} no coincide con las diferencias finitas del costo "
+            "(error relativo {error:.2e}, tolerancia {tolerance:.0e})."
+        ),
+        "en": (
+            "{case}: gradient {name} does not agree with finite differences of the cost "
+            "(relative error {error:.2e}, tolerance {tolerance:.0e})."
+        ),
+    },
+    "train.one_step.hidden": {
+        "es": (
+            "{case}: tras {steps} paso(s) con tasa {rate:g}, {name} no coincide con la referencia "
+            "(tolerancia rtol={rtol:g}, atol={atol:g})."
+        ),
+        "en": (
+            "{case}: after {steps} step(s) with rate {rate:g}, {name} does not match the reference "
+            "(tolerance rtol={rtol:g}, atol={atol:g})."
+        ),
+    },
+    "call.message_hidden": {
+        "es": "(el mensaje no se muestra en los casos ocultos)",
+        "en": "(the message is not shown for hidden cases)",
+    },
+    "out.incomparable": {
+        "es": "{case}: los valores de {name} no se pueden comparar con los esperados: su tamaño es otro.",
+        "en": "{case}: the values of {name} cannot be compared with the expected ones: its size differs.",
     },
     "out.non_finite": {
         "es": "{case}: {name} contiene NaN o infinito.",
@@ -100,12 +168,14 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     # gradients
     "grad.mismatch": {
         "es": (
-            "{case}: el gradiente {name} no coincide con las diferencias finitas del costo "
-            "(error relativo {error:.2e}, tolerancia {tolerance:.0e})."
+            "{case}: el gradiente {name} no coincide con las diferencias finitas del costo: la mayor "
+            "diferencia es {diff:.3g}, en {where} (se esperaba ≈ {expected:.6g} y se obtuvo {actual:.6g}); "
+            "error relativo {error:.2e}, tolerancia {tolerance:.0e}."
         ),
         "en": (
-            "{case}: gradient {name} does not agree with finite differences of the cost "
-            "(relative error {error:.2e}, tolerance {tolerance:.0e})."
+            "{case}: gradient {name} does not agree with finite differences of the cost: the largest "
+            "difference is {diff:.3g}, at {where} (expected ≈ {expected:.6g}, got {actual:.6g}); "
+            "relative error {error:.2e}, tolerance {tolerance:.0e}."
         ),
     },
     # training
@@ -124,8 +194,24 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "en": "{case}: the parameters did not change after training.",
     },
     "train.one_step": {
-        "es": "{case}: tras {steps} paso(s) con tasa {rate:g}, {detail}",
-        "en": "{case}: after {steps} step(s) with rate {rate:g}, {detail}",
+        "es": (
+            "{case}: tras {steps} paso(s) con tasa {rate:g}, {name} no coincide con la referencia: la mayor "
+            "diferencia es {diff:.3g}, en {where} (se esperaba {expected:.6g} y se obtuvo {actual:.6g}; "
+            "tolerancia rtol={rtol:g}, atol={atol:g})."
+        ),
+        "en": (
+            "{case}: after {steps} step(s) with rate {rate:g}, {name} does not match the reference: the "
+            "largest difference is {diff:.3g}, at {where} (expected {expected:.6g}, got {actual:.6g}; "
+            "tolerance rtol={rtol:g}, atol={atol:g})."
+        ),
+    },
+    "train.param_type": {
+        "es": "{case}: tras {steps} paso(s) con tasa {rate:g}, {name} no es un arreglo comparable ({type}).",
+        "en": "{case}: after {steps} step(s) with rate {rate:g}, {name} is not a comparable array ({type}).",
+    },
+    "train.param_non_finite": {
+        "es": "{case}: tras {steps} paso(s) con tasa {rate:g}, {name} contiene NaN o infinito.",
+        "en": "{case}: after {steps} step(s) with rate {rate:g}, {name} contains NaN or infinity.",
     },
     "train.cost_up": {
         "es": "{case}: el costo subió del paso {step} al {next} ({before:.6g} → {after:.6g}) "
@@ -139,12 +225,12 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     },
     "train.not_solution": {
         "es": (
-            "{case}: tras {steps} iteraciones con tasa {rate:g}, theta no llega a la solución de mínimos "
-            "cuadrados (diferencia máxima {diff:.3g})."
+            "{case}: tras {steps} iteraciones con tasa {rate:g}, {name} no llega a la solución de mínimos "
+            "cuadrados: la mayor diferencia es {diff:.3g}, en {where} (tolerancia atol={atol:g})."
         ),
         "en": (
-            "{case}: after {steps} iterations with rate {rate:g}, theta does not reach the least-squares "
-            "solution (largest difference {diff:.3g})."
+            "{case}: after {steps} iterations with rate {rate:g}, {name} does not reach the least-squares "
+            "solution: the largest difference is {diff:.3g}, at {where} (tolerance atol={atol:g})."
         ),
     },
     "train.not_learned": {
@@ -157,10 +243,15 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
             "instances correctly (final cost {cost:.4g})."
         ),
     },
-    # diagnoses: one hint per code
+    # diagnoses: one hint per code (no fields: reports show it from the code alone). A code may add a
+    # ".detail" variant quoting the facts a recogniser established (a factor, an order, a count).
     "diag.swapped_outputs": {
-        "es": "Parece que devuelves (a2, a1) en lugar de (a1, a2).",
-        "en": "It looks like you return (a2, a1) instead of (a1, a2).",
+        "es": "Parece que devuelves los resultados en otro orden.",
+        "en": "It looks like you return the results in another order.",
+    },
+    "diag.swapped_outputs.detail": {
+        "es": "Parece que devuelves ({actual}) en lugar de ({expected}).",
+        "en": "It looks like you return ({actual}) instead of ({expected}).",
     },
     "diag.missing_activation_derivative": {
         "es": "Falta la derivada de la sigmoide en la capa oculta: multiplica por a1 * (1 - a1).",
@@ -171,16 +262,32 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "en": "The 1/m is missing: you sum over the instances instead of averaging.",
     },
     "diag.mse_instead_of_cross_entropy": {
-        "es": "Calculas el error cuadrático medio; el costo de este taller es la entropía cruzada binaria.",
-        "en": "You compute the mean squared error; this workshop's cost is the binary cross-entropy.",
+        "es": (
+            "Usas el error cuadrático (el costo de regresión lineal); en este taller el costo es la entropía "
+            "cruzada binaria −[y·log(ŷ) + (1 − y)·log(1 − ŷ)], cuyo error en la salida es simplemente a2 − y."
+        ),
+        "en": (
+            "You use the squared error (the linear-regression cost); this workshop's cost is the binary "
+            "cross-entropy −[y·log(ŷ) + (1 − y)·log(1 − ŷ)], whose output error is simply a2 − y."
+        ),
     },
     "diag.gradient_ascent": {
         "es": "Los parámetros se mueven en la dirección del gradiente (+); deben restarlo: θ := θ − α·∇J.",
         "en": "The parameters move along the gradient (+); they must subtract it: θ := θ − α·∇J.",
     },
     "diag.wrong_cost_scale": {
-        "es": "El costo está escalado por un factor constante: revisa el 1/(2m).",
-        "en": "The cost is off by a constant factor: check the 1/(2m).",
+        "es": "El costo está escalado por un factor constante: revisa el 1/(2m) de J = 1/(2m) Σ (Xθ − y)².",
+        "en": "The cost is off by a constant factor: check the 1/(2m) in J = 1/(2m) Σ (Xθ − y)².",
+    },
+    "diag.wrong_cost_scale.detail": {
+        "es": (
+            "Tu costo es {factor} veces el correcto: revisa el 1/(2m) de J = 1/(2m) Σ (Xθ − y)² "
+            "(en Python, 1/2*m significa (1/2)·m; escribe 1/(2*m))."
+        ),
+        "en": (
+            "Your cost is {factor} times the right one: check the 1/(2m) in J = 1/(2m) Σ (Xθ − y)² "
+            "(in Python, 1/2*m means (1/2)·m; write 1/(2*m))."
+        ),
     },
     "diag.non_simultaneous_update": {
         "es": "Actualizas cada θj usando los θ ya actualizados; la actualización debe ser simultánea.",
@@ -191,29 +298,55 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "(columnas, axis=0).",
         "en": "You take mean and deviation per instance (rows); they must be per feature (columns, axis=0).",
     },
+    "diag.normalize_without_axis": {
+        "es": "Calculas una sola media y una sola desviación para todo el arreglo; debe haber una por "
+        "característica (axis=0).",
+        "en": "You take a single mean and deviation for the whole array; there must be one per feature "
+        "(axis=0).",
+    },
     "diag.transposed_output": {
         "es": "Los valores son correctos pero la forma está transpuesta.",
         "en": "The values are right but the shape is transposed.",
     },
     "diag.missing_bias": {
-        "es": "Parece que no sumas los sesgos b1 y b2.",
-        "en": "It looks like the biases b1 and b2 are not added.",
+        "es": "Parece que no sumas alguno de los sesgos (b1 o b2).",
+        "en": "It looks like a bias (b1 or b2) is not added.",
+    },
+    "diag.missing_output_activation": {
+        "es": "A la capa de salida le falta la sigmoide: a2 = σ(w2·a1 + b2).",
+        "en": "The output layer lacks its sigmoid: a2 = σ(w2·a1 + b2).",
+    },
+    "diag.missing_hidden_activation": {
+        "es": "A la capa oculta le falta la sigmoide: a1 = σ(w1·X + b1).",
+        "en": "The hidden layer lacks its sigmoid: a1 = σ(w1·X + b1).",
     },
     "diag.derivative_of_z": {
         "es": "Aplicas la derivada σ' = a(1 − a) a z1 en lugar de a la activación a1.",
         "en": "You apply the derivative σ' = a(1 − a) to z1 instead of to the activation a1.",
+    },
+    "diag.sigmoid_applied_twice": {
+        "es": "En la derivada aplicas la sigmoide otra vez: σ'(z1) = a1(1 − a1), sin pasar a1 por σ.",
+        "en": "The derivative applies the sigmoid again: σ'(z1) = a1(1 − a1), without passing a1 through σ.",
     },
     "diag.missing_negative_sign": {
         "es": "Al costo le falta el signo negativo: la entropía cruzada es −(y·log ŷ + (1 − y)·log(1 − ŷ)).",
         "en": "The cost lacks its minus sign: cross-entropy is −(y·log ŷ + (1 − y)·log(1 − ŷ)).",
     },
     "diag.off_by_one_epochs": {
-        "es": "El ciclo de entrenamiento hace una época de menos (revisa el range).",
-        "en": "The training loop runs one epoch too few (check the range).",
+        "es": "El ciclo de entrenamiento hace una iteración de más o de menos (revisa el range).",
+        "en": "The training loop runs one iteration too many or too few (check the range).",
+    },
+    "diag.off_by_one_epochs.detail": {
+        "es": "Tu ciclo hace {ran} iteración(es) cuando se piden {asked}: revisa los límites del range.",
+        "en": "Your loop runs {ran} iteration(s) when {asked} are asked for: check the range's bounds.",
+    },
+    "diag.stale_activations": {
+        "es": "Tu ciclo no vuelve a calcular feedForward en cada época: usa siempre las mismas a1 y a2.",
+        "en": "Your loop does not rerun feedForward every epoch: it keeps using the same a1 and a2.",
     },
     "diag.wrong_sign": {
-        "es": "El gradiente tiene el signo cambiado: es Xᵀ(Xθ − y)/m.",
-        "en": "The gradient has the wrong sign: it is Xᵀ(Xθ − y)/m.",
+        "es": "El gradiente tiene el signo cambiado: el error es (predicción − y), no (y − predicción).",
+        "en": "The gradient has the wrong sign: the error is (prediction − y), not (y − prediction).",
     },
     "diag.sum_of_squares": {
         "es": "Devuelves la suma de cuadrados sin el factor 1/(2m).",
@@ -265,9 +398,17 @@ class Translator:
 
     lang: str = "es"
 
+    def __post_init__(self) -> None:
+        if self.lang not in LANGUAGES:
+            raise ValueError(f"unsupported language {self.lang!r}; choose one of {', '.join(LANGUAGES)}")
+
     def __call__(self, key: str, **fields: Any) -> str:
-        entry = CATALOGUE[key]
-        return entry.get(self.lang, entry["en"]).format(**fields)
+        return CATALOGUE[key][self.lang].format(**fields)
 
     def has(self, key: str) -> bool:
         return key in CATALOGUE
+
+
+def template_fields(template: str) -> frozenset[str]:
+    """The names of the fields a catalogue template uses (``{case}`` and ``{diff:.3g}`` give case, diff)."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)

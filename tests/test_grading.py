@@ -287,3 +287,20 @@ def normalizar(X):
     graded: dict[str, Any] = tasks(grader.grade(write(tmp_path, "columnas.py", source)))
     for name in ("calcularCosto", "calcularGradiente", "descensoGradiente", "normalizar"):
         assert full(graded[name]), (name, messages(graded[name]))
+
+
+def test_hidden_cases_reveal_no_values(grader: Grader, tmp_path: Path) -> None:
+    source = XOR_FUNCTIONS.replace(
+        "    m = y.shape[1]\n", "    m = y.shape[1] * 2\n"
+    ).replace("    m = X.shape[1]\n", "    raise ValueError(f'X suma {X.sum():.6f}')\n")
+    graded = tasks(grader.grade(write(tmp_path, "leaky.py", source)))
+    for task in (graded["costoGlobal"], graded["backProp"]):
+        hidden = [c for c in task.checks if c.visibility == "hidden"]
+        public = [c for c in task.checks if c.visibility == "public"]
+        assert hidden and public
+        for check in hidden:
+            assert "expected" not in check.message and "suma" not in check.message, check.message
+            assert "inputs:" not in check.message
+    assert "the message is not shown for hidden cases" in messages(graded["backProp"])
+    assert "X suma" in next(c for c in graded["backProp"].checks if c.visibility == "public").message
+    assert "expected" in next(c for c in graded["costoGlobal"].checks if c.visibility == "public").message

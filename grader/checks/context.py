@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any, Literal
 
 import numpy as np
@@ -12,11 +11,16 @@ import numpy as np
 from grader.cases import Case, CaseSet
 from grader.compare import as_array
 from grader.conventions import Convention
+from grader.diagnose import Diagnosis
 from grader.messages import Translator
 from grader.rubric import CheckSpec, Rubric, TaskSpec
 from grader.sandbox.session import CallOutcome, FunctionInfo, StudentRuntime
+from grader.timing import Timings
+from reference.mistakes import KnownMistakes
 
 CaseStatus = Literal["pass", "fail", "error", "timeout"]
+# How many of the student's own frames an exception's location shows, innermost first.
+MAX_FRAMES = 4
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class CaseVerdict:
     case: Case
     status: CaseStatus
     details: tuple[str, ...] = ()
-    diagnoses: tuple[str, ...] = ()
+    diagnoses: tuple[Diagnosis, ...] = ()
     notes: tuple[str, ...] = ()
 
     @property
@@ -64,15 +68,20 @@ class TaskContext:
     function: FunctionInfo
     convention: Convention
     cases: CaseSet
-    reference: ModuleType
-    mistakes: Mapping[str, Callable[..., Any]]
+    reference: Any  # the reference module, wrapped to time its functions (grader.timing.TimedModule)
+    mistakes: KnownMistakes
     t: Translator
     locate: Callable[[int, int], str]
     substitutes: Sequence[Mapping[str, Any]] = ()
     helper_names: Sequence[str] = ()
+    timings: Timings = field(default_factory=Timings)
     notes: list[str] = field(default_factory=list)
     # Calls already made, by case and convention: the shapes and the values of a case come from one call.
     _calls: dict[tuple[str, int], StudentCall] = field(default_factory=dict)
+    # Warnings the student's code raised, by convention (an ordered set): only the calls made in the
+    # convention the task is finally graded in are the student's to hear about.
+    _warnings: dict[str, dict[str, None]] = field(default_factory=dict)
+    _reported: set[str] = field(default_factory=set)
 
     # --- calling ------------------------------------------------------------------------------------
 
@@ -99,7 +108,17 @@ class TaskContext:
             watch_globals=self.task.trains,
             return_args=[self.task.params.index(name) for name in self.task.trains],
         )
+        self.timings.add_student(outcome.elapsed_s)
+        seen = self._warnings.setdefault(self.convention.id, {})
+        seen.update(dict.fromkeys(outcome.warnings))
         return StudentCall(args=tuple(args), outcome=outcome)
+
+    def unreported_warnings(self) -> tuple[str, ...]:
+        """The distinct warnings the student's code raised in the task's convention and not yet reported;
+        from now on they count as reported."""
+        fresh = tuple(w for w in self._warnings.get(self.convention.id, {}) if w not in self._reported)
+        self._reported.update(fresh)
+        return fresh
 
     def call_case(self, case: Case, *, check: CheckSpec) -> StudentCall:
         """The student's function on a case's own inputs, called once per case and convention."""
@@ -118,19 +137,27 @@ class TaskContext:
 
     # --- reading outputs ----------------------------------------------------------------------------
 
-    def outputs(self, call: StudentCall) -> list[Any] | None:
-        """The student's outputs, one per name in ``returns``, in the reference layout.
+    def student_outputs(self, call: StudentCall) -> list[Any] | None:
+        """The student's outputs as returned (student layout), one per name in ``returns``.
 
         ``None`` when the function returned the wrong number of values. A lone output may come back
-        wrapped in a 1-tuple; lists become arrays.
+        wrapped in a 1-tuple.
         """
         value = call.outcome.value
         expected = len(self.task.returns)
         if expected == 1:
-            items = [value[0] if isinstance(value, tuple) and len(value) == 1 else value]
-        elif isinstance(value, tuple | list) and len(value) >= expected and not _is_numeric_list(value):
-            items = list(value[:expected])
-        else:
+            return [value[0] if isinstance(value, tuple) and len(value) == 1 else value]
+        if isinstance(value, tuple | list) and len(value) >= expected and not _is_numeric_list(value):
+            return list(value[:expected])
+        return None
+
+    def outputs(self, call: StudentCall) -> list[Any] | None:
+        """The student's outputs, one per name in ``returns``, in the reference layout (lists become arrays).
+
+        ``None`` when the function returned the wrong number of values.
+        """
+        items = self.student_outputs(call)
+        if items is None:
             return None
         return [self._canonical(name, item) for name, item in zip(self.task.returns, items, strict=True)]
 
@@ -172,32 +199,67 @@ class TaskContext:
     # --- describing -----------------------------------------------------------------------------------
 
     def case_label(self, case: Case) -> str:
+        """Which function and which case: public cases say their sizes, hidden ones only their number."""
         if case.is_public:
             sizes = ", ".join(f"{k}={v}" for k, v in case.sizes.items())
-            return self.t("case.public", n=case.index + 1, sizes=sizes)
-        return self.t("case.hidden", n=case.index + 1)
+            return self.t("case.public", function=self.task.id, n=case.index + 1, sizes=sizes)
+        return self.t("case.hidden", function=self.task.id, n=case.index + 1)
+
+    def position(self, name: str, where: tuple[int, ...] | None) -> str:
+        """An element of output ``name`` (index in the reference layout) as the student indexes it."""
+        if not where:
+            return name
+        index = where
+        if self.convention.transpose and len(index) == 2:
+            index = index[::-1]
+        elif name in self.convention.column_vectors and len(index) == 1:
+            index = (index[0], 0)
+        return f"{name}[{', '.join(str(i) for i in index)}]"
+
+    def shape_text(self, name: str, shape: tuple[int, ...]) -> str:
+        """A reference-layout shape as the student's convention writes it, e.g. ``(4, 8)`` or ``(3,)``."""
+        return format_shape(self.convention.to_student(name, np.zeros(shape)).shape)
+
+    def warning_detail(self, outcome: CallOutcome) -> list[str]:
+        """A line quoting the warnings a call raised, if any (for the details of a failed case)."""
+        if not outcome.warnings:
+            return []
+        return [self.t("call.warnings", warnings="; ".join(outcome.warnings))]
 
     def describe_failure(self, case: Case, outcome: CallOutcome, *, timeout_s: float) -> CaseVerdict:
         """A verdict for a call that produced no value (exception, timeout, crash)."""
         label = self.case_label(case)
         if outcome.status == "timeout":
             return CaseVerdict(
-                case, "timeout", (self.t("call.timeout", case=label, seconds=timeout_s),), ("timeout",)
+                case,
+                "timeout",
+                (self.t("call.timeout", case=label, seconds=timeout_s),),
+                (Diagnosis("timeout"),),
             )
         if outcome.status == "crash":
             return CaseVerdict(case, "error", (self.t("call.crash", case=label, reason=outcome.message),))
         where = ""
         if outcome.frames:
-            frame = outcome.frames[-1]
-            where = self.t("call.in_location", where=self.locate(frame.unit, frame.line))
-        details = [
-            self.t(
-                "call.exception", case=label, type=outcome.error_type, message=outcome.message, where=where
+            # Innermost first: where it broke, then who called it, in the student's own cells and lines.
+            frames = list(reversed(outcome.frames))[:MAX_FRAMES]
+            chain = self.t("call.frame_separator").join(
+                self.t("call.frame", where=self.locate(f.unit, f.line), function=f.function) for f in frames
             )
+            where = self.t("call.in_location", where=chain)
+        # A hidden case's exception message is not shown: student code could put the hidden inputs in it.
+        message = outcome.message if case.is_public else self.t("call.message_hidden")
+        details = [
+            self.t("call.exception", case=label, type=outcome.error_type, message=message, where=where),
+            *self.warning_detail(outcome),
         ]
-        if outcome.warnings:
-            details.append(self.t("call.warnings", warnings="; ".join(outcome.warnings)))
-        return CaseVerdict(case, "error", tuple(details), ("student_exception",))
+        return CaseVerdict(case, "error", tuple(details), (Diagnosis("student_exception"),))
+
+    def say(self, about: Case, key: str, /, **fields: Any) -> str:
+        """A sentence about a case: hidden cases use the key's ``.hidden`` variant, which names no values
+        (expected values or differences would let a student reconstruct the hidden answers)."""
+        if not about.is_public and self.t.has(f"{key}.hidden"):
+            key = f"{key}.hidden"
+        return self.t(key, **fields)
 
     def describe_inputs(self, case: Case) -> str | None:
         """Public cases may show their inputs (compactly); hidden ones never do."""
@@ -210,6 +272,13 @@ class TaskContext:
                 text = np.array2string(value, precision=3, separator=", ", threshold=12, edgeitems=2)
                 shown.append(f"{param}={' '.join(text.split())}")
         return self.t("out.inputs", inputs="; ".join(shown)) if shown else None
+
+
+def format_shape(shape: tuple[int, ...]) -> str:
+    """A shape as NumPy prints it: ``()``, ``(3,)``, ``(4, 8)``."""
+    if not shape:
+        return "()"
+    return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _is_numeric_list(value: Any) -> bool:

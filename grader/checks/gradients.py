@@ -13,7 +13,7 @@ from grader.cases import Case
 from grader.checks.context import CaseVerdict, TaskContext
 from grader.checks.registry import register
 from grader.compare import as_array, relative_error
-from grader.diagnose import matching_mistakes
+from grader.diagnose import lined_up, recognise_outputs
 from grader.rubric import CheckSpec, OptionSpec
 
 
@@ -51,40 +51,63 @@ def gradient_check(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
                 case=label,
                 expected=len(ctx.task.returns),
                 names=", ".join(ctx.task.returns),
-                actual="?",
+                actual=_count(call.outcome.value),
             )
-            verdicts.append(CaseVerdict(case, "fail", (detail,)))
+            verdicts.append(CaseVerdict(case, "fail", (detail, *ctx.warning_detail(call.outcome))))
             continue
         by_name = dict(zip(ctx.task.returns, outputs, strict=True))
         details = []
         for output, param in gradients.items():
             numeric = numerical_gradient(cost, case.values, param, eps=eps)
-            actual = as_array(by_name.get(output))
-            if actual is None or actual.size != numeric.size:
-                shape = "—" if actual is None else str(actual.shape)
+            actual = lined_up(numeric, by_name.get(output))
+            if actual is None:
+                raw = as_array(by_name.get(output))
+                shape = "—" if raw is None else ctx.shape_text(output, raw.shape)
                 details.append(
-                    ctx.t("out.shape", case=label, name=output, actual=shape, expected=str(numeric.shape))
+                    ctx.t(
+                        "out.shape",
+                        case=label,
+                        name=output,
+                        actual=shape,
+                        expected=ctx.shape_text(output, numeric.shape),
+                    )
                 )
                 continue
-            if actual.shape != numeric.shape and actual.T.shape == numeric.shape and actual.ndim == 2:
-                actual = actual.T
-            error = relative_error(actual.reshape(numeric.shape), numeric)
+            error = relative_error(actual, numeric)
             if not error < tolerance:
+                difference = np.abs(actual - numeric)
+                difference = np.where(np.isnan(difference), np.inf, difference)
+                worst = np.unravel_index(int(np.argmax(difference)), difference.shape)
                 details.append(
-                    ctx.t("grad.mismatch", case=label, name=output, error=error, tolerance=tolerance)
+                    ctx.say(
+                        case,
+                        "grad.mismatch",
+                        case=label,
+                        name=output,
+                        diff=float(difference[worst]),
+                        where=ctx.position(output, tuple(int(i) for i in worst)),
+                        expected=float(numeric[worst]),
+                        actual=float(actual[worst]),
+                        error=error,
+                        tolerance=tolerance,
+                    )
                 )
         if not details:
             verdicts.append(CaseVerdict(case, "pass"))
             continue
-        codes = matching_mistakes(
-            ctx.mistakes,
-            functools.partial(_run_wrong, ctx, case),
-            outputs,
-            rtol=1e-6,
-            atol=1e-9,
-        )
+        details.extend(ctx.warning_detail(call.outcome))
         inputs = ctx.describe_inputs(case)
-        verdicts.append(CaseVerdict(case, "fail", tuple(details + ([inputs] if inputs else [])), codes))
+        if inputs:
+            details.append(inputs)
+        diagnoses = recognise_outputs(
+            ctx.mistakes,
+            expected=ctx.call_reference(case.values),
+            actual=outputs,
+            names=ctx.task.returns,
+            values=case.values,
+            run=functools.partial(_run_wrong, ctx, case.values),
+        )
+        verdicts.append(CaseVerdict(case, "fail", tuple(details), diagnoses))
     return verdicts
 
 
@@ -107,5 +130,9 @@ def numerical_gradient(
     return gradient
 
 
-def _run_wrong(ctx: TaskContext, case: Case, wrong: Callable[..., Any]) -> Sequence[Any]:
-    return ctx.call_reference(case.values, function=wrong)
+def _count(value: Any) -> str:
+    return str(len(value)) if isinstance(value, tuple | list) else "1"
+
+
+def _run_wrong(ctx: TaskContext, values: Mapping[str, Any], wrong: Callable[..., Any]) -> Sequence[Any]:
+    return ctx.call_reference(values, function=wrong)

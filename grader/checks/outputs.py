@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 
 from grader.cases import Case
-from grader.checks.context import CaseVerdict, TaskContext
+from grader.checks.context import CaseVerdict, TaskContext, format_shape
 from grader.checks.registry import register
-from grader.compare import Comparison, compare
-from grader.diagnose import matching_mistakes
+from grader.compare import Comparison, as_array, compare
+from grader.diagnose import merge, recognise_outputs, transposed_matches
 from grader.rubric import CheckSpec, OptionSpec
 
 TOLERANCES = {"rtol": OptionSpec(float, 1e-6), "atol": OptionSpec(float, 1e-9)}
@@ -21,9 +21,7 @@ TOLERANCES = {"rtol": OptionSpec(float, 1e-6), "atol": OptionSpec(float, 1e-9)}
 @register("shapes")
 def shapes(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """Every output has the reference's shape (in the student's layout); a scalar may be any size-1 value."""
-    return [
-        _compare_case(ctx, spec, case, rtol=1e-6, atol=1e-9, judge=lambda c: c.shape_ok) for case in cases
-    ]
+    return [_compare_case(ctx, spec, case, rtol=1e-6, atol=1e-9, judge=_shape_judge) for case in cases]
 
 
 @register(
@@ -39,7 +37,7 @@ def matches_reference(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) 
     rtol, atol = float(spec.options["rtol"]), float(spec.options["atol"])
     variants = [dict(v) for v in spec.options["accept"]]
     return [
-        _compare_case(ctx, spec, case, rtol=rtol, atol=atol, judge=lambda c: c.values_ok, variants=variants)
+        _compare_case(ctx, spec, case, rtol=rtol, atol=atol, judge=_values_judge, variants=variants)
         for case in cases
     ]
 
@@ -58,8 +56,9 @@ def _compare_case(
     if not call.ok:
         return ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s)
     label = ctx.case_label(case)
+    raw = ctx.student_outputs(call)
     actual = ctx.outputs(call)
-    if actual is None:
+    if raw is None or actual is None:
         detail = ctx.t(
             "out.count",
             case=label,
@@ -67,9 +66,7 @@ def _compare_case(
             names=", ".join(ctx.task.returns),
             actual=_count(call.outcome.value),
         )
-        return CaseVerdict(
-            case, "fail", (detail,), _mistakes(ctx, case, call.outcome.value, rtol=1e-6, atol=1e-9)
-        )
+        return CaseVerdict(case, "fail", (detail, *ctx.warning_detail(call.outcome)))
     expected = ctx.call_reference(case.values)
     comparisons = _compare_all(expected, actual, rtol=rtol, atol=atol)
     if all(judge(c) for c in comparisons):
@@ -79,17 +76,40 @@ def _compare_case(
         alternative = ctx.call_reference(case.values, function=functools.partial(reference, **kwargs))
         if all(judge(c) for c in _compare_all(alternative, actual, rtol=rtol, atol=atol)):
             return CaseVerdict(case, "pass")
+    about_values = judge is _values_judge
     details = [
-        _explain(ctx, label, name, e, c, rtol=rtol, atol=atol)
-        for name, e, c in zip(ctx.task.returns, expected, comparisons, strict=True)
+        line
+        for name, e, c, r in zip(ctx.task.returns, expected, comparisons, raw, strict=True)
         if not judge(c)
+        for line in _explain(ctx, case, name, e, c, r, rtol=rtol, atol=atol, about_values=about_values)
     ]
+    details.extend(ctx.warning_detail(call.outcome))
     inputs = ctx.describe_inputs(case)
     if inputs:
         details.append(inputs)
-    codes = tuple(dict.fromkeys(code for c in comparisons if c.transposed for code in ("transposed_output",)))
-    codes += _mistakes(ctx, case, actual, rtol=1e-6, atol=1e-9)
-    return CaseVerdict(case, "fail", tuple(details), codes)
+    in_student_layout = [
+        ctx.convention.to_student(n, np.asarray(e)) for n, e in zip(ctx.task.returns, expected, strict=True)
+    ]
+    diagnoses = merge(
+        transposed_matches(in_student_layout, raw, rtol=1e-6, atol=1e-9),
+        recognise_outputs(
+            ctx.mistakes,
+            expected=expected,
+            actual=actual,
+            names=ctx.task.returns,
+            values=case.values,
+            run=lambda wrong: ctx.call_reference(case.values, function=wrong),
+        ),
+    )
+    return CaseVerdict(case, "fail", tuple(details), diagnoses)
+
+
+def _shape_judge(c: Comparison) -> bool:
+    return c.shape_ok
+
+
+def _values_judge(c: Comparison) -> bool:
+    return c.values_ok
 
 
 def _compare_all(
@@ -101,55 +121,75 @@ def _compare_all(
     ]
 
 
-def _mistakes(ctx: TaskContext, case: Case, actual: Any, *, rtol: float, atol: float) -> tuple[str, ...]:
-    if not ctx.mistakes:
-        return ()
-    outputs = list(actual) if isinstance(actual, list | tuple) else [actual]
-    return matching_mistakes(
-        ctx.mistakes,
-        lambda wrong: ctx.call_reference(case.values, function=wrong),
-        outputs,
-        rtol=rtol,
-        atol=atol,
-    )
-
-
 def _explain(
-    ctx: TaskContext, label: str, name: str, expected: Any, c: Comparison, *, rtol: float, atol: float
-) -> str:
+    ctx: TaskContext,
+    case: Case,
+    name: str,
+    expected: Any,
+    c: Comparison,
+    raw: Any,
+    *,
+    rtol: float,
+    atol: float,
+    about_values: bool,
+) -> list[str]:
+    """What is wrong with one output: its type, its shape (in the student's layout), its values."""
+    label = ctx.case_label(case)
     if c.actual_shape is None:
-        return ctx.t("out.not_numeric", case=label, name=name, type=c.actual_type)
+        return [ctx.t("out.not_numeric", case=label, name=name, type=c.actual_type)]
+    expected_shape = np.shape(expected)
+    raw_array = as_array(raw)
+    student_shape = raw_array.shape if raw_array is not None else c.actual_shape
+    lines = []
     if not c.shape_ok:
-        student_expected = ctx.convention.to_student(name, np.asarray(expected)).shape
-        actual_shape = (
-            ctx.convention.to_student(name, np.zeros(c.actual_shape)).shape if c.actual_shape else ()
+        lines.append(
+            ctx.t(
+                "out.shape",
+                case=label,
+                name=name,
+                actual=format_shape(tuple(student_shape)),
+                expected=ctx.shape_text(name, expected_shape),
+            )
         )
-        return ctx.t(
-            "out.shape", case=label, name=name, actual=_shape(actual_shape), expected=_shape(student_expected)
+    if not about_values or c.values_ok:
+        return lines
+    if c.max_abs_diff is None:
+        # A shape that does not even hold the right number of values has already been reported.
+        if not lines:
+            lines.append(ctx.t("out.incomparable", case=label, name=name))
+    elif c.non_finite:
+        lines.append(ctx.t("out.non_finite", case=label, name=name))
+    elif not expected_shape or c.where is None:
+        lines.append(
+            ctx.say(
+                case,
+                "out.value",
+                case=label,
+                name=name,
+                diff=c.max_abs_diff,
+                expected=float(np.asarray(expected, dtype=np.float64).ravel()[0]),
+                actual=c.actual_at if c.actual_at is not None else float("nan"),
+                rtol=rtol,
+                atol=atol,
+            )
         )
-    if c.non_finite:
-        return ctx.t("out.non_finite", case=label, name=name)
-    return ctx.t(
-        "out.values",
-        case=label,
-        name=name,
-        diff=c.max_abs_diff or 0.0,
-        where=_index(c.where),
-        expected=c.expected_at if c.expected_at is not None else float("nan"),
-        actual=c.actual_at if c.actual_at is not None else float("nan"),
-        rtol=rtol,
-        atol=atol,
-    )
-
-
-def _shape(shape: tuple[int, ...]) -> str:
-    return (
-        "()" if not shape else "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
-    )
-
-
-def _index(where: tuple[int, ...] | None) -> str:
-    return "[" + ", ".join(str(i) for i in where) + "]" if where else "—"
+    else:
+        lines.append(
+            ctx.say(
+                case,
+                "out.values",
+                case=label,
+                name=name,
+                shape=ctx.shape_text(name, expected_shape),
+                diff=c.max_abs_diff,
+                where=ctx.position(name, c.where),
+                expected=c.expected_at if c.expected_at is not None else float("nan"),
+                actual=c.actual_at if c.actual_at is not None else float("nan"),
+                rtol=rtol,
+                atol=atol,
+            )
+        )
+    return lines
 
 
 def _count(value: Any) -> str:

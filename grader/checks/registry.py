@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from grader.cases import Case
 from grader.checks.context import CaseVerdict, TaskContext
+from grader.diagnose import hints, merge
 from grader.results import CheckResult, CheckStatus, Visibility
 from grader.rubric import CheckSpec, OptionSpec
 
@@ -59,6 +60,7 @@ def run_check(ctx: TaskContext, spec: CheckSpec) -> list[CheckResult]:
         for note in verdict.notes:
             if note not in ctx.notes:
                 ctx.notes.append(note)
+    _note_warnings(ctx, spec)
     public = [v for v in verdicts if v.case.is_public]
     hidden = [v for v in verdicts if not v.case.is_public]
     total = len(verdicts)
@@ -98,11 +100,8 @@ def aggregate(
         lines.extend(verdict.details)
     if len(failing) > MAX_DETAILED_CASES:
         lines.append(ctx.t("summary.more", count=len(failing) - MAX_DETAILED_CASES))
-    diagnoses = tuple(dict.fromkeys(code for v in failing for code in v.diagnoses))
-    hints = [
-        ctx.t(f"diag.{code}") for code in diagnoses if ctx.t.has(f"diag.{code}") and code not in _PLAIN_CODES
-    ]
-    lines.extend(f"→ {hint}" for hint in hints)
+    diagnoses = merge(*(v.diagnoses for v in failing))
+    lines.extend(f"→ {hint}" for hint in hints(diagnoses, ctx.t))
     return CheckResult(
         id=check_id,
         status=status,
@@ -110,9 +109,17 @@ def aggregate(
         max_score=round(points, 4),
         visibility=visibility,
         message="\n".join(lines),
-        diagnoses=diagnoses,
+        diagnoses=tuple(d.code for d in diagnoses),
     )
 
 
-# Codes that describe what happened rather than a mistake to explain: no hint line for them.
-_PLAIN_CODES = frozenset({"timeout", "student_exception", "missing_function", "syntax_error"})
+def _note_warnings(ctx: TaskContext, spec: CheckSpec) -> None:
+    """Tell the student, once, about warnings their code raised, whether or not the check passed.
+
+    Warnings cost nothing (a result with an overflow in ``exp`` can still be right), but an overflow or a
+    ``log(0)`` is worth knowing about before it turns into a NaN on other data.
+    """
+    fresh = ctx.unreported_warnings()
+    if fresh:
+        note = ctx.t("note.warnings", name=ctx.task.id, check=spec.id, warnings="; ".join(fresh))
+        ctx.notes.append(note)

@@ -19,7 +19,8 @@ import numpy as np
 from grader.cases import Case, extra_case
 from grader.checks.context import CaseVerdict, TaskContext, Trained
 from grader.checks.registry import register
-from grader.compare import compare
+from grader.compare import Comparison, compare
+from grader.diagnose import Diagnosis, agree, implementation_matches, merge, scaling_matches, with_implied
 from grader.rubric import CheckSpec, OptionSpec
 
 TRAINING = ("trains", "steps", "rate")
@@ -94,8 +95,7 @@ def one_step(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[C
         if trained is None:
             assert failure is not None
             return failure
-        values = {**case.values, ctx.task.steps or "": steps, ctx.task.rate or "": rate}
-        expected = _reference_trained(ctx, values)
+        expected = _reference_trained(ctx, _with_schedule(ctx, case.values, steps=steps, rate=rate))
         wrong = [
             name
             for name in ctx.task.trains
@@ -104,32 +104,27 @@ def one_step(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[C
         if not wrong:
             return CaseVerdict(case, "pass")
         label = ctx.case_label(case)
-        details = []
-        for name in wrong:
-            c = compare(np.asarray(expected[name]), trained.params[name], rtol=rtol, atol=atol)
-            detail = (
-                f"{name}: max |Δ| = {c.max_abs_diff:.3g}"
-                if c.max_abs_diff is not None
-                else f"{name}: {c.actual_type}"
-            )
-            details.append(ctx.t("train.one_step", case=label, steps=steps, rate=rate, detail=detail))
-        codes = []
-        for code, mistake in ctx.mistakes.items():
-            try:
-                alternative = _reference_trained(ctx, values, mistake)
-            except (ArithmeticError, ValueError, IndexError):
-                continue
-            if all(
-                name in alternative
-                and compare(
-                    np.asarray(alternative[name]), trained.params[name], rtol=rtol, atol=atol
-                ).values_ok
-                for name in ctx.task.trains
-            ):
-                codes.append(code)
-        if all(np.array_equal(trained.params[n], np.asarray(case.values[n])) for n in ctx.task.trains):
+        initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
+        if all(np.array_equal(trained.params[n], initial[n]) for n in ctx.task.trains):
             details = [ctx.t("train.unchanged", case=label)]
-        return CaseVerdict(case, "fail", tuple(details), tuple(codes))
+        else:
+            details = [
+                _explain_parameter(
+                    ctx,
+                    case,
+                    name,
+                    compare(np.asarray(expected[name]), trained.params[name], rtol=rtol, atol=atol),
+                    steps=steps,
+                    rate=rate,
+                    rtol=rtol,
+                    atol=atol,
+                )
+                for name in wrong
+            ]
+        diagnoses = _step_diagnoses(
+            ctx, spec, case, trained, steps=steps, rate=rate, substitutes=substitutes, rtol=rtol, atol=atol
+        )
+        return CaseVerdict(case, "fail", tuple(details), diagnoses)
 
     return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
 
@@ -170,8 +165,8 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
             )
         else:
             detail = ctx.t("train.cost_flat", case=label, before=costs[0], after=costs[-1], rate=rate)
-        codes = ("gradient_ascent",) if len(rises) == steps else ()
-        return CaseVerdict(case, "fail", (detail,), codes)
+        diagnoses = (Diagnosis("gradient_ascent"),) if len(rises) == steps else ()
+        return CaseVerdict(case, "fail", (detail,), diagnoses)
 
     return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
 
@@ -208,9 +203,13 @@ def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -
             case=ctx.case_label(case),
             steps=steps,
             rate=rate,
-            diff=c.max_abs_diff or float("nan"),
+            name=name,
+            diff=c.max_abs_diff if c.max_abs_diff is not None else float("nan"),
+            where=ctx.position(name, c.where),
+            atol=atol,
         )
-        return CaseVerdict(case, "fail", (detail,))
+        values = _with_schedule(ctx, case.values, steps=steps, rate=rate)
+        return CaseVerdict(case, "fail", (detail,), _loop_diagnoses(ctx, case, values, trained))
 
     return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
 
@@ -260,6 +259,149 @@ def learns(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[Cas
             total=target.size,
             cost=cost,
         )
-        return CaseVerdict(case, "fail", (detail,))
+        values = _with_schedule(ctx, case.values, steps=steps, rate=rate)
+        return CaseVerdict(case, "fail", (detail,), _loop_diagnoses(ctx, case, values, trained))
 
     return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
+
+
+# --- explaining and diagnosing ---------------------------------------------------------------------------
+
+
+def _explain_parameter(
+    ctx: TaskContext,
+    case: Case,
+    name: str,
+    c: Comparison,
+    *,
+    steps: int,
+    rate: float,
+    rtol: float,
+    atol: float,
+) -> str:
+    label = ctx.case_label(case)
+    if c.max_abs_diff is None:
+        return ctx.t("train.param_type", case=label, steps=steps, rate=rate, name=name, type=c.actual_type)
+    if c.non_finite:
+        return ctx.t("train.param_non_finite", case=label, steps=steps, rate=rate, name=name)
+    return ctx.say(
+        case,
+        "train.one_step",
+        case=label,
+        steps=steps,
+        rate=rate,
+        name=name,
+        diff=c.max_abs_diff,
+        where=ctx.position(name, c.where),
+        expected=c.expected_at if c.expected_at is not None else float("nan"),
+        actual=c.actual_at if c.actual_at is not None else float("nan"),
+        rtol=rtol,
+        atol=atol,
+    )
+
+
+def _step_diagnoses(
+    ctx: TaskContext,
+    spec: CheckSpec,
+    case: Case,
+    trained: Trained,
+    *,
+    steps: int,
+    rate: float,
+    substitutes: Sequence[Mapping[str, Any]],
+    rtol: float,
+    atol: float,
+) -> tuple[Diagnosis, ...]:
+    """What the update the student's loop made says about it: a step scaled by a telltale factor (−1:
+    climbing the cost; m: a summed gradient), a known-wrong loop it reproduces, or one epoch too many or
+    too few."""
+    names = ctx.task.trains
+    initial = {name: np.asarray(case.values[name], dtype=np.float64) for name in names}
+    values = _with_schedule(ctx, case.values, steps=steps, rate=rate)
+    expected = _reference_trained(ctx, values)
+    m = ctx.mistakes.instances(case.values) if ctx.mistakes.instances is not None else None
+    scaled = scaling_matches(
+        [np.asarray(expected[n]) - initial[n] for n in names],
+        [trained.params[n] - initial[n] for n in names],
+        ctx.mistakes.scalings,
+        m=m,
+        rtol=1e-6,
+        atol=1e-12,
+    )
+    known = _loop_diagnoses(ctx, case, values, trained, rtol=rtol, atol=atol)
+    return with_implied(
+        merge(scaled, known, _epoch_count(ctx, spec, case, trained, steps, rate, substitutes))
+    )
+
+
+def _epoch_count(
+    ctx: TaskContext,
+    spec: CheckSpec,
+    case: Case,
+    trained: Trained,
+    steps: int,
+    rate: float,
+    substitutes: Sequence[Mapping[str, Any]],
+) -> tuple[Diagnosis, ...]:
+    """``off_by_one_epochs`` when the loop ran one epoch more, or one fewer, than asked."""
+    names = ctx.task.trains
+
+    def same(params: Mapping[str, np.ndarray], reference: Mapping[str, Any]) -> bool:
+        return all(agree(reference[n], params[n], rtol=1e-6, atol=1e-9) for n in names)
+
+    more = _reference_trained(ctx, _with_schedule(ctx, case.values, steps=steps + 1, rate=rate))
+    if same(trained.params, more):
+        return (_off_by_one(ran=steps + 1, asked=steps),)
+    # One epoch short is told apart from no training at all by asking for one epoch more.
+    unchanged = all(np.array_equal(trained.params[n], np.asarray(case.values[n])) for n in names)
+    if steps >= 1 and unchanged:
+        again, _ = _train(ctx, spec, case, steps=steps + 1, rate=rate, substitutes=substitutes)
+        asked = _reference_trained(ctx, _with_schedule(ctx, case.values, steps=steps, rate=rate))
+        if again is not None and same(again.params, asked):
+            return (_off_by_one(ran=steps - 1, asked=steps),)
+    return ()
+
+
+def _off_by_one(*, ran: int, asked: int) -> Diagnosis:
+    return Diagnosis("off_by_one_epochs", (("ran", str(ran)), ("asked", str(asked))))
+
+
+def _loop_diagnoses(
+    ctx: TaskContext,
+    case: Case,
+    values: Mapping[str, Any],
+    trained: Trained,
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+) -> tuple[Diagnosis, ...]:
+    """The known-wrong training loops whose parameters, from the same start, the student's reproduce.
+
+    A wrong loop that ends where the right one does, or leaves the parameters where they started, proves
+    nothing on this case: a loop that does not train at all would match the latter too.
+    """
+    names = ctx.task.trains
+    initial = {name: np.asarray(case.values[name]) for name in names}
+    right = _reference_trained(ctx, values)
+
+    def run(wrong: Callable[..., Any]) -> list[Any]:
+        alternative = _reference_trained(ctx, values, wrong)
+        return [alternative.get(name) for name in names]
+
+    def uninformative(outputs: Sequence[Any]) -> bool:
+        pairs = list(zip(names, outputs, strict=True))
+        unchanged = all(o is not None and np.array_equal(np.asarray(o), initial[n]) for n, o in pairs)
+        return unchanged or all(agree(right[n], o, rtol=rtol, atol=atol) for n, o in pairs)
+
+    return implementation_matches(
+        ctx.mistakes.implementations,
+        run,
+        [trained.params[name] for name in names],
+        rtol=rtol,
+        atol=atol,
+        uninformative=uninformative,
+    )
+
+
+def _with_schedule(ctx: TaskContext, values: Mapping[str, Any], *, steps: int, rate: float) -> dict[str, Any]:
+    return {**values, ctx.task.steps or "": steps, ctx.task.rate or "": rate}

@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
 from reference.linreg import FloatArray, calcularCosto, calcularGradiente, normalizar
+from reference.mistakes import Scaling, variant
+
+# Factors by which classic mistakes multiply the right result; for gradient descent, the factor applies
+# to the change of theta in one iteration.
+SCALINGS: Mapping[str, tuple[Scaling, ...]] = {
+    "calcularCosto": (
+        # 1/2 Σ r²: the 1/m is missing.
+        Scaling(("missing_mean",), power=1),
+        # 1/m Σ r²: the mean squared error, without the 1/2.
+        Scaling(("wrong_cost_scale",), 2),
+        # Σ r², as in the slides' worked table.
+        Scaling(("wrong_cost_scale", "sum_of_squares"), 2, power=1),
+        # 1/2*m * Σ r²: Python reads it as (1/2)·m, not 1/(2m).
+        Scaling(("wrong_cost_scale",), 1, power=2),
+    ),
+    "calcularGradiente": (
+        Scaling(("missing_mean",), power=1),
+        Scaling(("wrong_sign",), -1),
+        Scaling(("wrong_sign", "missing_mean"), -1, power=1),
+    ),
+    "descensoGradiente": (
+        Scaling(("gradient_ascent",), -1),
+        Scaling(("missing_mean",), power=1),
+        Scaling(("gradient_ascent", "missing_mean"), -1, power=1),
+    ),
+}
+
+
+def instances(values: Mapping[str, Any]) -> int:
+    """m, the number of instances of a case: the rows of X."""
+    return int(np.shape(values["X"])[0])
 
 
 def _as_float(a: ArrayLike) -> FloatArray:
@@ -94,3 +128,33 @@ def normalizar__missing_centering(
     X = _as_float(X)
     _, mu, sigma = normalizar(X, ddof=ddof)
     return X / sigma, mu, sigma
+
+
+# --- other ways of getting the functions wrong -------------------------------------------------------------
+
+
+@variant("normalizar", "normalize_wrong_axis")
+def normalizar_per_instance_sample_deviation(X: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Standardises each instance with the sample deviation (ddof=1): the right deviation, the wrong axis."""
+    X = _as_float(X)
+    if X.shape[1] <= 1:
+        raise ValueError("a sample deviation across a single feature is undefined")
+    return normalizar__normalize_wrong_axis(X, ddof=1)
+
+
+@variant("normalizar", "normalize_without_axis")
+def normalizar_whole_array(X: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """One mean and one deviation for the whole array (no axis given), instead of one per feature."""
+    X = _as_float(X)
+    mu, sigma = X.mean(), X.std()
+    sigma = sigma if sigma != 0.0 else 1.0
+    return (X - mu) / sigma, np.asarray(mu), np.asarray(sigma)
+
+
+@variant("normalizar", "normalize_without_axis")
+def normalizar_whole_array_sample_deviation(X: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """As :func:`normalizar_whole_array`, with the sample deviation (ddof=1)."""
+    X = _as_float(X)
+    mu, sigma = X.mean(), X.std(ddof=1)
+    sigma = sigma if sigma != 0.0 else 1.0
+    return (X - mu) / sigma, np.asarray(mu), np.asarray(sigma)

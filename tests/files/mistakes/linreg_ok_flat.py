@@ -1,0 +1,28 @@
+"""All four linreg functions, correct; flat theta; sample deviation."""
+
+import numpy as np
+
+
+def calcularCosto(X, y, theta):
+    m = len(y)
+    r = X @ theta - y
+    return r @ r / (2 * m)
+
+
+def calcularGradiente(X, y, theta):
+    m = len(y)
+    return X.T @ (X @ theta - y) / m
+
+
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    historial = []
+    for _ in range(iteraciones):
+        theta = theta - alpha * calcularGradiente(X, y, theta)
+        historial.append(calcularCosto(X, y, theta))
+    return theta, historial
+
+
+def normalizar(X):
+    mu = X.mean(axis=0)
+    sigma = X.std(axis=0, ddof=1)
+    return (X - mu) / sigma, mu, sigma

@@ -1,0 +1,14 @@
+"""backProp back-propagates the squared error: dz2 = (a2 - y) a2 (1 - a2)."""
+
+import numpy as np
+
+
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = X.shape[1]
+    dz2 = (a2 - y) * a2 * (1 - a2)
+    dw2 = dz2 @ a1.T / m
+    db2 = np.sum(dz2, axis=1, keepdims=True) / m
+    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
+    dw1 = dz1 @ X.T / m
+    db1 = np.sum(dz1, axis=1, keepdims=True) / m
+    return dw1, db1, dw2, db2

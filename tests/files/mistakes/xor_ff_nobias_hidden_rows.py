@@ -1,0 +1,13 @@
+"""feedForward forgets b1 only; rows."""
+
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sigmoid(X @ w1)
+    a2 = sigmoid(a1 @ w2 + b2)
+    return a1, a2

@@ -1,0 +1,13 @@
+"""feedForward takes rows but returns activations as columns."""
+
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sigmoid(X @ w1 + b1)
+    a2 = sigmoid(a1 @ w2 + b2)
+    return np.transpose(a1), np.transpose(a2)

@@ -1,0 +1,298 @@
+"""Recognising mistakes from values alone: ratios, orders, transposes and known-wrong implementations."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+
+import reference.linreg
+import reference.xor
+from grader.diagnose import (
+    Diagnosis,
+    hints,
+    implementation_matches,
+    merge,
+    permutation_matches,
+    recognise_outputs,
+    scale_factor,
+    scaling_matches,
+    transposed_matches,
+    with_implied,
+)
+from grader.messages import Translator
+from reference.cases import linreg_case, xor_case
+from reference.mistakes import KnownMistakes, Scaling, known_mistakes, variants_for
+
+TOL = {"rtol": 1e-6, "atol": 1e-9}
+MODULES = {"xor": reference.xor, "linreg": reference.linreg}
+FUNCTIONS = {
+    "xor": ("feedForward", "costoGlobal", "backProp"),
+    "linreg": ("calcularCosto", "calcularGradiente", "normalizar"),
+}
+
+
+def _case(module: str, seed: int) -> dict[str, Any]:
+    rng = np.random.default_rng(seed)
+    if module == "xor":
+        return xor_case(rng, n_inputs=3, n_hidden=4, m=7)
+    return linreg_case(rng, m=8, n=3)
+
+
+def _call(function: Callable[..., Any], values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Call a workshop function (right or wrong) on a case, by parameter name; normalizar takes the raw
+    features."""
+    if function.__name__.startswith("normalizar"):
+        result = function(values["features"])
+    else:
+        parameters = inspect.signature(function).parameters.values()
+        result = function(*[values[p.name] for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD])
+    return result if isinstance(result, tuple) else (result,)
+
+
+def _recognise(module: str, function: str, actual: tuple[Any, ...], values: Mapping[str, Any]) -> set[str]:
+    correct = getattr(MODULES[module], function)
+    known = known_mistakes(module, function)
+    found = recognise_outputs(
+        known,
+        expected=_call(correct, values),
+        actual=actual,
+        names=[f"out{i}" for i in range(len(actual))],
+        values=values,
+        run=lambda wrong: _call(wrong, values),
+    )
+    return {d.code for d in found}
+
+
+# --- the building blocks ---------------------------------------------------------------------------------
+
+
+def test_scale_factor_finds_a_common_multiple_and_nothing_else() -> None:
+    expected = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, 4.0]])
+    assert scale_factor(expected, 7 * expected, **TOL) == pytest.approx(7)
+    assert scale_factor(expected, -expected.T, **TOL) == pytest.approx(-1)
+    assert scale_factor(2.5, np.array([[10.0]]), **TOL) == pytest.approx(4)
+    assert scale_factor(expected, expected + 1, **TOL) is None
+    assert scale_factor(np.zeros(3), np.ones(3), **TOL) is None
+    assert scale_factor(expected, np.ones(5), **TOL) is None
+    assert scale_factor(expected, np.full_like(expected, np.nan), **TOL) is None
+
+
+def test_scaling_sets_right_outputs_aside_and_needs_one_factor_for_the_wrong_ones() -> None:
+    missing_mean = (Scaling(("missing_mean",), power=1),)
+    dw, db = np.arange(1.0, 7.0).reshape(2, 3), np.array([[0.5], [-1.5]])
+    found = scaling_matches([dw, db], [dw, 8 * db], missing_mean, m=8, **TOL)
+    assert found == (Diagnosis("missing_mean", (("factor", "m"),)),)
+    assert scaling_matches([dw, db], [8 * dw, 8 * db], missing_mean, m=8, **TOL)
+    assert scaling_matches([dw, db], [2 * dw, 8 * db], missing_mean, m=8, **TOL) == ()
+    assert scaling_matches([dw, db], [8 * dw, 8 * db], missing_mean, m=7, **TOL) == ()
+    assert scaling_matches([dw, db], [dw, db], missing_mean, m=8, **TOL) == ()
+    assert scaling_matches([dw, db], [8 * dw, 8 * db], missing_mean, m=None, **TOL) == ()
+
+
+def test_scaling_with_several_codes_and_a_factor_of_one_is_never_a_mistake() -> None:
+    scalings = (Scaling(("never",), 1), Scaling(("wrong_sign", "missing_mean"), -1, power=1))
+    found = scaling_matches([2.0], [-12.0], scalings, m=6, **TOL)
+    assert [d.code for d in found] == ["wrong_sign", "missing_mean"]
+    assert found[0].facts == (("factor", "−m"),)
+    assert scaling_matches([2.0], [2.0 + 1e-3], scalings, m=6, **TOL) == ()
+
+
+@pytest.mark.parametrize(
+    ("coefficient", "power", "label", "value"),
+    [
+        (1, 1, "m", 8),
+        (2, 1, "2m", 16),
+        (2, 0, "2", 2),
+        (-1, 0, "−1", -1),
+        (-1, 1, "−m", -8),
+        (1, 2, "m²", 64),
+        (1, -1, "1/m", 0.125),
+        (Fraction(1, 2), 0, "1/2", 0.5),
+        (Fraction(1, 2), -1, "1/(2m)", 0.0625),
+    ],
+)
+def test_scaling_label_and_factor(coefficient: Fraction | int, power: int, label: str, value: float) -> None:
+    scaling = Scaling(("x",), coefficient, power)
+    assert scaling.label == label
+    assert scaling.factor(8) == pytest.approx(value)
+
+
+def test_permutation_names_the_order_the_outputs_came_back_in() -> None:
+    a1, a2 = np.ones((4, 7)) * 0.3, np.ones((1, 7)) * 0.6
+    (found,) = permutation_matches([a1, a2], [a2, a1], ["a1", "a2"], **TOL)
+    assert found.code == "swapped_outputs"
+    assert dict(found.facts) == {"actual": "a2, a1", "expected": "a1, a2"}
+    assert permutation_matches([a1, a2], [a1, a2], ["a1", "a2"], **TOL) == ()
+    assert permutation_matches([a1], [a1], ["a1"], **TOL) == ()
+    assert permutation_matches([a1, a2], [a2, a2], ["a1", "a2"], **TOL) == ()
+
+
+def test_transposed_output_only_for_the_right_values_in_the_flipped_shape() -> None:
+    a1 = np.arange(12.0).reshape(3, 4)
+    assert transposed_matches([a1], [a1.T], **TOL) == (Diagnosis("transposed_output"),)
+    assert transposed_matches([a1], [a1.T + 1], **TOL) == ()
+    assert transposed_matches([a1], [a1], **TOL) == ()
+    assert transposed_matches([np.ones((3, 1))], [np.ones(3)], **TOL) == ()
+    square = np.arange(4.0).reshape(2, 2)
+    assert transposed_matches([square], [square.T], **TOL) == ()
+
+
+def test_implementation_matches_skip_what_does_not_apply_and_what_proves_nothing() -> None:
+    def double(x: float) -> float:
+        return 2 * x
+
+    def broken(x: float) -> float:
+        raise ValueError("not for this case")
+
+    def identity(x: float) -> float:
+        return x
+
+    implementations = {"doubled": (broken, double), "nothing": (identity,)}
+    found = implementation_matches(implementations, lambda f: (f(3.0),), (6.0,), **TOL)
+    assert found == (Diagnosis("doubled"),)
+    assert implementation_matches(implementations, lambda f: (f(3.0),), (3.0,), **TOL) == (
+        Diagnosis("nothing"),
+    )
+    assert (
+        implementation_matches(
+            implementations, lambda f: (f(3.0),), (3.0,), uninformative=lambda out: out[0] == 3.0, **TOL
+        )
+        == ()
+    )
+    assert implementation_matches(implementations, lambda f: None, (6.0,), **TOL) == ()
+
+
+def test_merge_keeps_one_per_code_preferring_facts_and_implied_codes_are_added() -> None:
+    bare, detailed = Diagnosis("wrong_cost_scale"), Diagnosis("wrong_cost_scale", (("factor", "2m"),))
+    assert merge([bare], [detailed, Diagnosis("x")]) == (detailed, Diagnosis("x"))
+    assert merge([detailed], [bare]) == (detailed,)
+    assert [d.code for d in with_implied([Diagnosis("sum_of_squares")])] == [
+        "sum_of_squares",
+        "wrong_cost_scale",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_hints_leave_out_plain_codes_repeats_and_general_codes_of_refined_ones(lang: str) -> None:
+    t = Translator(lang)
+    diagnoses = [
+        Diagnosis("timeout"),
+        Diagnosis("rows_as_instances"),
+        Diagnosis("sum_of_squares"),
+        Diagnosis("wrong_cost_scale", (("factor", "2m"),)),
+        Diagnosis("missing_mean"),
+        Diagnosis("missing_mean"),
+        Diagnosis("not_a_known_code"),
+    ]
+    assert hints(diagnoses, t) == [t("diag.sum_of_squares"), t("diag.missing_mean")]
+    assert hints([Diagnosis("wrong_cost_scale", (("factor", "2m"),))], t) == [
+        t("diag.wrong_cost_scale.detail", factor="2m")
+    ]
+    assert "2m" in hints([Diagnosis("wrong_cost_scale", (("factor", "2m"),))], t)[0]
+    assert Diagnosis("wrong_cost_scale").hint(t) == t("diag.wrong_cost_scale")
+
+
+# --- recognising the known mistakes from their outputs -----------------------------------------------------
+
+
+def _every_known_mistake() -> list[tuple[str, str, str, str]]:
+    found = []
+    for module, functions in FUNCTIONS.items():
+        for function in functions:
+            for code, implementations in known_mistakes(module, function).implementations.items():
+                found.extend((module, function, code, impl.__name__) for impl in implementations)
+    return found
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize(("module", "function", "code", "name"), _every_known_mistake())
+def test_every_known_wrong_output_is_recognised(
+    module: str, function: str, code: str, name: str, seed: int
+) -> None:
+    values = _case(module, seed)
+    (implementation,) = [
+        impl for impl in known_mistakes(module, function).implementations[code] if impl.__name__ == name
+    ]
+    wrong = _call(implementation, values)
+    assert code in _recognise(module, function, wrong, values)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(("module", "function"), [(m, f) for m, fs in FUNCTIONS.items() for f in fs])
+def test_the_right_outputs_are_never_diagnosed(module: str, function: str, seed: int) -> None:
+    values = _case(module, seed)
+    right = _call(getattr(MODULES[module], function), values)
+    assert _recognise(module, function, right, values) == set()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_scaled_results_are_recognised_however_they_were_computed(seed: int) -> None:
+    values = _case("linreg", seed)
+    m = values["X"].shape[0]
+    cost = reference.linreg.calcularCosto(values["X"], values["y"], values["theta"])
+    assert _recognise("linreg", "calcularCosto", (2 * cost,), values) == {"wrong_cost_scale"}
+    assert _recognise("linreg", "calcularCosto", (2 * m * cost,), values) == {
+        "wrong_cost_scale",
+        "sum_of_squares",
+    }
+    assert _recognise("linreg", "calcularCosto", (m * m * cost,), values) == {"wrong_cost_scale"}
+    assert _recognise("linreg", "calcularCosto", (m * cost,), values) == {"missing_mean"}
+    assert _recognise("linreg", "calcularCosto", (3 * cost,), values) == set()
+    gradient = reference.linreg.calcularGradiente(values["X"], values["y"], values["theta"])
+    assert _recognise("linreg", "calcularGradiente", (-gradient,), values) == {"wrong_sign"}
+    assert _recognise("linreg", "calcularGradiente", (-m * gradient,), values) == {
+        "wrong_sign",
+        "missing_mean",
+    }
+
+    xor_values = _case("xor", seed)
+    m = xor_values["X"].shape[1]
+    dw1, db1, dw2, db2 = _call(reference.xor.backProp, xor_values)
+    # Only the biases summed: still a missing mean.
+    assert _recognise("xor", "backProp", (dw1, m * db1, dw2, m * db2), xor_values) == {"missing_mean"}
+    assert _recognise("xor", "backProp", (dw2, db1, dw1, db2), xor_values) == {"swapped_outputs"}
+    assert _recognise("xor", "backProp", (dw1 + 0.1, db1, dw2, db2), xor_values) == set()
+    y_est, y = xor_values["y_est"], xor_values["y"]
+    cost = reference.xor.costoGlobal(y_est, y)
+    assert _recognise("xor", "costoGlobal", (-m * cost,), xor_values) == {
+        "missing_mean",
+        "missing_negative_sign",
+    }
+
+
+def test_a_mistake_that_makes_no_difference_on_a_case_is_not_blamed() -> None:
+    # With a single feature, one mean for the whole array is the right mean: the transposed X_norm of
+    # this output is a different mistake.
+    values = linreg_case(np.random.default_rng(3), m=6, n=1)
+    X_norm, mu, sigma = reference.linreg.normalizar(values["features"])
+    assert _recognise("linreg", "normalizar", (X_norm.T, mu, sigma), values) == set()
+
+
+def test_known_mistakes_collect_canonical_implementations_variants_and_scalings() -> None:
+    known = known_mistakes("xor", "feedForward")
+    assert known.implementations["missing_bias"][0].__name__ == "feedForward__missing_bias"
+    assert len(known.implementations["missing_bias"]) == 3
+    assert set(variants_for("xor", "feedForward")) == {
+        "missing_bias",
+        "missing_output_activation",
+        "missing_hidden_activation",
+    }
+    assert known.instances is not None and known.instances(_case("xor", 0)) == 7
+    assert [s.label for s in known_mistakes("linreg", "calcularCosto").scalings] == ["m", "2", "2m", "m²"]
+    assert not KnownMistakes() and known
+
+
+def test_variants_keep_the_signature_of_the_function_they_get_wrong() -> None:
+    for module, functions in FUNCTIONS.items():
+        for function in functions:
+            correct = inspect.signature(getattr(MODULES[module], function))
+            names = [p.name for p in correct.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+            for implementations in variants_for(module, function).values():
+                for implementation in implementations:
+                    parameters = inspect.signature(implementation).parameters.values()
+                    assert [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD] == names
