@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import shutil
@@ -20,17 +18,45 @@ import click
 from grader import __version__
 from grader.errors import GraderError, UsageError
 from grader.grading import Grader
-from grader.report import render_site
+from grader.messages import LANGUAGES
+from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats, render_reports
+from grader.report.github import ANNOTATIONS_FILE, OUTPUT_FILE, SUMMARY_FILE
 from grader.results import RunInfo, SubmissionError, SubmissionResult, read_results, results_document
 from grader.rubric import Rubric, load_bundled_rubrics, resolve_rubric
-from grader.sandbox.launcher import Zygote
+from grader.sandbox.launcher import UNSAFE, SandboxUnavailable, Zygote
 from grader.sandbox.limits import Limits
+from grader.sandbox.privileges import protect_grader_process
 from grader.store import ResultStore, write_atomically
 from grader.submission import Submission, discover
 
 SECRET_ENV = "GRADER_SECRET"
 EXIT_INTERNAL = 3
 EXIT_CHECK_FAILED = 1
+
+
+def _parse_format_option(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    try:
+        return parse_formats(value)
+    except UnknownFormatError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+_FORMAT_OPTION = click.option(
+    "--format",
+    "formats",
+    metavar="LIST",
+    default=",".join(DEFAULT_FORMATS),
+    show_default=True,
+    callback=_parse_format_option,
+    help="Reports to write, comma-separated: " + ", ".join(FORMATS) + " (or all).",
+)
+
+
+_UNSAFE_OPTION = click.option(
+    "--unsafe",
+    is_flag=True,
+    help="Grade even where no sandbox layer isolating student code works (only for code you trust).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,6 +80,8 @@ def main() -> None:
 @click.option(
     "--fresh", is_flag=True, help="Grade everything again, ignoring results kept from an earlier run."
 )
+@_FORMAT_OPTION
+@_UNSAFE_OPTION
 def grade(
     paths: tuple[Path, ...],
     rubric_names: tuple[str, ...],
@@ -63,6 +91,8 @@ def grade(
     secret_file: Path | None,
     quiet: bool,
     fresh: bool,
+    formats: tuple[str, ...],
+    unsafe: bool,
 ) -> None:
     """Grade every submission in PATHS and write results.json and the HTML report to --out.
 
@@ -79,7 +109,9 @@ def grade(
         workers = jobs or max(1, os.cpu_count() or 1)
         store = ResultStore(out_dir)
         started = time.perf_counter()
-        session = _grading_session(rubrics, secret_file=secret_file, lang=lang, public_only=False)
+        session = _grading_session(
+            rubrics, secret_file=secret_file, lang=lang, public_only=False, unsafe=unsafe
+        )
         with session as (grader, run):
             results = _grade_all(
                 grader,
@@ -90,7 +122,7 @@ def grade(
                 quiet=quiet,
                 fresh=fresh,
             )
-        _write_reports(out_dir, run, results)
+        _write_reports(out_dir, run, results, formats=formats)
         click.echo(_batch_summary(results, seconds=time.perf_counter() - started, out_dir=out_dir), err=True)
         internal = [r for r in results if r.error and r.error.kind == "internal_error"]
         if internal:
@@ -104,7 +136,8 @@ def grade(
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--rubric", "rubric_names", multiple=True, help="Bundled rubric id or TOML file (repeatable).")
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
-def check(file: Path, rubric_names: tuple[str, ...], lang: str | None) -> None:
+@_UNSAFE_OPTION
+def check(file: Path, rubric_names: tuple[str, ...], lang: str | None, unsafe: bool) -> None:
     """Self-check a notebook or module on the public cases, before handing it in.
 
     Exits with 1 when any public check fails.
@@ -112,7 +145,8 @@ def check(file: Path, rubric_names: tuple[str, ...], lang: str | None) -> None:
     with _errors_as_exit_codes():
         rubrics = _rubrics(rubric_names)
         (submission,) = discover([file]) if file.is_file() else (_as_folder(file),)
-        with _grading_session(rubrics, secret_file=None, lang=lang, public_only=True) as (grader, _):
+        session = _grading_session(rubrics, secret_file=None, lang=lang, public_only=True, unsafe=unsafe)
+        with session as (grader, _):
             result = grader.grade(submission, rubrics=rubrics if rubric_names else None)
         click.echo(_terminal_summary(result))
         failed = result.status != "graded" or any(c.status != "pass" for t in result.tasks for c in t.checks)
@@ -141,7 +175,8 @@ def list_rubrics() -> None:
     "--out", "out_dir", type=click.Path(path_type=Path), default=None, help="[default: beside the file]"
 )
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
-def report(results_file: Path, out_dir: Path | None, lang: str | None) -> None:
+@_FORMAT_OPTION
+def report(results_file: Path, out_dir: Path | None, lang: str | None, formats: tuple[str, ...]) -> None:
     """Re-render the reports from a results.json, without grading again."""
     with _errors_as_exit_codes():
         try:
@@ -149,7 +184,10 @@ def report(results_file: Path, out_dir: Path | None, lang: str | None) -> None:
         except (ValueError, KeyError, json.JSONDecodeError) as exc:
             raise UsageError(f"{results_file}: not a readable results file ({exc})") from None
         target = out_dir or results_file.parent
-        _write_site(target, run, results, lang=lang or str(run.get("lang", "es")))
+        chosen = lang or str(run.get("lang", "es"))
+        if chosen not in LANGUAGES:
+            chosen = "es"  # a results file from elsewhere may name any language; the reports speak es or en
+        _write_site(target, run, results, lang=chosen, formats=formats)
         click.echo(f"Reports written to {target}/", err=True)
 
 
@@ -176,12 +214,25 @@ def _as_folder(path: Path) -> Submission:
 
 @contextmanager
 def _grading_session(
-    rubrics: Sequence[Rubric], *, secret_file: Path | None, lang: str | None, public_only: bool
+    rubrics: Sequence[Rubric],
+    *,
+    secret_file: Path | None,
+    lang: str | None,
+    public_only: bool,
+    unsafe: bool = False,
 ) -> Iterator[tuple[Grader, RunInfo]]:
-    """Start the sandbox first, then read the secret: workers are forked from a process that never saw it."""
+    """Start the sandbox first, then read the secret: workers are forked from a process that never saw it.
+
+    Refuses to go on when no layer isolating student code works here, unless ``unsafe``.
+    """
+    protect_grader_process()
     scratch = Path(tempfile.mkdtemp(prefix="taller-grader-"))
-    zygote = Zygote()
+    zygote = Zygote(scratch_root=scratch)
     try:
+        if not zygote.isolated and not unsafe:
+            raise SandboxUnavailable(zygote.problems)
+        if not zygote.isolated:
+            click.echo("warning: --unsafe: student code runs without isolation.", err=True)
         secret = None if public_only else _read_secret(secret_file)
         if secret is None and not public_only:
             click.echo(f"warning: {SECRET_ENV} is not set; grading public cases only.", err=True)
@@ -191,7 +242,7 @@ def _grading_session(
             grader_version=__version__,
             rubrics=tuple(r.id for r in rubrics),
             hidden_cases=secret is not None,
-            sandbox=("worker-process", "rlimits", "scrubbed-env"),
+            sandbox=(*zygote.sandbox, *(() if zygote.isolated else (UNSAFE,))),
             lang=lang or (rubrics[0].lang if rubrics else "es"),
         )
         yield grader, run
@@ -334,34 +385,39 @@ def _batch_summary(results: Sequence[SubmissionResult], *, seconds: float, out_d
     return "\n".join(lines)
 
 
-def _write_reports(out_dir: Path, run: RunInfo, results: Sequence[SubmissionResult]) -> None:
+def _write_reports(
+    out_dir: Path, run: RunInfo, results: Sequence[SubmissionResult], *, formats: Sequence[str]
+) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     document = results_document(run, results)
     write_atomically(out_dir / "results.json", json.dumps(document, ensure_ascii=False, indent=1))
-    write_atomically(out_dir / "grades.csv", _grades_csv(results))
-    _write_site(out_dir, run.to_json(), results, lang=run.lang)
+    _write_site(out_dir, run.to_json(), results, lang=run.lang, formats=formats)
 
 
 def _write_site(
-    out_dir: Path, run: dict[str, object], results: Sequence[SubmissionResult], *, lang: str
+    out_dir: Path,
+    run: dict[str, object],
+    results: Sequence[SubmissionResult],
+    *,
+    lang: str,
+    formats: Sequence[str],
 ) -> None:
-    for name, html in render_site(run, results, lang=lang).items():
-        path = out_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, html)
+    """Write every file of the chosen report formats; inside GitHub Actions, publish the ``github`` one."""
+    reports = render_reports(formats, run, results, lang=lang)
+    for name, text in reports.items():
+        write_atomically(out_dir / name, text)
+    if "github" in formats and os.environ.get("GITHUB_ACTIONS") == "true":
+        _publish_to_github_actions(reports)
 
 
-def _grades_csv(results: Sequence[SubmissionResult]) -> str:
-    columns = list(dict.fromkeys(f"{t.rubric}.{t.id}" for r in results for t in r.tasks))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "status", *columns, "total", "max"])
-    for r in results:
-        by_task = {f"{t.rubric}.{t.id}": f"{t.score:g}" for t in r.tasks}
-        writer.writerow(
-            [r.id, r.status, *(by_task.get(c, "") for c in columns), f"{r.score:g}", f"{r.max_score:g}"]
-        )
-    return buffer.getvalue()
+def _publish_to_github_actions(reports: dict[str, str]) -> None:
+    """Job summary and ``result`` output to the files Actions names; annotations as workflow commands."""
+    for variable, name in (("GITHUB_STEP_SUMMARY", SUMMARY_FILE), ("GITHUB_OUTPUT", OUTPUT_FILE)):
+        target = os.environ.get(variable)
+        if target:
+            with open(target, "a", encoding="utf-8") as f:
+                f.write(reports[name])
+    click.echo(reports[ANNOTATIONS_FILE], nl=False)
 
 
 _MARKS = {"pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "skipped": "-"}
@@ -387,6 +443,196 @@ def _terminal_summary(result: SubmissionResult) -> str:
             if c.status != "pass":
                 lines.extend(f"      {line}" for line in c.message.splitlines())
     return "\n".join(lines)
+
+
+# --- grading where students hand in: GitHub Classroom, Gradescope -----------------------------------
+
+
+@main.command("ci")
+@click.argument("path", required=False, default=Path("."), type=click.Path(exists=True, path_type=Path))
+@click.option("--rubric", "rubric_names", multiple=True, help="Bundled rubric id or TOML file (repeatable).")
+@click.option("--lang", type=click.Choice(["es", "en"]), default=None)
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--gradescope",
+    "gradescope_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write Gradescope's results.json to this file.",
+)
+def ci(
+    path: Path,
+    rubric_names: tuple[str, ...],
+    lang: str | None,
+    secret_file: Path | None,
+    gradescope_file: Path | None,
+) -> None:
+    """Grade the one submission in PATH (a repository checkout or an upload; default: here).
+
+    Inside GitHub Actions (GITHUB_ACTIONS=true) it appends the Markdown summary to
+    $GITHUB_STEP_SUMMARY, prints at most ten ::error annotations at the student's file and line, and
+    writes result=<base64 JSON> (one Classroom test per check) to $GITHUB_OUTPUT. Elsewhere it prints
+    the summary. Hidden checks run only with GRADER_SECRET (or --secret-file). The exit status is 0
+    whatever the score; it is not 0 only when grading itself could not run.
+    """
+    from grader.integrations.checkout import checkout_submission
+    from grader.integrations.github import actions_report
+    from grader.report.gradescope import RESULTS_FILE, gradescope_results
+
+    with _errors_as_exit_codes():
+        rubrics = _rubrics(rubric_names)
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+        output_file = os.environ.get("GITHUB_OUTPUT")
+        if in_actions and not output_file:
+            raise UsageError("GITHUB_ACTIONS is true but GITHUB_OUTPUT is not set: nowhere to put the result")
+        if path.is_dir():
+            submission = checkout_submission(path)
+        else:
+            (submission,) = discover([path])
+        session = _grading_session(rubrics, secret_file=secret_file, lang=lang, public_only=False)
+        with session as (grader, run):
+            try:
+                result = grader.grade(submission, rubrics=rubrics if rubric_names else None)
+            except Exception as exc:  # a grader bug: fail the job rather than publish a zero as a grade
+                click.echo(f"internal grader error: {type(exc).__name__}: {exc}", err=True)
+                sys.exit(EXIT_INTERNAL)
+        run_json = run.to_json()
+        if gradescope_file is not None:
+            document = gradescope_results(run_json, [result], lang=run.lang)[RESULTS_FILE]
+            write_atomically(gradescope_file, document)
+        report = actions_report(
+            result,
+            submission,
+            run=run_json,
+            workspace=Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()),
+            max_score=sum(r.max_score for r in rubrics),
+            lang=run.lang,
+        )
+        if in_actions and output_file:
+            summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+            if summary_file:
+                with open(summary_file, "a", encoding="utf-8") as f:
+                    f.write(report.summary)
+            with open(output_file, "a", encoding="utf-8") as f:
+                f.write(report.output)
+            for line in report.annotations:
+                click.echo(line)
+        elif gradescope_file is None:
+            click.echo(report.summary)
+        shown = f"{result.score:g}/{result.max_score:g}" if result.status == "graded" else "not graded"
+        click.echo(f"{submission.id}: {shown}", err=True)
+
+
+@main.group("init")
+def init() -> None:
+    """Set up grading on every push in a student template repository."""
+
+
+@init.command("github")
+@click.option(
+    "--rubric",
+    "rubric_names",
+    multiple=True,
+    help="Bundled rubric id to grade with (repeatable) [default: whichever the code matches].",
+)
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The template repository's root folder.",
+)
+@click.option(
+    "--package",
+    "requirement",
+    default=None,
+    metavar="REQUIREMENT",
+    help="What the workflow installs with pip [default: taller-grader==<this version>], e.g. "
+    "'taller-grader @ git+https://github.com/ORG/taller-grader@v0.1.0'.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing workflow file.")
+def init_github(rubric_names: tuple[str, ...], dest: Path, requirement: str | None, force: bool) -> None:
+    """Write .github/workflows/classroom.yml: grade every push and report the points to GitHub Classroom."""
+    from grader.integrations.github import WORKFLOW_FILE, classroom_workflow, default_requirement
+    from grader.rubric import bundled_rubric_paths
+
+    with _errors_as_exit_codes():
+        bundled = sorted(p.stem for p in bundled_rubric_paths())
+        for name in rubric_names:
+            if name not in bundled:
+                raise UsageError(
+                    f"{name!r} is not a bundled rubric ({', '.join(bundled)}): the workflow runs the "
+                    "installed grader in the student's repository, where only bundled rubrics exist"
+                )
+            resolve_rubric(name)
+        text = classroom_workflow(rubric_ids=rubric_names, requirement=requirement or default_requirement())
+        target = dest / WORKFLOW_FILE
+        if target.exists() and not force:
+            raise UsageError(f"{target} already exists (--force replaces it)")
+        write_atomically(target, text)
+        click.echo(f"Wrote {target}", err=True)
+        click.echo(
+            "Next: commit it to the template repository, and set the organisation secret GRADER_SECRET "
+            "(a different one from the secret of your final batch run) for the hidden checks.",
+            err=True,
+        )
+
+
+@main.group("export")
+def export() -> None:
+    """Package the grader for a hand-in platform."""
+
+
+@export.command("gradescope")
+@click.option(
+    "--rubric",
+    "rubric_names",
+    multiple=True,
+    required=True,
+    help="Bundled rubric id or TOML file (repeatable).",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("autograder.zip"),
+    show_default=True,
+)
+@click.option("--lang", type=click.Choice(["es", "en"]), default=None, help="[default: the rubric's]")
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--time-limit",
+    type=click.IntRange(min=10),
+    default=540,
+    show_default=True,
+    help="Seconds the grader gets per submission; keep it under Gradescope's own timeout.",
+)
+def export_gradescope(
+    rubric_names: tuple[str, ...], out_file: Path, lang: str | None, secret_file: Path | None, time_limit: int
+) -> None:
+    """Build the Gradescope autograder zip: setup.sh, run_autograder, the rubrics and this grader.
+
+    The hidden checks run on Gradescope when GRADER_SECRET (or --secret-file) is given here: the
+    secret goes into the zip, which students never see.
+    """
+    from grader.integrations.gradescope import autograder_zip
+
+    with _errors_as_exit_codes():
+        rubrics = _rubrics(rubric_names)
+        secret = _read_secret(secret_file)
+        if secret is None:
+            click.echo(f"warning: {SECRET_ENV} is not set; the autograder runs public checks only.", err=True)
+        data = autograder_zip(rubrics, secret=secret, lang=lang, time_limit_s=time_limit)
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = out_file.with_name(out_file.name + ".tmp")
+        partial.write_bytes(data)
+        os.replace(partial, out_file)
+        points = sum(r.max_score for r in rubrics)
+        hidden = ", hidden checks" if secret else ""
+        names = ", ".join(r.id for r in rubrics)
+        click.echo(
+            f"Wrote {out_file} ({len(data) / 1024:.0f} KiB; {names}: {points:g} points{hidden})", err=True
+        )
 
 
 if __name__ == "__main__":

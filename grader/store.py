@@ -42,4 +42,6 @@ def write_atomically(path: Path, text: str) -> None:
         "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
     ) as f:
         f.write(text)
+    # NamedTemporaryFile creates 0600 files; reports are meant to be read (and served) like any other file.
+    os.chmod(f.name, 0o644)
     os.replace(f.name, path)

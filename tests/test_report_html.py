@@ -1,17 +1,23 @@
-"""Tests for the HTML report: site layout, escaping, links, scores, languages and page names."""
+"""Tests for the HTML report: dashboard and student pages, escaping, links, scores, languages, page names."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import itertools
 import posixpath
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from grader.messages import Translator
 from grader.report import OUTPUT_LIMIT, page_name, render_site
 from grader.results import (
     CheckResult,
@@ -26,6 +32,9 @@ from grader.results import (
 HOSTILE_ID = "<script>alert(1)</script>"
 HOSTILE_MESSAGE = "<b>negrita</b> & <script>alert(3)</script>\nsegunda línea"
 HOSTILE_OUTPUT = "</pre><script>alert(4)</script>"
+DASHBOARD_SCRIPT = (
+    Path(__file__).parent.parent / "grader" / "report" / "templates" / "dashboard.js"
+).read_text(encoding="utf-8")
 
 VOID_ELEMENTS = {
     "area",
@@ -224,9 +233,14 @@ def student_page(site: dict[str, str], submission_id: str) -> Element:
 
 
 def row_of(index: Element, submission_id: str) -> Element:
-    rows = [tr for tr in index.iter("tr") if any(th.text() == submission_id for th in tr.iter("th"))]
+    table = index.find("table", id="students")
+    rows = [tr for tr in table.iter("tr") if any(th.text() == submission_id for th in tr.iter("th"))]
     assert len(rows) == 1
     return rows[0]
+
+
+def table_rows(page: Element, table_id: str) -> list[list[str]]:
+    return [cells(tr) for tr in page.find("table", id=table_id).find("tbody").iter("tr")]
 
 
 def cells(row: Element) -> list[str]:
@@ -251,9 +265,14 @@ def test_every_page_is_well_formed_and_accessible(lang: str) -> None:
         root = parse(page)
         html = root.find("html")
         assert html.attrs["lang"] == lang, name
-        for tag in ("head", "title", "body", "main", "h1", "style"):
+        for tag in ("head", "body", "main", "h1", "style"):
             root.find(tag)
+        assert root.find("head").find("title").text().strip()
         assert root.find("meta", charset="utf-8")
+        # Headings go down one level at a time, so the outline reads well in a screen reader.
+        levels = [int(e.tag[1]) for e in root.iter() if re.fullmatch(r"h[1-6]", e.tag)]
+        assert levels[0] == 1, name
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (name, levels)
         for th in root.iter("th"):
             assert th.attrs.get("scope") in ("col", "row"), (name, th.text())
         for table in root.iter("table"):
@@ -263,16 +282,29 @@ def test_every_page_is_well_formed_and_accessible(lang: str) -> None:
 def test_pages_are_self_contained(site: dict[str, str]) -> None:
     for name, page in site.items():
         root = parse(page)
-        assert not list(root.iter("script")), name
         assert not list(root.iter("link")), name
         assert not [e for e in root.iter() if "src" in e.attrs], name
         assert "http://" not in page and "https://" not in page, name
+        scripts = list(root.iter("script"))
+        policy = root.find("meta", **{"http-equiv": "Content-Security-Policy"}).attrs["content"] or ""
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'none'", name
+        if name == "index.html":
+            # The dashboard runs exactly its own inline script, pinned by hash in the page's policy.
+            (script,) = scripts
+            digest = base64.b64encode(hashlib.sha256(script.text().encode()).digest()).decode()
+            assert directives["script-src"] == f"'sha256-{digest}'"
+        else:
+            assert not scripts, name
+            assert directives["script-src"] == "'none'", name
 
 
 def test_links_resolve_to_generated_pages(site: dict[str, str]) -> None:
     index = parse(site["index.html"])
-    targets = [a.attrs["href"] for a in index.iter("a") if not (a.attrs["href"] or "#").startswith("#")]
-    assert sorted(t for t in targets if t) == sorted(f"students/{page_name(s.id)}" for s in submissions())
+    targets = {a.attrs["href"] for a in index.iter("a") if not (a.attrs["href"] or "#").startswith("#")}
+    assert targets == {f"students/{page_name(s.id)}" for s in submissions()}
+    students = index.find("table", id="students")
+    assert len([a for a in students.iter("a")]) == len(submissions())
     for name, page in site.items():
         for anchor in parse(page).iter("a"):
             href = anchor.attrs["href"]
@@ -298,13 +330,15 @@ def test_index_shows_run_info_and_summary(site: dict[str, str]) -> None:
     assert facts["Entregas"] == "4"
     assert facts["Calificadas"] == "3"
     assert facts["Con error"] == "1"
+    assert facts["Con tiempo agotado"] == "1"
     # Maxima differ (9, 4 and 1 points), so the mean is of percentages: (33.33 + 50 + 0) / 3.
     assert facts["Nota media (entregas calificadas)"] == "27.78 %"
+    assert facts["Mediana"] == "33.33 %"
 
 
 def test_hidden_cases_not_run_and_missing_run_facts() -> None:
     no_hidden = parse(render_site(run_info(hidden_cases=False), [luis()], lang="en")["index.html"])
-    assert "Hidden cases\nnot run" in next(no_hidden.iter("dl")).text()
+    assert "Hidden cases\nnot run" in no_hidden.find("dl", **{"class": "facts"}).text()
     bare = parse(render_site({}, [luis()], lang="en")["index.html"])
     facts = {dt.text(): dd.text() for dt, dd in zip(bare.iter("dt"), bare.iter("dd"), strict=False)}
     assert facts["Hidden cases"] == "unknown"
@@ -334,7 +368,9 @@ def test_mean_score_with_a_common_maximum() -> None:
 
 def test_index_table_has_a_column_per_task_with_scores_and_status(site: dict[str, str]) -> None:
     index = parse(site["index.html"])
-    header = [" ".join(th.text().split()) for th in index.find("thead").iter("th")]
+    header = [
+        " ".join(th.text().split()) for th in index.find("table", id="students").find("thead").iter("th")
+    ]
     assert header == [
         "Estudiante",
         "Estado",
@@ -375,7 +411,7 @@ def test_error_submission_shows_kind_and_message(site: dict[str, str]) -> None:
     assert row[:3] == ["sin-cuaderno", "⚠ error", "—"]
     assert row[3] == "invalid-notebook: El archivo no es JSON válido: línea 3 <columna 5>"
     page = student_page(site, "sin-cuaderno")
-    notice = page.find("section", **{"class": "notice"})
+    notice = page.find("section", **{"class": "card notice"})
     assert "invalid-notebook" in notice.text()
     assert "El archivo no es JSON válido:\nlínea 3 <columna 5>" in notice.text()
 
@@ -385,7 +421,7 @@ def test_student_page_shows_tasks_checks_and_output(site: dict[str, str]) -> Non
     assert page.find("h1").text() == "Entrega: Ana María Pérez"
     assert "entregas/Ana María Pérez/taller_xor.ipynb" in page.find("main").text()
     assert "Se usó la convención de filas." in page.find("main").text()
-    tasks = [s for s in page.iter("section") if s.attrs.get("class") == "task"]
+    tasks = [s for s in page.iter("section") if s.attrs.get("class") == "card task"]
     assert [t.find("h3").text() for t in tasks] == [
         "feedForward — 3 / 3 ✔ completa",
         "costoGlobal — 0 / 3 ✘ sin puntos",
@@ -421,8 +457,9 @@ def test_every_check_status_and_visibility_has_words() -> None:
         "en": ["✔ passed", "✘ failed", "⚠ error", "⏱ timed out", "– skipped"],
     }.items():
         page = student_page(render_site(run_info(), [submission], lang=lang), "s")
-        assert [cells(tr)[2] for tr in page.find("tbody").iter("tr")] == words
-        visibilities = [cells(tr)[1] for tr in page.find("tbody").iter("tr")]
+        checks = page.find("section", id="task-1").find("tbody")
+        assert [cells(tr)[2] for tr in checks.iter("tr")] == words
+        visibilities = [cells(tr)[1] for tr in checks.iter("tr")]
         assert visibilities[-2:] == (["public", "hidden"] if lang == "en" else ["pública", "oculta"])
 
 
@@ -432,14 +469,15 @@ def test_hostile_content_is_escaped(site: dict[str, str]) -> None:
     page_html = site[f"students/{page_name(HOSTILE_ID)}"]
     for name, html in (("index.html", index_html), ("student", page_html)):
         root = parse(html)
-        assert not list(root.iter("script")), name
+        # The dashboard's own script is the only one, and it is the same whatever the results hold.
+        assert [s.text() for s in root.iter("script")] == ([DASHBOARD_SCRIPT] if name == "index.html" else [])
         for tag in ("b", "i", "u", "em", "img"):
             assert not list(root.iter(tag)), (name, tag)
         assert not [a for a in root.iter("a") if "javascript" in (a.attrs.get("href") or "")], name
     index = parse(index_html)
     assert row_of(index, HOSTILE_ID).find("a").text() == HOSTILE_ID
     page = parse(page_html)
-    assert page.find("title").text().startswith(HOSTILE_ID)
+    assert page.find("head").find("title").text().startswith(HOSTILE_ID)
     assert page.find("h1").text() == f"Entrega: {HOSTILE_ID}"
     text = page.find("main").text()
     for student_text in (
@@ -480,14 +518,34 @@ def test_english_chrome() -> None:
     site = render_site(run_info(), submissions(), lang="en")
     index = parse(site["index.html"])
     assert index.find("h1").text() == "Grading report"
-    assert [h.text() for h in index.iter("h2")] == ["Run", "Summary", "Results by student"]
+    assert [h.text() for h in index.iter("h2")] == [
+        "Summary",
+        "Score distribution",
+        "Submissions with errors or time-outs",
+        "Most frequent diagnoses",
+        "Pass rate per check",
+        "Results by student",
+        "Run",
+    ]
     assert cells(row_of(index, "luis"))[:3] == ["luis", "✔ graded", "2 / 4"]
     page = student_page(site, "Ana María Pérez")
     assert page.find("h1").text() == "Submission: Ana María Pérez"
-    assert [h.text() for h in page.iter("h2")] == ["Submission notes", "Functions", "Captured output"]
+    assert [h.text() for h in page.iter("h2")] == [
+        "Score",
+        "Submission notes",
+        "Breakdown by function",
+        "Functions",
+        "Captured output",
+    ]
     assert "Back to the index" in page.find("nav").text()
     spanish = student_page(render_site(run_info(), submissions()), "Ana María Pérez")
-    assert [h.text() for h in spanish.iter("h2")] == ["Notas de la entrega", "Funciones", "Salida capturada"]
+    assert [h.text() for h in spanish.iter("h2")] == [
+        "Puntos",
+        "Notas de la entrega",
+        "Resumen por función",
+        "Funciones",
+        "Salida capturada",
+    ]
 
 
 def test_unknown_language_is_rejected() -> None:
@@ -500,7 +558,9 @@ def test_empty_run() -> None:
     assert set(site) == {"index.html"}
     index = parse(site["index.html"])
     assert "No hay entregas." in index.find("main").text()
+    assert "Ninguna entrega calificada todavía." in index.find("main").text()
     assert not list(index.iter("table"))
+    assert not list(index.iter("svg"))
 
 
 def test_duplicate_submission_ids_are_rejected() -> None:
@@ -547,3 +607,152 @@ def test_page_names_are_safe_and_distinct() -> None:
 def test_page_name_is_safe_and_injective_on_arbitrary_ids(first: str, second: str) -> None:
     assert SAFE_NAME.match(page_name(first))
     assert (page_name(first) == page_name(second)) == (first == second)
+
+
+# --- the dashboard ---------------------------------------------------------------------------------
+
+
+def class_of_three() -> tuple[SubmissionResult, ...]:
+    """Two xor students with a known diagnosis and a broken notebook, for the dashboard's figures."""
+
+    def student(name: str, values: CheckStatus, codes: tuple[str, ...]) -> SubmissionResult:
+        return SubmissionResult(
+            name,
+            f"{name}.py",
+            "graded",
+            tasks=(
+                TaskResult(
+                    "xor",
+                    "backProp",
+                    "backProp",
+                    (
+                        check("shapes", "pass", 1, 1),
+                        check("gradients", values, 4 if values == "pass" else 0, 4, diagnoses=codes),
+                    ),
+                ),
+            ),
+        )
+
+    return (
+        student("bea", "pass", ()),
+        student("carlos", "fail", ("missing_mean",)),
+        student("dora", "fail", ("missing_mean", "sin-pista")),
+        broken(),
+    )
+
+
+def test_histogram_counts_graded_submissions_by_percentage() -> None:
+    index = parse(render_site(run_info(), class_of_three(), lang="en")["index.html"])
+    svg = index.find("svg", id="histogram")
+    assert svg.attrs["role"] == "img"
+    bins = {g.find("title").text(): g.find("rect") for g in svg.iter("g")}
+    assert len(bins) == 10
+    # bea 5/5 = 100 % (last bin), carlos and dora 1/5 = 20 %; the broken notebook is not graded.
+    assert bins["90–100 %: 1 submission(s)"]
+    full = float(bins["90–100 %: 1 submission(s)"].attrs["height"] or 0)
+    assert float(bins["20–30 %: 2 submission(s)"].attrs["height"] or 0) == pytest.approx(2 * full)
+    assert float(bins["0–10 %: 0 submission(s)"].attrs["height"] or 0) == 0
+    assert "20–30 %: 2 submission(s)" in svg.find("desc").text()
+
+
+def test_pass_rate_of_every_check() -> None:
+    index = parse(render_site(run_info(), class_of_three())["index.html"])
+    assert table_rows(index, "check-rates") == [
+        ["backProp", "shapes", "pública", "3 / 3", "100 %", "—"],
+        ["backProp", "gradients", "pública", "1 / 3", "33 %", "2 fallida"],
+    ]
+
+
+def test_most_frequent_diagnoses_with_counts_and_hints() -> None:
+    for lang in ("es", "en"):
+        index = parse(render_site(run_info(), class_of_three(), lang=lang)["index.html"])
+        rows = table_rows(index, "diagnoses")
+        assert rows[0] == ["missing_mean", Translator(lang)("diag.missing_mean"), "2 (67 %)", "backProp"]
+        # A code the catalogue does not know still counts, without an explanation.
+        assert rows[1] == ["sin-pista", "—", "1 (33 %)", "backProp"]
+
+
+def test_problems_list_errors_time_outs_and_exceptions(site: dict[str, str]) -> None:
+    index = parse(site["index.html"])
+    rows = {row[0]: row[1] for row in table_rows(index, "problems")}
+    assert rows == {
+        "Ana María Pérez": "Tiempo agotado en: costoGlobal",
+        "luis": "Excepción en: normalizar",
+        "sin-cuaderno": (
+            "No se pudo calificar: invalid-notebook: El archivo no es JSON válido: línea 3 <columna 5>"
+        ),
+    }
+    links = {a.text(): a.attrs["href"] for a in index.find("table", id="problems").iter("a")}
+    assert links["luis"] == f"students/{page_name('luis')}"
+
+
+def test_student_rows_carry_sort_keys_and_filter_tags(site: dict[str, str]) -> None:
+    index = parse(site["index.html"])
+    ana = row_of(index, "Ana María Pérez")
+    assert ana.attrs["data-f"] == "graded partial problem"
+    values = [c.attrs.get("data-v") for c in ana.children if isinstance(c, Element) and c.tag == "td"]
+    # status, total (3 of 9 = 33.33 %), then feedForward 100 %, costoGlobal 0 %, backProp 0 %, two blanks
+    assert values == ["graded", "33.33", "100", "0", "0", "", "", None]
+    assert row_of(index, "sin-cuaderno").attrs["data-f"] == "error problem"
+    assert row_of(index, HOSTILE_ID).attrs["data-f"] == "graded zero"
+    sortable = [th.text() for th in index.find("table", id="students").iter("th") if "data-sort" in th.attrs]
+    assert sortable[:3] == ["Estudiante", "Estado", "Puntos"]
+    # The controls only make sense with the script, which reveals them; without it the table is all there.
+    assert "hidden" in index.find("div", id="student-controls").attrs
+
+
+def test_dashboard_without_any_diagnosis_or_problem() -> None:
+    index = parse(render_site(run_info(), [class_of_three()[0]], lang="en")["index.html"])
+    text = index.find("main").text()
+    assert "No typical mistake was recognised." in text
+    assert "Every submission was graded without errors or time-outs." in text
+
+
+def test_student_page_breakdown_and_diagnoses_with_hints() -> None:
+    site = render_site(run_info(), class_of_three(), lang="en")
+    page = student_page(site, "dora")
+    assert table_rows(page, "breakdown") == [["backProp", "1 / 5", "◐ partial"]]
+    assert page.find("table", id="breakdown").find("a").attrs["href"] == "#task-1"
+    items = [li.text() for li in page.find("ul", **{"class": "diagnoses"}).iter("li")]
+    assert items == [f"missing_mean — {Translator('en')('diag.missing_mean')}", "sin-pista"]
+    assert "20 %" in page.find("main").text()
+
+
+def test_two_thousand_students_render_quickly_and_compactly() -> None:
+    many = [
+        SubmissionResult(
+            f"estudiante_{i:04d}",
+            f"entregas/estudiante_{i:04d}.ipynb",
+            "graded",
+            tasks=tuple(
+                TaskResult(
+                    "xor",
+                    task,
+                    task,
+                    tuple(
+                        check(
+                            f"check_{j}",
+                            "pass" if (i + j) % 3 else "fail",
+                            1 if (i + j) % 3 else 0,
+                            1,
+                            message="caso público 1: a1 tiene forma (1, 8); se esperaba (4, 8).",
+                            diagnoses=() if (i + j) % 3 else ("missing_mean",),
+                        )
+                        for j in range(5)
+                    ),
+                )
+                for task in ("feedForward", "costoGlobal", "backProp", "entrenarRed")
+            ),
+        )
+        for i in range(2000)
+    ]
+    started = time.perf_counter()
+    site = render_site(run_info(), many)
+    elapsed = time.perf_counter() - started
+    assert len(site) == 2001
+    # Measured at about 4 s on a loaded 2-core machine; the bound leaves room for slower CI.
+    assert elapsed < 30, elapsed
+    index = site["index.html"]
+    assert len(index.encode()) < 3_000_000
+    table = parse(index).find("table", id="students")
+    assert len(list(table.find("tbody").iter("tr"))) == 2000

@@ -1,5 +1,24 @@
-"""Human-readable reports of a grading run (a static HTML site)."""
+"""Reports of a grading run: the HTML dashboard and student pages, gradebooks and CI/LMS exports."""
 
+from grader.report.formats import (
+    DEFAULT_FORMATS,
+    FORMATS,
+    ReportFormat,
+    UnknownFormatError,
+    parse_formats,
+    render_reports,
+)
 from grader.report.html import LANGUAGES, OUTPUT_LIMIT, page_name, render_site
 
-__all__ = ["LANGUAGES", "OUTPUT_LIMIT", "page_name", "render_site"]
+__all__ = [
+    "DEFAULT_FORMATS",
+    "FORMATS",
+    "LANGUAGES",
+    "OUTPUT_LIMIT",
+    "ReportFormat",
+    "UnknownFormatError",
+    "page_name",
+    "parse_formats",
+    "render_reports",
+    "render_site",
+]

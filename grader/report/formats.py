@@ -1,0 +1,86 @@
+"""The registry of report formats: each turns a run's results into ``{relative file name: text}``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from grader.report.github import github_reports
+from grader.report.gradebook import canvas_csv, plain_csv
+from grader.report.gradescope import gradescope_results
+from grader.report.html import render_site
+from grader.report.junit import junit_xml
+from grader.results import SubmissionResult
+
+
+class Renderer(Protocol):
+    def __call__(
+        self, run: Mapping[str, Any], submissions: Sequence[SubmissionResult], *, lang: str
+    ) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """A named output: what it is for, and the function that writes it."""
+
+    name: str
+    description: str
+    render: Renderer
+
+
+FORMATS: Mapping[str, ReportFormat] = {
+    f.name: f
+    for f in (
+        ReportFormat("html", "class dashboard index.html and one page per student", render_site),
+        ReportFormat("csv", "grades.csv: one row per student (Moodle, spreadsheets)", plain_csv),
+        ReportFormat("canvas", "grades_canvas.csv in Canvas's gradebook-import layout", canvas_csv),
+        ReportFormat("junit", "junit.xml: one test case per check, for CI dashboards", junit_xml),
+        ReportFormat("gradescope", "gradescope/results.json for a Gradescope autograder", gradescope_results),
+        ReportFormat("github", "GitHub job summary, annotations and Classroom result", github_reports),
+    )
+}
+
+DEFAULT_FORMATS: tuple[str, ...] = ("html", "csv", "canvas")
+"""What a batch run writes unless told otherwise: the instructor's dashboard and the gradebooks."""
+
+ALL = "all"
+
+
+class UnknownFormatError(ValueError):
+    """A ``--format`` value naming no known format."""
+
+
+def parse_formats(spec: str) -> tuple[str, ...]:
+    """Comma-separated format names (``all`` for every one) as a tuple without repeats, in the given order."""
+    names = [part.strip().lower() for part in spec.split(",") if part.strip()]
+    if not names:
+        raise UnknownFormatError(f"no format given; known formats: {', '.join(FORMATS)} (or {ALL})")
+    chosen: dict[str, None] = {}
+    for name in names:
+        if name == ALL:
+            chosen.update(dict.fromkeys(FORMATS))
+        elif name in FORMATS:
+            chosen[name] = None
+        else:
+            raise UnknownFormatError(
+                f"unknown format {name!r}; known formats: {', '.join(FORMATS)} (or {ALL})"
+            )
+    return tuple(chosen)
+
+
+def render_reports(
+    formats: Sequence[str], run: Mapping[str, Any], submissions: Sequence[SubmissionResult], *, lang: str
+) -> dict[str, str]:
+    """Every file of the chosen formats; two formats never write the same file."""
+    files: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for name in formats:
+        if name not in FORMATS:
+            raise UnknownFormatError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}")
+        for path, text in FORMATS[name].render(run, submissions, lang=lang).items():
+            if path in files:
+                raise ValueError(f"formats {owner[path]!r} and {name!r} both write {path}")
+            files[path] = text
+            owner[path] = name
+    return files
