@@ -1,0 +1,1 @@
+"""Grading where students hand in: GitHub Classroom workflows and Gradescope autograders."""

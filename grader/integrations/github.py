@@ -1,0 +1,236 @@
+"""GitHub Classroom: the workflow that grades every push, and what ``grader ci`` leaves for Actions.
+
+The workflow runs ``grader ci`` as its own ``run:`` step with the id :data:`STEP_ID`; the Classroom
+reporter (``classroom-resources/autograding-grading-reporter``) then reads that step's ``result``
+output from the environment variable :data:`RESULTS_ENV`. Formats and their escaping come from
+:mod:`grader.report.github`; this module adds what only a checkout knows: the student's file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from grader import __version__
+from grader.errors import UsageError
+from grader.integrations.checkout import Location, definition_lines, relative_locations
+from grader.integrations.template import SAFE_WORD, fill_template
+from grader.report.github import (
+    MAX_ANNOTATIONS,
+    SUMMARY_FILE,
+    Annotation,
+    classroom_payload,
+    encoded_payload,
+    github_reports,
+)
+from grader.report.text import first_line, hint, points
+from grader.results import SubmissionResult
+from grader.submission import Submission
+
+WORKFLOW_FILE = PurePosixPath(".github/workflows/classroom.yml")
+STEP_ID = "grader"
+RESULTS_ENV = f"{STEP_ID.upper()}_RESULTS"
+"""The reporter looks each runner's result up as ``<STEP ID IN CAPITALS>_RESULTS``."""
+PYTHON_VERSION = "3.11"
+
+# A place as the grader's messages name it: "taller.py, line 12", "taller.ipynb, celda 3, línea 2".
+_WHERE = re.compile(r"([^\s(),:;]+\.(?:py|ipynb))(?:, (?:cell|celda) \d+)?, (?:line|línea) (\d+)")
+
+_WORDS: Mapping[str, Mapping[str, str]] = {
+    "es": {
+        "not_graded": "No se pudo calificar",
+        "more": "… y {count} problema(s) más: ver el resumen del trabajo.",
+        "provisional": (
+            "Calificación provisional, para orientarte: la nota que cuenta es la que el profesor "
+            "calcula sobre los repositorios entregados."
+        ),
+        "public_only": (
+            "Sin `GRADER_SECRET` en este repositorio: solo se ejecutaron las pruebas públicas. "
+            "Las ocultas cuentan en la nota final."
+        ),
+    },
+    "en": {
+        "not_graded": "Could not be graded",
+        "more": "… and {count} more problem(s): see the job summary.",
+        "provisional": (
+            "Provisional grade, for feedback: the grade that counts is the one the instructor "
+            "computes over the handed-in repositories."
+        ),
+        "public_only": (
+            "No `GRADER_SECRET` in this repository: only the public checks ran. "
+            "The hidden ones count in the final grade."
+        ),
+    },
+}
+
+
+def default_requirement() -> str:
+    """What the workflow installs unless told otherwise: this very version, from the package index."""
+    return f"taller-grader=={__version__}"
+
+
+def classroom_workflow(*, rubric_ids: Sequence[str], requirement: str) -> str:
+    """The text of ``.github/workflows/classroom.yml`` for a student template repository.
+
+    ``requirement`` is anything ``pip install`` accepts as one argument: ``taller-grader==0.1.0``, or
+    ``taller-grader @ git+https://github.com/<org>/taller-grader@v0.1.0`` for a course that installs
+    from its own repository.
+    """
+    requirement = requirement.strip()
+    if not requirement or "\n" in requirement or "\r" in requirement:
+        raise UsageError("the package to install must be one line, e.g. taller-grader==" + __version__)
+    for rubric_id in rubric_ids:
+        if not SAFE_WORD.fullmatch(rubric_id):
+            raise UsageError(f"{rubric_id!r} is not a rubric id the workflow can name")
+    return fill_template(
+        "classroom.yml",
+        {
+            "VERSION": __version__,
+            "PYTHON_VERSION": PYTHON_VERSION,
+            "REQUIREMENT": shlex.quote(requirement),
+            "STEP_ID": STEP_ID,
+            "RESULTS_ENV": RESULTS_ENV,
+            "RUBRIC_ARGS": "".join(f" --rubric {rubric_id}" for rubric_id in rubric_ids),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ActionsReport:
+    """What one graded checkout leaves in a GitHub Actions step."""
+
+    summary: str
+    """Markdown to append to ``$GITHUB_STEP_SUMMARY``."""
+    annotations: tuple[str, ...]
+    """``::error`` workflow commands, at most :data:`MAX_ANNOTATIONS`, to print on standard output."""
+    payload: Mapping[str, Any]
+    """The Classroom runner result (decoded)."""
+
+    @property
+    def output(self) -> str:
+        """The line to append to ``$GITHUB_OUTPUT``: ``result=<base64 JSON>``."""
+        return f"result={encoded_payload(self.payload)}\n"
+
+
+def actions_report(
+    result: SubmissionResult,
+    submission: Submission,
+    *,
+    run: Mapping[str, Any],
+    workspace: Path,
+    max_score: float,
+    lang: str,
+) -> ActionsReport:
+    """Summary, annotations and Classroom payload for one graded checkout.
+
+    ``workspace`` is the folder GitHub resolves annotation paths against (the repository's root);
+    ``max_score`` is what the rubrics were worth, so a submission that could not be graded at all
+    still reports zero points out of that, not zero out of zero (which Classroom would not record).
+    """
+    words = _WORDS.get(lang, _WORDS["en"])
+    names = {task.found_as for task in result.tasks if task.found_as is not None}
+    locations = relative_locations(definition_lines(submission.files, names), base=workspace)
+    # A single-file submission names its file relative to the folder holding it.
+    root = _relative(submission.root.parent if submission.root.is_file() else submission.root, workspace)
+    files = [_relative(path, workspace) for path in submission.files]
+    # Where a problem that names no place is shown: the only file, or else the submission's folder.
+    fallback = files[0] if len(files) == 1 else root
+    summary = github_reports(run, [result], lang=lang)[SUMMARY_FILE]
+    notes = [words["provisional"]]
+    if not run.get("hidden_cases", False):
+        notes.insert(0, words["public_only"])
+    summary = summary.rstrip("\n") + "\n\n" + "\n>\n".join(f"> {note}" for note in notes) + "\n"
+    return ActionsReport(
+        summary=summary,
+        annotations=tuple(a.command() for a in _annotations(result, locations, root, fallback, words, lang)),
+        payload=_payload(result, locations, root, fallback, max_score=max_score, lang=lang),
+    )
+
+
+def _payload(
+    result: SubmissionResult,
+    locations: Mapping[str, Location],
+    root: PurePosixPath,
+    fallback: PurePosixPath,
+    *,
+    max_score: float,
+    lang: str,
+) -> dict[str, Any]:
+    """The Classroom payload, each test pointing at its function's definition (or the place its
+    message names), relative to the repository rather than to the machine that graded it."""
+    payload = classroom_payload([result], lang=lang)
+    found = {task.id: task.found_as for task in result.tasks}
+    tests = []
+    for test in payload["tests"]:
+        # test_code is "<rubric>/<task>/<check>".
+        parts = str(test.get("test_code", "")).split("/")
+        name = found.get(parts[1]) if len(parts) == 3 else None
+        where = locations.get(name) if name is not None else None
+        line: int | None
+        if where is not None:
+            file, line = PurePosixPath(where.path.as_posix()), where.line
+        else:
+            file, line = _mentioned(str(test.get("message", "")), root, default=fallback)
+        tests.append({**test, "filename": file.as_posix(), "line_no": line or 0})
+    payload = {**payload, "tests": tests}
+    if result.status != "graded":
+        payload["max_score"] = round(max(max_score, float(payload["max_score"])), 6)
+    return payload
+
+
+def _annotations(
+    result: SubmissionResult,
+    locations: Mapping[str, Location],
+    root: PurePosixPath,
+    fallback: PurePosixPath,
+    words: Mapping[str, str],
+    lang: str,
+) -> list[Annotation]:
+    """One error for a submission that could not be graded, then one per function that lost points."""
+    found: list[Annotation] = []
+    if result.status != "graded" or result.error is not None:
+        kind, message = (result.error.kind, result.error.message) if result.error else ("error", "")
+        file, line = _mentioned(message, root, default=fallback)
+        found.append(Annotation(file.as_posix(), f"{words['not_graded']} ({kind})", message, line))
+    for task in result.tasks:
+        failing = [check for check in task.checks if check.status != "pass"]
+        if not failing:
+            continue
+        lines = [f"{check.id}: {first_line(check.message)}" for check in failing]
+        codes = dict.fromkeys(code for check in failing for code in check.diagnoses)
+        lines += [text for code in codes if (text := hint(code, lang))]
+        where = locations.get(task.found_as) if task.found_as is not None else None
+        if where is not None:
+            file, line = PurePosixPath(where.path.as_posix()), where.line
+        else:
+            file, line = _mentioned(" ".join(check.message for check in failing), root, default=fallback)
+        title = f"{task.id}: {points(task.score, task.max_score)}"
+        found.append(Annotation(file.as_posix(), title, "\n".join(lines), line))
+    if len(found) <= MAX_ANNOTATIONS:
+        return found
+    last = found[MAX_ANNOTATIONS - 1]
+    more = words["more"].format(count=len(found) - MAX_ANNOTATIONS + 1)
+    return [*found[: MAX_ANNOTATIONS - 1], Annotation(last.file, last.title, more, last.line)]
+
+
+def _mentioned(
+    message: str, root: PurePosixPath, *, default: PurePosixPath
+) -> tuple[PurePosixPath, int | None]:
+    """The file (and, for a module, the line) a grader message names; ``default`` when it names none."""
+    match = _WHERE.search(message)
+    if match is None:
+        return default, None
+    file = root / match.group(1)
+    # A line inside a notebook cell is not a line of the .ipynb file that GitHub would point at.
+    return file, int(match.group(2)) if file.suffix == ".py" else None
+
+
+def _relative(path: Path, workspace: Path) -> PurePosixPath:
+    try:
+        return PurePosixPath(path.resolve().relative_to(workspace.resolve()).as_posix())
+    except ValueError:
+        return PurePosixPath(path.as_posix())
