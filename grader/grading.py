@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 import shutil
@@ -212,8 +213,34 @@ class Grader:
                 (*first.diagnoses, ctx.convention.note),
             )
         notes.extend(ctx.notes)
-        result = TaskResult(rubric.id, task.id, function.name, tuple(checks), tuple(notes))
+        result = TaskResult(
+            rubric.id,
+            task.id,
+            function.name,
+            tuple(checks),
+            tuple(notes),
+            source=function_source(units[function.unit].source, function.line)
+            if 0 <= function.unit < len(units)
+            else None,
+            location=locate(function.unit, function.line),
+            curve=ctx.curve,
+        )
         return GradedTask(result, ctx.convention, task)
+
+
+def function_source(unit_source: str, first_line: int) -> str | None:
+    """The text of the function defined at ``first_line`` of a code unit, as the student wrote it."""
+    try:
+        tree = ast.parse(unit_source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            if start == first_line and node.end_lineno is not None:
+                lines = unit_source.splitlines()[start - 1 : node.end_lineno]
+                return "\n".join(lines)[:20_000]
+    return None
 
 
 def _run_digest(rubrics: Sequence[Rubric], *, secret: str | None, lang: str | None) -> str:

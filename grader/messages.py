@@ -152,6 +152,14 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
             "(tolerance rtol={rtol:g}, atol={atol:g})."
         ),
     },
+    "train.cost_up.hidden": {
+        "es": "{case}: el costo subió del paso {step} al {next} con tasa {rate:g}.",
+        "en": "{case}: the cost went up from step {step} to {next} with rate {rate:g}.",
+    },
+    "train.cost_flat.hidden": {
+        "es": "{case}: el costo no bajó con tasa {rate:g}.",
+        "en": "{case}: the cost did not go down with rate {rate:g}.",
+    },
     "call.message_hidden": {
         "es": "(el mensaje no se muestra en los casos ocultos)",
         "en": "(the message is not shown for hidden cases)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,9 @@ class TaskResult:
     found_as: str | None
     checks: tuple[CheckResult, ...]
     notes: tuple[str, ...] = ()
+    source: str | None = None
+    location: str | None = None
+    curve: Mapping[str, tuple[float, ...]] | None = None
 
     @property
     def score(self) -> float:
@@ -77,6 +81,9 @@ class TaskResult:
             "score": self.score,
             "max_score": self.max_score,
             "notes": list(self.notes),
+            "source": self.source,
+            "location": self.location,
+            "curve": {k: [_finite(v) for v in vs] for k, vs in self.curve.items()} if self.curve else None,
             "checks": [c.to_json() for c in self.checks],
         }
 
@@ -88,6 +95,9 @@ class TaskResult:
             found_as=data["found_as"],
             checks=tuple(CheckResult.from_json(c) for c in data["checks"]),
             notes=tuple(data.get("notes", ())),
+            source=data.get("source"),
+            location=data.get("location"),
+            curve=_curve(data.get("curve")),
         )
 
 
@@ -176,6 +186,17 @@ class RunInfo:
             "lang": self.lang,
             **dict(self.extra),
         }
+
+
+def _curve(data: Mapping[str, Any] | None) -> dict[str, tuple[float, ...]] | None:
+    if not data:
+        return None
+    return {k: tuple(math.nan if v is None else float(v) for v in values) for k, values in data.items()}
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no NaN or infinity: a cost that blew up is written as null."""
+    return value if math.isfinite(value) else None
 
 
 def results_document(run: RunInfo, submissions: Iterable[SubmissionResult]) -> dict[str, Any]:

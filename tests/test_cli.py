@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -173,3 +174,18 @@ def test_report_rerenders_from_results(runner: CliRunner, tmp_path: Path) -> Non
     rendered = runner.invoke(main, ["report", str(out / "results.json"), "--out", str(again), "--lang", "en"])
     assert rendered.exit_code == 0, rendered.output
     assert "carlos_ruiz" in (again / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_results_carry_the_source_and_the_cost_curve(graded: dict[str, Any]) -> None:
+    ana = {t["id"]: t for t in by_id(graded)["ana_gomez"]["tasks"]}
+    assert ana["feedForward"]["source"].lstrip().startswith("def feedForward(")
+    assert "ana_gomez.ipynb, " in ana["feedForward"]["location"]
+    curve = ana["entrenarRed"]["curve"]
+    assert len(curve["student"]) == len(curve["reference"]) >= 3
+    assert curve["student"] == pytest.approx(curve["reference"])
+    assert all(b <= a for a, b in itertools.pairwise(curve["student"]))
+    out: Path = graded["out"]
+    page = next(p for p in (out / "students").glob("ana-gomez-*.html"))
+    html = page.read_text(encoding="utf-8")
+    assert "<polyline" in html and "def feedForward(" in html

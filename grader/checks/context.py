@@ -76,6 +76,8 @@ class TaskContext:
     helper_names: Sequence[str] = ()
     timings: Timings = field(default_factory=Timings)
     notes: list[str] = field(default_factory=list)
+    # The student's cost after 0, 1, 2, … updates beside the reference's, for the report's plot.
+    curve: dict[str, tuple[float, ...]] | None = None
     # Calls already made, by case and convention: the shapes and the values of a case come from one call.
     _calls: dict[tuple[str, int], StudentCall] = field(default_factory=dict)
     # Warnings the student's code raised, by convention (an ordered set): only the calls made in the

@@ -149,12 +149,18 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
                 assert failure is not None
                 return failure
             costs.append(_cost(ctx, case.values, trained.params))
+        if ctx.curve is None and case.is_public and not substitutes:
+            ctx.curve = {
+                "student": tuple(costs),
+                "reference": _reference_costs(ctx, case, steps=steps, rate=rate),
+            }
         rises = [k for k in range(steps) if not costs[k + 1] <= costs[k] * (1 + 1e-12) + 1e-15]
         if not rises and costs[-1] < costs[0]:
             return CaseVerdict(case, "pass")
         if rises:
             k = rises[0]
-            detail = ctx.t(
+            detail = ctx.say(
+                case,
                 "train.cost_up",
                 case=label,
                 step=k,
@@ -164,11 +170,19 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
                 rate=rate,
             )
         else:
-            detail = ctx.t("train.cost_flat", case=label, before=costs[0], after=costs[-1], rate=rate)
+            detail = ctx.say(case, "train.cost_flat", case=label, before=costs[0], after=costs[-1], rate=rate)
         diagnoses = (Diagnosis("gradient_ascent"),) if len(rises) == steps else ()
         return CaseVerdict(case, "fail", (detail,), diagnoses)
 
     return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
+
+
+def _reference_costs(ctx: TaskContext, case: Case, *, steps: int, rate: float) -> tuple[float, ...]:
+    costs = []
+    for k in range(steps + 1):
+        trained = _reference_trained(ctx, _with_schedule(ctx, case.values, steps=k, rate=rate))
+        costs.append(_cost(ctx, case.values, {name: trained[name] for name in ctx.task.trains}))
+    return tuple(costs)
 
 
 @register(

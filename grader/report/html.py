@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -119,6 +120,11 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "no_tasks": "No se calificó ninguna función.",
         "rubric": "Rúbrica",
         "found_as": "Encontrada como",
+        "your_code": "Tu código",
+        "cost_curve": "Costo tras cada paso (calculado por el calificador)",
+        "curve_student": "tu función",
+        "curve_reference": "referencia",
+        "curve_step": "paso",
         "task_notes": "Notas",
         "checks_caption": "Pruebas de",
         "no_checks": "Esta función no tiene pruebas.",
@@ -226,6 +232,11 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "no_tasks": "No function was graded.",
         "rubric": "Rubric",
         "found_as": "Found as",
+        "your_code": "Your code",
+        "cost_curve": "Cost after each step (computed by the grader)",
+        "curve_student": "your function",
+        "curve_reference": "reference",
+        "curve_step": "step",
         "task_notes": "Notes",
         "checks_caption": "Checks of",
         "no_checks": "This function has no checks.",
@@ -436,6 +447,27 @@ class _TaskView:
     notes: tuple[str, ...]
     checks: tuple[_CheckRow, ...]
     diagnoses: tuple[_Diagnosis, ...]
+    source: str | None = None
+    location: str | None = None
+    curve: _Curve | None = None
+
+
+@dataclass(frozen=True)
+class _Line:
+    label: str
+    css: str
+    points: str
+    last: str
+
+
+@dataclass(frozen=True)
+class _Curve:
+    """A cost curve as SVG polylines, in a 320×160 viewBox (scaled to the largest cost)."""
+
+    lines: tuple[_Line, ...]
+    top: str
+    bottom: str
+    steps: int
 
 
 @dataclass(frozen=True)
@@ -759,7 +791,34 @@ def _task_view(number_: int, task: TaskResult, strings: Mapping[str, str], *, la
         notes=tuple(map(printable, task.notes)),
         checks=tuple(_check_row(c, strings) for c in task.checks),
         diagnoses=tuple(_Diagnosis(code, hint(code, lang)) for code in diagnoses(task.checks)),
+        source=printable(task.source) if task.source else None,
+        location=printable(task.location) if task.location else None,
+        curve=_curve(task.curve, strings),
     )
+
+
+def _curve(curve: Mapping[str, Sequence[float]] | None, strings: Mapping[str, str]) -> _Curve | None:
+    if not curve:
+        return None
+    finite = [v for values in curve.values() for v in values if math.isfinite(v)]
+    steps = max((len(v) for v in curve.values()), default=0) - 1
+    if not finite or steps < 1:
+        return None
+    # The axis spans the costs seen (not 0..max): small but real decreases stay visible.
+    top, bottom = max(finite), min(finite)
+    span = (top - bottom) or abs(top) or 1.0
+    lines = []
+    for key, css in (("reference", "ref"), ("student", "you")):
+        values = curve.get(key)
+        if not values:
+            continue
+        coordinates = [
+            f"{20 + 290 * i / steps:.1f},{150 - 130 * min(max((v - bottom) / span, 0.0), 1.0):.1f}"
+            for i, v in enumerate(values)
+            if math.isfinite(v)
+        ]
+        lines.append(_Line(strings[f"curve_{key}"], css, " ".join(coordinates), f"{values[-1]:.4g}"))
+    return _Curve(tuple(lines), f"{top:.4g}", f"{bottom:.4g}", steps)
 
 
 def _check_row(check: CheckResult, strings: Mapping[str, str]) -> _CheckRow:
