@@ -17,7 +17,7 @@ from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
 
-XOR_FUNCTIONS = '''
+XOR_FUNCTIONS = """
 import numpy as np
 
 def sigmoide(z):
@@ -41,7 +41,7 @@ def backProp(X, y, w1, w2, b1, b2, a2, a1):
     dw1 = dz1 @ X.T / m
     db1 = np.sum(dz1, axis=1, keepdims=True) / m
     return dw1, db1, dw2, db2
-'''
+"""
 
 TRAIN_RETURNING = """
 def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
@@ -128,7 +128,9 @@ def test_training_in_place_without_return_is_graded(grader: Grader, tmp_path: Pa
 
 
 def test_training_that_updates_globals_is_graded(grader: Grader, tmp_path: Path) -> None:
-    source = XOR_FUNCTIONS + """
+    source = (
+        XOR_FUNCTIONS
+        + """
 def entrenarRed(epocas, lr, X, y, w1_, b1_, w2_, b2_, a1, a2):
     global w1, b1, w2, b2
     w1, b1, w2, b2 = w1_, b1_, w2_, b2_
@@ -137,6 +139,7 @@ def entrenarRed(epocas, lr, X, y, w1_, b1_, w2_, b2_, a1, a2):
         dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
         w1, b1, w2, b2 = w1 - lr * dw1, b1 - lr * db1, w2 - lr * dw2, b2 - lr * db2
 """
+    )
     graded = tasks(grader.grade(write(tmp_path, "globals.py", source)))
     assert full(graded["entrenarRed"]), messages(graded["entrenarRed"])
 
@@ -205,7 +208,9 @@ def backProp(X, y, w1, w2, b1, b2, a2, a1):
     assert len(notes) == 1
 
 
-def test_notebook_that_trains_for_minutes_and_asks_for_input_loads_fast(grader: Grader, tmp_path: Path) -> None:
+def test_notebook_that_trains_for_minutes_and_asks_for_input_loads_fast(
+    grader: Grader, tmp_path: Path
+) -> None:
     cells = [
         "%matplotlib inline\nimport numpy as np\nimport matplotlib.pyplot as plt",
         "!pip install numpy",
@@ -236,8 +241,12 @@ def test_exception_location_points_at_the_notebook_cell(grader: Grader, tmp_path
 def test_folder_submission_may_import_its_own_module(grader: Grader, tmp_path: Path) -> None:
     folder = tmp_path / "ana"
     folder.mkdir()
-    (folder / "utilidades.py").write_text("import numpy as np\ndef sigmoide(z):\n    return 1 / (1 + np.exp(-z))\n")
-    main = XOR_FUNCTIONS.replace("def sigmoide(z):\n    return 1 / (1 + np.exp(-z))\n", "from utilidades import sigmoide\n")
+    (folder / "utilidades.py").write_text(
+        "import numpy as np\ndef sigmoide(z):\n    return 1 / (1 + np.exp(-z))\n"
+    )
+    main = XOR_FUNCTIONS.replace(
+        "def sigmoide(z):\n    return 1 / (1 + np.exp(-z))\n", "from utilidades import sigmoide\n"
+    )
     (folder / "taller.py").write_text(main)
     (submission,) = discover([tmp_path])
     graded = tasks(grader.grade(submission))
@@ -248,7 +257,9 @@ def test_folder_submission_may_import_its_own_module(grader: Grader, tmp_path: P
     ("content", "kind"),
     [(b"", "empty_file"), (b'{"cells": [', "truncated_notebook"), (b"hola", "not_json")],
 )
-def test_broken_notebooks_end_with_an_error_result(grader: Grader, tmp_path: Path, content: bytes, kind: str) -> None:
+def test_broken_notebooks_end_with_an_error_result(
+    grader: Grader, tmp_path: Path, content: bytes, kind: str
+) -> None:
     path = tmp_path / "roto.ipynb"
     path.write_bytes(content)
     (submission,) = discover([path])
@@ -290,9 +301,9 @@ def normalizar(X):
 
 
 def test_hidden_cases_reveal_no_values(grader: Grader, tmp_path: Path) -> None:
-    source = XOR_FUNCTIONS.replace(
-        "    m = y.shape[1]\n", "    m = y.shape[1] * 2\n"
-    ).replace("    m = X.shape[1]\n", "    raise ValueError(f'X suma {X.sum():.6f}')\n")
+    source = XOR_FUNCTIONS.replace("    m = y.shape[1]\n", "    m = y.shape[1] * 2\n").replace(
+        "    m = X.shape[1]\n", "    raise ValueError(f'X suma {X.sum():.6f}')\n"
+    )
     graded = tasks(grader.grade(write(tmp_path, "leaky.py", source)))
     for task in (graded["costoGlobal"], graded["backProp"]):
         hidden = [c for c in task.checks if c.visibility == "hidden"]

@@ -4,24 +4,52 @@ from __future__ import annotations
 
 import contextlib
 import json
+import mmap
 import os
-import signal
+import select
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
+import grader
+from grader.errors import GraderError
+from grader.sandbox import bwrap, layers
+from grader.sandbox.layers import Hardening
 from grader.sandbox.limits import Limits
-from grader.sandbox.protocol import ProtocolError, receive_message, send_message
+from grader.sandbox.protocol import PROGRESS, ProtocolError, receive_message, send_message
 
 # Variables a worker may see. Everything else (GRADER_SECRET, tokens, CI variables) is left out.
 _PASSED_ENV = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
+START_TIMEOUT_S = 60.0
+# How often a stalled worker is looked for while an answer is awaited.
+STALL_POLL_S = 0.25
+# Listed among the sandbox layers of a run that went ahead without any isolation (--unsafe).
+UNSAFE = "unsafe"
+MAX_HELLO = 64 * 1024
+
+# Answers a worker's request for a reference helper: (request header, arrays) -> (reply header, arrays).
+HelperDesk = Callable[[dict[str, Any], list[np.ndarray]], tuple[dict[str, Any], list[np.ndarray]]]
+
+
+class SandboxUnavailable(GraderError):
+    """No layer that isolates student code could be set up: grading it here is refused."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        reasons = "; ".join(f"{layer}: {why}" for layer, why in sorted(problems.items()))
+        super().__init__(
+            "no sandbox layer isolating student code could be set up on this machine"
+            f" ({reasons or 'none available'}). Refusing to run untrusted code: pass --unsafe to grade"
+            " anyway, only for code you trust."
+        )
 
 
 class WorkerTimeout(Exception):
@@ -30,6 +58,10 @@ class WorkerTimeout(Exception):
 
 class WorkerDied(Exception):
     """The worker's channel closed or carried garbage; it has been killed."""
+
+
+class ZygoteFailed(GraderError):
+    """The zygote could not be started: nothing can be graded until that is fixed."""
 
 
 def worker_environment() -> dict[str, str]:
@@ -51,37 +83,145 @@ def worker_environment() -> dict[str, str]:
 
 
 class Zygote:
-    """A warm process that forks workers on request. Start it before reading any secret."""
+    """A warm process that forks workers on request. Start it before reading any secret.
 
-    def __init__(self) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self._control = ours
+    ``scratch_root``: the folder under which the grader makes each worker's scratch folder (needed
+    to run the zygote in bubblewrap, where only that folder of the grader's is visible).
+    ``hardening``: which sandbox layers to try; :attr:`sandbox` says which are active.
+    """
+
+    def __init__(self, *, scratch_root: Path | None = None, hardening: Hardening | None = None) -> None:
+        self.hardening = hardening or Hardening()
+        self.scratch_root = scratch_root
+        self.problems: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.sandbox.zygote", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),),
-            env=worker_environment(),
-            stdin=subprocess.DEVNULL,
-            cwd="/",
-        )
-        theirs.close()
+        self._in_bwrap = False
+        if scratch_root is not None and os.geteuid() == 0:
+            # Workers run as other uids: they must be able to pass through (not list) the scratch root.
+            os.chmod(scratch_root, 0o711)
+        program = bwrap.find() if self.hardening.bwrap else None
+        if self.hardening.bwrap and program is None:
+            self.problems[layers.BWRAP] = "bubblewrap is not installed"
+        elif program is not None and scratch_root is None:
+            self.problems[layers.BWRAP] = "no scratch folder to share with the sandbox"
+        started = False
+        if program is not None and scratch_root is not None:
+            try:
+                self._start(scratch_root, program)
+                started = self._in_bwrap = True
+            except ZygoteFailed as exc:
+                self.problems[layers.BWRAP] = str(exc)
+        if not started:
+            self._start(scratch_root, None)
+
+    @property
+    def sandbox(self) -> tuple[str, ...]:
+        """The layers around every worker, by name (for the results)."""
+        return (*layers.ALWAYS, *self._layers, *((layers.BWRAP,) if self._in_bwrap else ()))
+
+    @property
+    def isolated(self) -> bool:
+        """Whether at least one layer keeps student code away from files, processes or the network."""
+        return bool(set(self.sandbox) & layers.ISOLATION)
+
+    def _start(self, scratch_root: Path | None, program: str | None) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        options = {
+            "hardening": self.hardening.to_json(),
+            "scratch_root": str(scratch_root) if scratch_root is not None else None,
+            "grader_pid": os.getpid(),
+        }
+        argv = [
+            sys.executable,
+            "-I",
+            "-m",
+            "grader.sandbox.zygote",
+            str(theirs.fileno()),
+            json.dumps(options),
+        ]
+        if program is not None:
+            readable = [*layers.readable_paths(scratch_root=scratch_root), str(Path(grader.__file__).parent)]
+            argv = bwrap.command(
+                program,
+                argv,
+                readable=readable,
+                writable=[str(scratch_root)] if scratch_root is not None else [],
+                as_root=os.geteuid() == 0,
+            )
+        # bubblewrap says why it cannot work on its standard error: keep it to explain the fallback.
+        with tempfile.TemporaryFile() if program is not None else contextlib.nullcontext() as errors:
+            try:
+                self._process = subprocess.Popen(
+                    argv,
+                    pass_fds=(theirs.fileno(),),
+                    env=worker_environment(),
+                    stdin=subprocess.DEVNULL,
+                    stderr=errors,
+                    cwd="/",
+                )
+            except OSError as exc:
+                ours.close()
+                raise ZygoteFailed(str(exc)) from None
+            finally:
+                theirs.close()
+            self._control = ours
+            try:
+                ours.settimeout(START_TIMEOUT_S)
+                hello = ours.recv(MAX_HELLO)
+                ours.settimeout(None)
+                if not hello:
+                    raise ZygoteFailed(_exit_message(self._process, errors))
+                report = json.loads(hello)
+            except (OSError, ValueError) as exc:
+                self._stop()
+                raise ZygoteFailed(f"the sandbox zygote did not start ({exc})") from None
+            except ZygoteFailed:
+                self._stop()
+                raise
+        self._layers = tuple(str(layer) for layer in report.get("layers", ()))
+        self.problems.update({str(k): str(v) for k, v in report.get("failed", {}).items()})
 
     def spawn(self, *, workdir: Path, output: Path, limits: Limits) -> WorkerProcess:
+        """A new worker whose scratch folder starts as a copy of ``workdir`` (inside the scratch root)."""
+        if self.scratch_root is not None and not workdir.resolve().is_relative_to(
+            self.scratch_root.resolve()
+        ):
+            raise ValueError(f"{workdir} is not inside the sandbox's scratch folder {self.scratch_root}")
         channel, remote = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         output_fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        request = {"workdir": str(workdir), "limits": limits.to_json()}
+        progress_fd = os.memfd_create("progress", os.MFD_CLOEXEC)
+        os.ftruncate(progress_fd, PROGRESS.size)
+        progress = mmap.mmap(progress_fd, PROGRESS.size)
+        request = {"op": "spawn", "workdir": str(workdir), "limits": limits.to_json()}
         try:
             with self._lock:
-                socket.send_fds(self._control, [json.dumps(request).encode()], [remote.fileno(), output_fd])
+                socket.send_fds(
+                    self._control, [json.dumps(request).encode()], [remote.fileno(), output_fd, progress_fd]
+                )
                 reply = self._control.recv(4096)
         finally:
             remote.close()
             os.close(output_fd)
+            os.close(progress_fd)
         if not reply:
+            channel.close()
             raise RuntimeError("the sandbox zygote exited; see the messages above")
-        return WorkerProcess(pid=int(json.loads(reply)["pid"]), channel=channel, limits=limits)
+        pid = int(json.loads(reply)["pid"])
+        return WorkerProcess(pid=pid, channel=channel, limits=limits, zygote=self, progress=progress)
+
+    def kill_worker(self, pid: int) -> None:
+        """Kill a worker with everything it started (the zygote knows it by pid; the grader may not)."""
+        try:
+            with self._lock:
+                self._control.send(json.dumps({"op": "kill", "pid": pid}).encode())
+        except OSError:
+            pass
 
     def close(self) -> None:
+        self._control.close()
+        self._stop()
+
+    def _stop(self) -> None:
         self._control.close()
         try:
             self._process.wait(timeout=5)
@@ -90,27 +230,61 @@ class Zygote:
             self._process.wait()
 
 
+def _exit_message(process: subprocess.Popen[bytes], errors: IO[bytes] | None) -> str:
+    code = process.wait()
+    text = ""
+    if errors is not None:
+        errors.seek(0)
+        text = errors.read(2000).decode("utf-8", errors="replace").strip()
+    return text or f"the sandbox zygote exited with status {code}"
+
+
 @dataclass
 class WorkerProcess:
-    """One live worker: a process group of its own and a private channel."""
+    """One live worker: a process group of its own, a private channel, and a page of shared memory
+    where it says which top-level statement it is running (see :data:`PROGRESS`)."""
 
     pid: int
     channel: socket.socket
     limits: Limits
+    zygote: Zygote | None = None
+    progress: mmap.mmap | None = None
     alive: bool = True
 
     def request(
-        self, header: dict[str, Any], arrays: list[np.ndarray] | tuple[()] = (), *, timeout_s: float
+        self,
+        header: dict[str, Any],
+        arrays: list[np.ndarray] | tuple[()] = (),
+        *,
+        timeout_s: float,
+        helpers: HelperDesk | None = None,
+        stalled: Callable[[], bool] | None = None,
     ) -> tuple[dict[str, Any], list[np.ndarray]]:
-        """Send a request and wait for its answer; a late or broken answer kills the worker."""
+        """Send a request and wait for its answer; a late or broken answer kills the worker.
+
+        While it works, the worker may ask for reference helpers (``{"op": "helper"}``), answered by
+        ``helpers``. ``stalled`` is asked now and then while the answer is awaited: when it says so,
+        the worker is given up for stuck before the deadline.
+        """
         if not self.alive:
             raise WorkerDied("worker is not running")
         deadline = time.monotonic() + timeout_s
         try:
             self.channel.settimeout(timeout_s)
             send_message(self.channel, header, list(arrays))
-            self.channel.settimeout(max(deadline - time.monotonic(), 0.001))
-            return receive_message(self.channel, max_bytes=self.limits.result_bytes)
+            while True:
+                self._await(deadline, stalled)
+                self.channel.settimeout(max(deadline - time.monotonic(), 0.001))
+                reply, frames = receive_message(self.channel, max_bytes=self.limits.result_bytes)
+                op = reply.get("op")
+                if op == "helper" and helpers is not None:
+                    answer, answer_arrays = helpers(reply, frames)
+                    self.channel.settimeout(max(deadline - time.monotonic(), 0.001))
+                    send_message(self.channel, answer, answer_arrays)
+                elif op is not None:
+                    raise ProtocolError(f"unexpected {op!r} message")
+                else:
+                    return reply, frames
         except TimeoutError:
             self.kill()
             raise WorkerTimeout(f"no answer within {timeout_s:g} s") from None
@@ -118,13 +292,28 @@ class WorkerProcess:
             self.kill()
             raise WorkerDied(str(exc)) from None
 
+    def _await(self, deadline: float, stalled: Callable[[], bool] | None) -> None:
+        """Until the channel has something to read; TimeoutError at the deadline, or when stalled."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.channel], [], [], min(left, STALL_POLL_S) if stalled else left)
+            if ready:
+                return
+            if stalled is not None and stalled():
+                raise TimeoutError
+
+    def position(self) -> tuple[int, int, int]:
+        """(statements started, unit, line) of the statement the worker is loading, as it last wrote."""
+        return PROGRESS.unpack_from(self.progress) if self.progress is not None else (0, 0, 0)
+
     def kill(self) -> None:
         """Kill the worker's whole process group (it may have started children)."""
         if self.alive:
             self.alive = False
-            for kill in (os.killpg, os.kill):
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    kill(self.pid, signal.SIGKILL)
+            if self.zygote is not None:
+                self.zygote.kill_worker(self.pid)
         self.channel.close()
 
     def close(self) -> None:

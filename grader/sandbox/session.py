@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +12,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from grader.sandbox.helpers import ReferenceHelpers
 from grader.sandbox.launcher import WorkerDied, WorkerProcess, WorkerTimeout, Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.protocol import ProtocolError, decode_value, encode_value
@@ -17,6 +21,11 @@ CallStatus = Literal["ok", "exception", "timeout", "crash"]
 # After this many dead or killed workers, a submission's remaining calls fail at once: a submission
 # that kills every worker must not cost a reload per check.
 MAX_RESTARTS = 4
+# A top-level statement the worker's timer could not stop gets this much more before the worker is
+# killed; at most this many such statements are left out before the load is given up.
+STATEMENT_GRACE_S = 1.0
+MAX_STUCK_STATEMENTS = 5
+HIDDEN_OUTPUT = "[… output printed during a hidden case is not shown]\n"
 
 
 @dataclass(frozen=True)
@@ -91,26 +100,47 @@ class StudentRuntime:
         self._limits = limits
         self._worker: WorkerProcess | None = None
         self._restarts = 0
+        # Top-level statements (unit, line) that hung the worker: left out of every later load.
+        self._stuck: set[tuple[int, int]] = set()
+        # Byte ranges of the output file printed during hidden cases.
+        self._hidden_output: list[tuple[int, int]] = []
         self.report: LoadReport | None = None
 
     def load(self) -> LoadReport:
-        """Start a worker and load the submission's code units in it."""
-        self._worker = self._zygote.spawn(workdir=self._workdir, output=self._output, limits=self._limits)
-        header = {
-            "op": "load",
-            "units": self._units,
-            "statement_timeout_s": self._limits.statement_timeout_s,
-        }
-        try:
-            reply, _ = self._worker.request(header, timeout_s=self._limits.load_timeout_s)
-        except WorkerTimeout as exc:
-            self.report = LoadReport(status="timeout", message=str(exc))
+        """Start a worker and load the submission's code units in it.
+
+        A statement that hangs where the worker's own timer cannot stop it (inside a C loop) is
+        found through the worker's progress page: the worker is killed and started again without
+        it, up to MAX_STUCK_STATEMENTS times within the load time limit.
+        """
+        deadline = time.monotonic() + self._limits.load_timeout_s
+        while True:
+            worker = self._worker = self._zygote.spawn(
+                workdir=self._workdir, output=self._output, limits=self._limits
+            )
+            header = {
+                "op": "load",
+                "units": self._units,
+                "statement_timeout_s": self._limits.statement_timeout_s,
+                "skip": sorted(self._stuck),
+            }
+            watch = _StallWatch(worker, budget_s=self._limits.statement_timeout_s + STATEMENT_GRACE_S)
+            try:
+                reply, _ = worker.request(
+                    header, timeout_s=max(deadline - time.monotonic(), 0.1), stalled=watch
+                )
+            except WorkerTimeout as exc:
+                started, unit, line = worker.position()
+                if started and len(self._stuck) < MAX_STUCK_STATEMENTS and time.monotonic() < deadline:
+                    self._stuck.add((unit, line))
+                    continue
+                self.report = LoadReport(status="timeout", message=str(exc))
+                return self.report
+            except WorkerDied as exc:
+                self.report = LoadReport(status="crash", message=str(exc))
+                return self.report
+            self.report = _parse_load(reply)
             return self.report
-        except WorkerDied as exc:
-            self.report = LoadReport(status="crash", message=str(exc))
-            return self.report
-        self.report = _parse_load(reply)
-        return self.report
 
     def call(
         self,
@@ -121,6 +151,26 @@ class StudentRuntime:
         substitutes: Sequence[Mapping[str, Any]] = (),
         watch_globals: Sequence[str] = (),
         return_args: Sequence[int] = (),
+        hidden: bool = False,
+    ) -> CallOutcome:
+        """Call a student function. ``hidden``: the arguments are a hidden case, so whatever the call
+        prints is left out of :meth:`output` (printing them must not reveal them to the student)."""
+        if not hidden:
+            return self._call(function, args, timeout_s, substitutes, watch_globals, return_args)
+        start = self._output_size()
+        try:
+            return self._call(function, args, timeout_s, substitutes, watch_globals, return_args)
+        finally:
+            self._hidden_output.append((start, self._output_size()))
+
+    def _call(
+        self,
+        function: str,
+        args: Sequence[Any],
+        timeout_s: float,
+        substitutes: Sequence[Mapping[str, Any]],
+        watch_globals: Sequence[str],
+        return_args: Sequence[int],
     ) -> CallOutcome:
         if self._worker is None or not self._worker.alive:
             if self._restarts >= MAX_RESTARTS:
@@ -135,14 +185,20 @@ class StudentRuntime:
             "function": function,
             "args": encode_value(tuple(args), arrays),
             "timeout_s": timeout_s,
-            "substitutes": list(substitutes),
+            # The worker learns only which of its functions to stand in for; the grader computes them.
+            "substitutes": [{"name": str(spec["name"])} for spec in substitutes],
             "watch_globals": list(watch_globals),
             "return_args": list(return_args),
         }
         try:
             # The worker stops itself at timeout_s; the grader's own deadline is the backstop for code
             # that blocks the timer signal or swallows it.
-            reply, frames = self._worker.request(header, arrays, timeout_s=timeout_s + 1.0)
+            reply, frames = self._worker.request(
+                header,
+                arrays,
+                timeout_s=timeout_s + 1.0,
+                helpers=ReferenceHelpers(substitutes) if substitutes else None,
+            )
         except WorkerTimeout:
             return CallOutcome(status="timeout", message=f"no answer within {timeout_s:g} s")
         except WorkerDied as exc:
@@ -154,16 +210,38 @@ class StudentRuntime:
             return CallOutcome(status="crash", message=f"unreadable answer from the worker: {exc}")
 
     def output(self) -> str:
-        """What the student's code printed, capped."""
+        """What the student's code printed, capped (with a note saying so when it was cut), less what
+        it printed during hidden cases."""
+        cap = self._limits.output_bytes
         try:
-            with self._output.open("rb") as handle:
-                data = handle.read(self._limits.output_bytes + 1)
+            # Not by following a link, nor blocking on a pipe, whatever stands at that name now.
+            fd = os.open(self._output, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             return ""
-        text = data[: self._limits.output_bytes].decode("utf-8", errors="replace")
-        if len(data) > self._limits.output_bytes:
-            text += "\n[…]"
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return ""
+            data = bytearray()
+            position = 0
+            for start, end in [*sorted(self._hidden_output), (1 << 62, 1 << 62)]:
+                if start > position:
+                    handle.seek(position)
+                    data += handle.read(min(start - position, cap + 1 - len(data)))
+                if len(data) > cap or start >= 1 << 62:
+                    break
+                if end > start and not data.endswith(HIDDEN_OUTPUT.encode()):
+                    data += HIDDEN_OUTPUT.encode()
+                position = max(position, end)
+        text = bytes(data[:cap]).decode("utf-8", errors="replace")
+        if len(data) > cap:
+            text += f"\n[… output cut: only the first {cap // 1024} KiB printed are kept]"
         return text
+
+    def _output_size(self) -> int:
+        try:
+            return os.stat(self._output, follow_symlinks=False).st_size
+        except OSError:
+            return 0
 
     def close(self) -> None:
         if self._worker is not None:
@@ -194,6 +272,23 @@ def _parse_load(reply: Mapping[str, Any]) -> LoadReport:
         for e in reply.get("events", [])
     )
     return LoadReport(status="ok", functions=functions, events=events)
+
+
+class _StallWatch:
+    """Says a loading worker is stuck when the same top-level statement has run for ``budget_s``."""
+
+    def __init__(self, worker: WorkerProcess, *, budget_s: float) -> None:
+        self._worker = worker
+        self._budget_s = budget_s
+        self._seen = worker.position()[0]
+        self._since = time.monotonic()
+
+    def __call__(self) -> bool:
+        started = self._worker.position()[0]
+        if started != self._seen:
+            self._seen, self._since = started, time.monotonic()
+            return False
+        return started > 0 and time.monotonic() - self._since > self._budget_s
 
 
 def _event_line(event: Mapping[str, Any]) -> int | None:

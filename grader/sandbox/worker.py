@@ -9,8 +9,10 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-import importlib
 import inspect
+import io
+import mmap
+import os
 import signal
 import socket
 import sys
@@ -23,13 +25,20 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from grader.conventions import Convention
 from grader.sandbox.definitions import plan_unit, student_function_names
-from grader.sandbox.protocol import decode_value, encode_value, receive_message, send_message
+from grader.sandbox.protocol import PROGRESS, decode_value, encode_value, receive_message, send_message
 
 STUDENT_FILE_PREFIX = "<student:"
 MAX_REQUEST_BYTES = 256 * 1024 * 1024
 MAX_MESSAGE = 500
+# Said with every MemoryError, and the largest result a call may send (set by serve from the limits).
+_memory_note = ""
+_result_bytes = 0
+
+
+Handler = Callable[
+    [dict[str, Any], dict[str, Any], list[np.ndarray]], tuple[dict[str, Any], list[np.ndarray]]
+]
 
 
 class StudentTimeout(BaseException):
@@ -51,8 +60,64 @@ class _IPythonStub:
         return lambda *args, **kwargs: None
 
 
-def serve(sock: socket.socket) -> NoReturn:
-    """Answer requests on ``sock`` until told to exit or the grader goes away."""
+class _CappedOutput(io.RawIOBase):
+    """Standard output and error of the worker: written to the capture file up to a budget, then dropped.
+
+    Printing more never fails or slows down the student's code: the rest is silently discarded, and
+    the grader, finding the file over its cap, says the output was cut.
+    """
+
+    def __init__(self, fd: int, budget: int) -> None:
+        super().__init__()
+        self._fd = fd
+        self._left = budget
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        size = len(data)
+        view = memoryview(data)[: max(self._left, 0)]
+        while len(view):
+            try:
+                written = os.write(self._fd, view)
+            except OSError:
+                self._left = 0
+                break
+            self._left -= written
+            view = view[written:]
+        return size
+
+
+def _capture_output(budget: int) -> None:
+    raw = _CappedOutput(1, budget)
+    for name in ("stdout", "stderr", "__stdout__", "__stderr__"):
+        stream = io.TextIOWrapper(
+            io.BufferedWriter(raw), encoding="utf-8", errors="backslashreplace", line_buffering=True
+        )
+        setattr(sys, name, stream)
+
+
+def serve(
+    sock: socket.socket,
+    *,
+    progress: mmap.mmap | None = None,
+    output_bytes: int = 64 * 1024,
+    memory_bytes: int = 0,
+    result_bytes: int = 0,
+) -> NoReturn:
+    """Answer requests on ``sock`` until told to exit or the grader goes away.
+
+    ``progress``: the page shared with the grader where loading says which statement it runs.
+    ``output_bytes``: how much of the student's printing to keep (a little more, so that the grader
+    can tell it was cut). ``memory_bytes``: the worker's memory limit, quoted in MemoryError messages.
+    ``result_bytes``: the most a call may return (the grader refuses more; saying so here is kinder).
+    """
+    global _memory_note, _result_bytes
+    _result_bytes = result_bytes
+    _capture_output(output_bytes + 1)
+    if memory_bytes:
+        _memory_note = f"out of memory: a submission may use at most {memory_bytes // 1024**2} MiB"
     signal.signal(signal.SIGALRM, _on_alarm)
     builtins.input = _no_input
     namespace: dict[str, Any] = {
@@ -61,7 +126,10 @@ def serve(sock: socket.socket) -> NoReturn:
         "get_ipython": lambda: _IPythonStub(),
         "display": print,
     }
-    handlers = {"load": _load, "call": _call}
+    handlers: dict[str, Handler] = {
+        "load": functools.partial(_load, progress=progress),
+        "call": functools.partial(_call, channel=sock),
+    }
     while True:
         try:
             header, arrays = receive_message(sock, max_bytes=MAX_REQUEST_BYTES)
@@ -83,8 +151,6 @@ def serve(sock: socket.socket) -> NoReturn:
 def _exit() -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
-    import os
-
     os._exit(0)
 
 
@@ -92,10 +158,20 @@ def _exit() -> NoReturn:
 
 
 def _load(
-    namespace: dict[str, Any], header: dict[str, Any], arrays: list[np.ndarray]
+    namespace: dict[str, Any],
+    header: dict[str, Any],
+    arrays: list[np.ndarray],
+    *,
+    progress: mmap.mmap | None,
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
+    """Run the units' definitions, writing to ``progress`` which statement starts before running it:
+    one stuck where no timer can stop it (a C loop such as ``sum(itertools.count())``) then costs a
+    restart that leaves it out (``skip``: [unit, line] pairs), not the whole submission.
+    """
     units: list[str] = [str(u) for u in header["units"]]
     statement_budget = float(header.get("statement_timeout_s", 2.0))
+    started = 0
+    skip = {(int(unit), int(line)) for unit, line in header.get("skip", [])}
     student_functions = student_function_names(units)
     events: list[dict[str, Any]] = []
     tainted: frozenset[str] = frozenset()
@@ -108,19 +184,25 @@ def _load(
         for skipped in plan.skipped:
             events.append({"unit": index, "kind": "skipped", "line": skipped.line, "message": skipped.reason})
         for statement in plan.statements:
+            line = statement.node.lineno
+            stopped = {
+                "unit": index,
+                "kind": "statement_timeout",
+                "line": line,
+                "message": f"stopped after {statement_budget:g} s",
+            }
+            if (index, line) in skip:
+                events.append(stopped)
+                continue
+            if progress is not None:
+                started += 1
+                PROGRESS.pack_into(progress, 0, started, index, line)
             module = ast.Module(body=[statement.node], type_ignores=[])
             try:
                 code = compile(module, f"{STUDENT_FILE_PREFIX}{index}>", "exec")
                 _run_with_timer(functools.partial(exec, code, namespace), statement_budget)
             except StudentTimeout:
-                events.append(
-                    {
-                        "unit": index,
-                        "kind": "statement_timeout",
-                        "line": statement.node.lineno,
-                        "message": f"stopped after {statement_budget:g} s",
-                    }
-                )
+                events.append(stopped)
             except BaseException as exc:
                 kind = "import_error" if isinstance(exc, ImportError) else "exception"
                 events.append({"unit": index, "kind": kind, **_describe_exception(exc, default_unit=index)})
@@ -155,7 +237,7 @@ def _functions(namespace: dict[str, Any]) -> dict[str, Any]:
 
 
 def _call(
-    namespace: dict[str, Any], header: dict[str, Any], arrays: list[np.ndarray]
+    namespace: dict[str, Any], header: dict[str, Any], arrays: list[np.ndarray], *, channel: socket.socket
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
     function = namespace.get(str(header["function"]))
     if not callable(function):
@@ -168,7 +250,7 @@ def _call(
     args = list(decode_value(header["args"], arrays))
     timeout = float(header.get("timeout_s", 5.0))
     returned = {int(i) for i in header.get("return_args", [])}
-    restore = _install_substitutes(namespace, header.get("substitutes", []))
+    restore = _install_substitutes(namespace, header.get("substitutes", []), channel)
     out: list[np.ndarray] = []
     caught: list[str] = []
     try:
@@ -196,6 +278,13 @@ def _call(
         "warnings": caught,
         "elapsed_s": elapsed,
     }
+    size = sum(a.nbytes for a in out)
+    if _result_bytes and size > _result_bytes:
+        message = (
+            f"the result takes {size / 1024**2:.0f} MiB;"
+            f" at most {_result_bytes // 1024**2} MiB may be returned"
+        )
+        return {"status": "exception", "type": "ResultTooLarge", "message": message, "trace": []}, []
     return reply, out
 
 
@@ -207,23 +296,22 @@ def _run_with_timer(action: Callable[[], Any], seconds: float) -> Any:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _install_substitutes(namespace: dict[str, Any], substitutes: list[dict[str, Any]]) -> Callable[[], None]:
-    """Swap student helpers for reference ones (so a wrong helper doesn't sink its caller)."""
+def _install_substitutes(
+    namespace: dict[str, Any], substitutes: list[dict[str, Any]], channel: socket.socket
+) -> Callable[[], None]:
+    """Swap student helpers for reference ones (so a wrong helper doesn't sink its caller).
+
+    The reference is not here (a worker never holds the solutions): a substitute sends its arguments
+    to the grader, which runs the reference and answers with the result.
+    """
     saved: dict[str, Any] = {}
     for spec in substitutes:
         name = str(spec["name"])
         original = namespace.get(name)
         if not callable(original):
             continue
-        module_name, _, attribute = str(spec["target"]).partition(":")
-        target = getattr(importlib.import_module(module_name), attribute)
         saved[name] = original
-        namespace[name] = _adapted(
-            target,
-            student=original,
-            convention=Convention.from_json(spec["convention"]),
-            outputs=[str(o) for o in spec.get("outputs", [])],
-        )
+        namespace[name] = _remote_helper(channel, name=name, student=original)
 
     def restore() -> None:
         namespace.update(saved)
@@ -231,37 +319,39 @@ def _install_substitutes(namespace: dict[str, Any], substitutes: list[dict[str, 
     return restore
 
 
-def _adapted(
-    target: Callable[..., Any], *, student: Callable[..., Any], convention: Convention, outputs: list[str]
-) -> Callable[..., Any]:
-    """``target`` (reference layout and parameter names) callable the way the student calls ``student``.
+def _remote_helper(channel: socket.socket, *, name: str, student: Callable[..., Any]) -> Callable[..., Any]:
+    """A stand-in for the student's ``name`` that has the grader compute the reference's answer.
 
-    Arguments are matched to the reference's parameters by name when the student used the same names
-    (in any order), else by position; arrays are converted between the two layouts both ways.
+    It takes the arguments the way the student's own function does, and sends them by parameter name
+    (the grader matches them to the reference's parameters).
     """
-    reference_params = list(inspect.signature(target).parameters)
-    student_signature = inspect.signature(student)
-    student_params = [p.lower() for p in student_signature.parameters]
-    by_name = {p.lower() for p in reference_params} <= set(student_params)
+    signature = inspect.signature(student)
+    params = list(signature.parameters)
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        bound = student_signature.bind_partial(*args, **kwargs)
+        bound = signature.bind_partial(*args, **kwargs)
         bound.apply_defaults()
-        values = {k.lower(): v for k, v in bound.arguments.items()}
-        if by_name:
-            ordered = [values[p.lower()] for p in reference_params]
-        else:
-            ordered = list(bound.arguments.values())[: len(reference_params)]
-        converted = [
-            convention.from_student(p, np.asarray(v, dtype=float) if isinstance(v, list) else v)
-            for p, v in zip(reference_params, ordered, strict=False)
-        ]
-        result = target(*converted)
-        if isinstance(result, tuple):
-            names = outputs or [""] * len(result)
-            return tuple(convention.to_student(n, r) for n, r in zip(names, result, strict=False))
-        return convention.to_student(outputs[0] if outputs else "", result)
+        out: list[np.ndarray] = []
+        request = {
+            "op": "helper",
+            "name": name,
+            "params": params,
+            "arguments": [[key, encode_value(value, out)] for key, value in bound.arguments.items()],
+        }
+        # The exchange must not be cut in half by the call's timer: the grader would be left waiting.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        try:
+            send_message(channel, request, out)
+            reply, arrays = receive_message(channel, max_bytes=MAX_REQUEST_BYTES)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+        if reply.get("status") == "ok":
+            return decode_value(reply["value"], arrays)
+        kind = getattr(builtins, str(reply.get("type", "")), None)
+        error = kind if isinstance(kind, type) and issubclass(kind, Exception) else RuntimeError
+        raise error(str(reply.get("message", ""))[:MAX_MESSAGE])
 
+    call.__name__ = call.__qualname__ = name
     return call
 
 
@@ -277,4 +367,6 @@ def _describe_exception(exc: BaseException, *, default_unit: int | None) -> dict
     message = str(exc)
     if isinstance(exc, RecursionError | MemoryError):
         message = message or type(exc).__name__
+    if isinstance(exc, MemoryError) and _memory_note:
+        message = f"{message} ({_memory_note})"
     return {"type": type(exc).__name__, "message": message[:MAX_MESSAGE], "trace": frames[-8:]}

@@ -1,0 +1,493 @@
+"""Hostile submissions, graded through the real command line as root and as an unprivileged user.
+
+Every file in tests/files/attacks/ is one submission of the attack catalogue (docs/security.md). They
+are graded in one batch, together with an honest sample, by the installed ``grader`` command; then
+for each: no credit beyond its honest functions, nothing outside its scratch folder changed, the
+secret nowhere in any output, a result that says what happened, and the honest sample graded as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.sandbox import bwrap
+from grader.sandbox.privileges import worker_uid
+
+ROOT = Path(__file__).resolve().parent.parent
+ATTACKS = ROOT / "tests" / "files" / "attacks"
+HONEST_SAMPLE = ROOT / "submissions" / "luis_perez.py"
+HONEST_ID = "honest_luis_perez"
+# The port tcp_socket.py and tcp_ctypes.py aim at.
+ATTACK_PORT = 47291
+MARKER = "ATTACK-MARKER"
+# Repository trees no submission may change.
+PROTECTED = ("rubrics", "grader", "reference")
+ALL_TASKS = ("feedForward", "costoGlobal", "backProp", "entrenarRed")
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What grading one attack must come to.
+
+    ``honest``: its functions that are right (full marks); every other task must score nothing.
+    ``says``: a pattern the result must contain (check messages, notes, error, captured output).
+    ``never``: a pattern its captured output must not contain (what a successful attack prints).
+    ``statuses``: check statuses that must occur among its checks.
+    """
+
+    honest: tuple[str, ...] = ("feedForward",)
+    says: str | None = None
+    never: str | None = None
+    statuses: tuple[str, ...] = ()
+
+
+EXPECTED: dict[str, Expect] = {
+    "forge_stdout": Expect(says=r'"score": 100, "status": "pass"'),
+    "exit_mid_call": Expect(says=r"worker process died"),
+    "monkeypatch_numpy": Expect(says=r"backProp"),
+    "ndarray_subclass": Expect(says=r"shape"),
+    "object_array": Expect(says=r"object"),
+    "pickle_payload": Expect(says=r"bytes|str"),
+    "huge_result": Expect(says=r"at most 64 MiB may be returned"),
+    "print_300mib": Expect(says=r"output cut: only the first 64 KiB"),
+    "read_secret_env": Expect(says=r"secret: no secret in my environment"),
+    "proc_parent": Expect(says=r"ptrace attach: -1 1\b", never=r"FOUND"),
+    "frame_walk": Expect(says=r"no answers in memory"),
+    "answer_key": Expect(says=r"No module named 'reference'|no reference solution"),
+    "read_other_files": Expect(says=r"files read: 0", never=r"READ /"),
+    "overwrite_submission": Expect(says=r"damaged: 0", never=r"WRITABLE"),
+    "delete_output": Expect(says=r"removed: \[\]"),
+    "daemon_double_fork": Expect(says=r"could not start the daemon: \[Errno 1\] Operation not permitted"),
+    "fork_bomb": Expect(says=r"Operation not permitted"),
+    "thread_bomb": Expect(says=r"can't start new thread|did not finish|memory", statuses=()),
+    "memory_bomb": Expect(says=r"out of memory: a submission may use at most \d+ MiB"),
+    "cpu_loop": Expect(statuses=("timeout",)),
+    "sleep_forever": Expect(statuses=("timeout",)),
+    "fill_disk": Expect(says=r"No space left on device|File too large|Permission denied"),
+    "tcp_socket": Expect(says=r"reached: \[\]"),
+    "tcp_ctypes": Expect(says=r"connect: -1"),
+    "unix_socket": Expect(says=r"reached: \[\]"),
+    "subprocess_shell": Expect(says=r"Operation not permitted", never=r"RAN "),
+    "native_so": Expect(says=r"attack-marker-evil\.so ->", never=r"LOADED"),
+    "kill_parent": Expect(says=r"Operation not permitted", never=r"KILLED"),
+    "sudo_root": Expect(says=r"Operation not permitted", never=r"BECAME ROOT"),
+    "input_top_level": Expect(says=r"input\(\) is not available while grading"),
+    "cell_never_ends": Expect(honest=("feedForward", "costoGlobal"), says=r"took too long"),
+    "channel_forgery": Expect(says=r"worker process died|unreadable answer"),
+}
+
+
+def _attack_ids() -> list[str]:
+    return sorted(p.stem for p in ATTACKS.iterdir() if p.suffix in (".py", ".ipynb"))
+
+
+def test_every_attack_file_has_an_expectation() -> None:
+    assert set(_attack_ids()) == set(EXPECTED)
+
+
+# --- the batch -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Listener:
+    """A TCP, Unix-path and abstract Unix listener that records whoever connects."""
+
+    folder: Path
+    connections: list[str] = field(default_factory=list)
+    sockets: list[socket.socket] = field(default_factory=list)
+
+    def start(self) -> None:
+        # The fixed port and abstract name may be taken (another run of these tests): then the attacks
+        # only meet closed doors there, and the Unix socket in this run's own folder still listens.
+        self._listen(socket.AF_INET, ("127.0.0.1", ATTACK_PORT))
+        self._listen(socket.AF_UNIX, "\0tg-attack-abstract")
+        path = self.folder / "listener.sock"
+        self._listen(socket.AF_UNIX, str(path))
+        path.chmod(0o777)
+
+    def _listen(self, family: int, address: str | tuple[str, int]) -> bool:
+        server = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            if family == socket.AF_INET:
+                server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            server.bind(address)
+            server.listen()
+        except OSError:
+            server.close()
+            return False
+        server.settimeout(0.2)
+        self.sockets.append(server)
+        threading.Thread(target=self._accept, args=(server,), daemon=True).start()
+        return True
+
+    def _accept(self, server: socket.socket) -> None:
+        while server.fileno() != -1:
+            try:
+                connection, address = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections.append(repr(address) or repr(server.getsockname()))
+            connection.close()
+
+    def stop(self) -> None:
+        for server in self.sockets:
+            server.close()
+
+
+@dataclass
+class Batch:
+    """One graded batch: what the command printed, the results, and the trees before and after."""
+
+    user: str
+    returncode: int
+    stdout: str
+    stderr: str
+    results: dict[str, Any]
+    out: Path
+    secret: str
+    changed: dict[str, list[str]]
+    leftovers: list[str]
+    connections: list[str]
+
+    def submission(self, submission_id: str) -> dict[str, Any]:
+        (found,) = [s for s in self.results["submissions"] if s["id"] == submission_id]
+        return found
+
+
+def _tree_hashes(root: Path) -> dict[str, str]:
+    hashes = {}
+    for path in sorted(root.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file() or path.is_symlink():
+            continue
+        hashes[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+def _reduced_rubric(target: Path) -> Path:
+    """The xor rubric with short time limits and one hidden case: the attacks wait out every limit."""
+    text = (ROOT / "rubrics" / "xor.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(\s*)timeout_s = [\d.]+", r"\g<1>timeout_s = 1.0", text)
+    text = re.sub(r"(?m)^count = \d+", "count = 1", text)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _markers_under(folder: Path) -> list[str]:
+    """Files an attack managed to leave behind (named or filled with the marker), a few levels deep."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        if Path(dirpath).relative_to(folder).parts.__len__() >= 3:
+            dirnames[:] = []
+        for name in filenames:
+            if "attack-marker" in name.lower():
+                found.append(os.path.join(dirpath, name))
+    return found
+
+
+def _processes_of(uids: set[int]) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        uid = int(re.search(r"^Uid:\s+(\d+)", status, re.MULTILINE).group(1))  # type: ignore[union-attr]
+        if uid in uids:
+            found.append(f"{entry.name} uid={uid} {status.splitlines()[0]}")
+    return found
+
+
+@dataclass(frozen=True)
+class RunAs:
+    """Who runs the command: the invoking user, or a throwaway unprivileged account."""
+
+    name: str
+    uid: int
+    gid: int
+    prefix: tuple[str, ...] = ()
+
+
+def _interpreter_blocked_by(uid: int, gid: int) -> Path | None:
+    """The first folder on the way to the Python installation that ``uid`` may not pass through."""
+    for target in {Path(sys.base_prefix), Path(sys.prefix), ROOT}:
+        for folder in [*reversed(target.parents), target]:
+            info = folder.stat()
+            if info.st_uid == uid:
+                allowed = info.st_mode & 0o100
+            elif info.st_gid == gid:
+                allowed = info.st_mode & 0o010
+            else:
+                allowed = info.st_mode & 0o001
+            if not allowed:
+                return folder
+    return None
+
+
+def _as_user_prefix(user: RunAs, stage: Path) -> tuple[str, ...]:
+    """Run a command as ``user``; when the Python installation sits in a folder closed to it (e.g. under
+    /root), show it that installation in a mount namespace of the command's own (nothing changes on the
+    machine)."""
+    drop = ("setpriv", f"--reuid={user.uid}", f"--regid={user.gid}", "--clear-groups", "--")
+    blocked = _interpreter_blocked_by(user.uid, user.gid)
+    if blocked is None:
+        return drop
+    inner = Path(sys.base_prefix)
+    child = blocked / inner.relative_to(blocked).parts[0]
+    script = (
+        "set -e; mount --make-rprivate /; "
+        f'mount --bind "{child}" "{stage}"; '
+        f'mount -t tmpfs -o mode=0755 tmpfs "{blocked}"; '
+        f'mkdir -p "{child}"; mount --bind "{stage}" "{child}"; '
+        'exec "$@"'
+    )
+    return ("unshare", "--mount", "--", "sh", "-c", script, "sh", *drop)
+
+
+@contextlib.contextmanager
+def _throwaway_user() -> Iterator[RunAs]:
+    name = f"tg-sandbox-{secrets.token_hex(3)}"
+    created = subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if created.returncode != 0:
+        pytest.skip(f"cannot create a throwaway user: {created.stderr.strip()}")
+    entry = pwd.getpwnam(name)
+    try:
+        yield RunAs(name, entry.pw_uid, entry.pw_gid)
+    finally:
+        for process in _processes_of({entry.pw_uid}):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(process.split()[0]), signal.SIGKILL)
+        subprocess.run(["userdel", name], check=False, capture_output=True)
+
+
+def _grade_batch(grader_command: list[str], user: RunAs) -> Batch:
+    base = Path(tempfile.mkdtemp(prefix="tg-sandbox-"))
+    try:
+        return _grade_batch_in(base, grader_command, user)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _grade_batch_in(base: Path, grader_command: list[str], user: RunAs) -> Batch:
+    base.chmod(0o755)
+    batch = base / "tg-attack-batch"
+    out = base / "tg-attack-out"
+    stage = base / "stage"
+    for folder in (batch, out, stage):
+        folder.mkdir()
+    for path in ATTACKS.iterdir():
+        if path.suffix in (".py", ".ipynb"):
+            shutil.copy(path, batch / path.name)
+    shutil.copy(HONEST_SAMPLE, batch / f"{HONEST_ID}.py")
+    (out / "tg-sentinel.txt").write_text("kept as it is\n")
+    rubric = _reduced_rubric(base / "xor_short.toml")
+    if user.uid != os.getuid():
+        for path in [base, *base.rglob("*")]:
+            os.chown(path, user.uid, user.gid, follow_symlinks=False)
+    secret = secrets.token_hex(16)
+    listener = Listener(base)
+    listener.start()
+    before = {
+        "submissions": _tree_hashes(batch),
+        "output": _tree_hashes(out),
+        **{name: _tree_hashes(ROOT / name) for name in PROTECTED},
+    }
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "HOME": str(base),
+        "GRADER_SECRET": secret,
+    }
+    prefix = _as_user_prefix(user, stage) if user.uid != os.getuid() else ()
+    command = [*prefix, *grader_command, "grade", str(batch), "--out", str(out), "--rubric", str(rubric)]
+    process = subprocess.Popen(
+        [*command, "--jobs", "2", "--lang", "en"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=600)
+    finally:
+        process.kill()
+    # A daemon left behind would write within a fraction of a second.
+    time.sleep(1.0)
+    listener.stop()
+    results_file = out / "results.json"
+    results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
+    after = {
+        "submissions": _tree_hashes(batch),
+        "output": {k: v for k, v in _tree_hashes(out).items() if k in before["output"]},
+        **{name: _tree_hashes(ROOT / name) for name in PROTECTED},
+    }
+    leftovers = _markers_under(base) + _markers_under(Path(tempfile.gettempdir()))
+    # Workers of a root grader run as uids of their own, in a block derived from the grader's pid.
+    first = worker_uid(process.pid, 0)
+    worker_uids = set(range(first, first + 1024))
+    leftovers += _processes_of(worker_uids | ({user.uid} if user.uid != os.getuid() else set()))
+    return Batch(
+        user=user.name,
+        returncode=process.returncode,
+        stdout=stdout,
+        stderr=stderr,
+        results=results,
+        out=out,
+        secret=secret,
+        changed={name: _changes(before[name], after[name]) for name in before},
+        leftovers=leftovers,
+        connections=listener.connections,
+    )
+
+
+# The real command line with bubblewrap out of sight: the layers that remain must hold on their own.
+WITHOUT_BWRAP = (
+    "import sys; import grader.sandbox.bwrap as bwrap; bwrap.CANDIDATES = (); "
+    "from grader.cli import main; sys.exit(main())"
+)
+
+
+@pytest.fixture(scope="module", params=["invoking-user", "invoking-user-without-bwrap", "unprivileged-user"])
+def batch(request: pytest.FixtureRequest, grader_command: list[str]) -> Iterator[Batch]:
+    me = pwd.getpwuid(os.getuid())
+    if request.param == "invoking-user":
+        yield _grade_batch(grader_command, RunAs(me.pw_name, me.pw_uid, me.pw_gid))
+        return
+    if request.param == "invoking-user-without-bwrap":
+        if bwrap.find() is None:
+            pytest.skip("bubblewrap is not installed: the invoking user's run already went without it")
+        command = [sys.executable, "-c", WITHOUT_BWRAP]
+        graded = _grade_batch(command, RunAs(me.pw_name, me.pw_uid, me.pw_gid))
+        assert "bwrap" not in graded.results.get("run", {}).get("sandbox", ())
+        yield graded
+        return
+    if os.geteuid() != 0:
+        pytest.skip("not root: the invoking user is already unprivileged, and no other user can be made")
+    with _throwaway_user() as user:
+        graded = _grade_batch(grader_command, user)
+        # The results are read; the folders went with the batch. Keep nothing of the user's around.
+        yield graded
+
+
+# --- what must hold for the batch as a whole ------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_batch_completes_with_every_submission(batch: Batch) -> None:
+    assert batch.returncode == 0, batch.stderr[-3000:]
+    ids = {s["id"] for s in batch.results["submissions"]}
+    assert ids == {*_attack_ids(), HONEST_ID}
+
+
+@pytest.mark.slow
+def test_the_run_records_its_sandbox_layers(batch: Batch) -> None:
+    layers = set(batch.results["run"]["sandbox"])
+    assert {"worker-process", "scrubbed-env", "rlimits", "no-new-privs", "seccomp"} <= layers
+    assert "unsafe" not in layers
+    if os.geteuid() == 0 and batch.user == "root":
+        assert "uid-drop" in layers
+
+
+@pytest.mark.slow
+def test_the_honest_sample_is_graded_normally(batch: Batch) -> None:
+    honest = batch.submission(HONEST_ID)
+    assert honest["status"] == "graded"
+    for task in honest["tasks"]:
+        assert task["score"] == task["max_score"], task
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tree", ["submissions", "output", *PROTECTED])
+def test_nothing_outside_the_scratch_folders_changed(batch: Batch, tree: str) -> None:
+    assert batch.changed[tree] == []
+
+
+@pytest.mark.slow
+def test_nothing_is_left_behind(batch: Batch) -> None:
+    assert batch.leftovers == []
+
+
+@pytest.mark.slow
+def test_no_connection_got_out(batch: Batch) -> None:
+    assert batch.connections == []
+
+
+@pytest.mark.slow
+def test_the_secret_appears_in_no_output(batch: Batch) -> None:
+    assert batch.secret not in batch.stdout
+    assert batch.secret not in batch.stderr
+    assert MARKER not in batch.stdout + batch.stderr
+    for path in batch.out.rglob("*") if batch.out.exists() else ():
+        if path.is_file():
+            assert batch.secret not in path.read_text(encoding="utf-8", errors="replace"), path
+    assert batch.secret not in json.dumps(batch.results)
+
+
+# --- what must hold for each attack ----------------------------------------------------------------
+
+
+def _text_of(result: dict[str, Any]) -> str:
+    parts = [result.get("output", ""), *result.get("notes", [])]
+    if result.get("error"):
+        parts.append(result["error"]["message"])
+    for task in result.get("tasks", []):
+        parts.extend(task.get("notes", []))
+        parts.extend(c["message"] for c in task["checks"])
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", sorted(EXPECTED))
+def test_attack_earns_nothing_and_says_what_happened(batch: Batch, attack: str) -> None:
+    expect = EXPECTED[attack]
+    result = batch.submission(attack)
+    assert result["status"] == "graded", result.get("error")
+    tasks = {t["id"]: t for t in result["tasks"]}
+    for task_id in ALL_TASKS:
+        task = tasks[task_id]
+        if task_id in expect.honest:
+            assert task["score"] == task["max_score"], (task_id, task["checks"])
+        else:
+            assert task["score"] == 0, (task_id, task["checks"])
+        for check in task["checks"]:
+            if check["status"] != "pass":
+                assert check["message"].strip(), (task_id, check)
+    text = _text_of(result)
+    if expect.says:
+        assert re.search(expect.says, text), text[-4000:]
+    if expect.never:
+        assert not re.search(expect.never, result.get("output", "")), result.get("output", "")[-4000:]
+    statuses = {c["status"] for t in result["tasks"] for c in t["checks"]}
+    assert set(expect.statuses) <= statuses, statuses

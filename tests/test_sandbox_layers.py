@@ -1,0 +1,451 @@
+"""Each sandbox layer on its own: what it stops, what it leaves working, and how the grader reports it."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import grader.cli
+from grader.conventions import Convention
+from grader.sandbox import bwrap, landlock, layers, privileges, seccomp
+from grader.sandbox.launcher import Zygote
+from grader.sandbox.layers import Hardening
+from grader.sandbox.limits import Limits
+from grader.sandbox.session import StudentRuntime
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "submissions" / "carlos_ruiz.py"
+IS_ROOT = os.geteuid() == 0
+
+
+def run_python(code: str, *, timeout: float = 60) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter; it reports by printing one JSON object last."""
+    completed = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=ROOT,
+    )
+    assert completed.returncode == 0, completed.stderr
+    result: dict[str, object] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- seccomp ---------------------------------------------------------------------------------------
+
+SECCOMP_PREAMBLE = """
+    import ctypes, errno, json, os, socket, subprocess, threading
+    from grader.sandbox import privileges, seccomp
+    parent = os.getppid()
+    privileges.set_no_new_privs()
+    seccomp.install(seccomp.filter_program(pid=os.getpid(), allow_native_code={native}))
+
+    def attempt(action):
+        try:
+            action()
+            return "allowed"
+        except ImportError:
+            return "ImportError"
+        except OSError as exc:
+            return errno.errorcode.get(exc.errno, str(exc.errno))
+"""
+
+
+@pytest.mark.skipif(not seccomp.supported(), reason=f"no seccomp filter for {platform.machine()}")
+def test_seccomp_denies_processes_programs_sockets_and_signals_to_others() -> None:
+    report = run_python(
+        SECCOMP_PREAMBLE.format(native=False)
+        + """
+    libc = ctypes.CDLL(None, use_errno=True)
+    thread_ran = []
+    worker = threading.Thread(target=lambda: thread_ran.append(1))
+    worker.start()
+    worker.join()
+    print(json.dumps({
+        "socket": attempt(lambda: socket.socket()),
+        "unix": attempt(lambda: socket.socket(socket.AF_UNIX)),
+        "fork": attempt(os.fork),
+        "exec": attempt(lambda: subprocess.run(["/bin/true"])),
+        "kill_parent": attempt(lambda: os.kill(parent, 0)),
+        "kill_self": attempt(lambda: os.kill(os.getpid(), 0)),
+        "ptrace": libc.ptrace(16, parent, 0, 0) == -1 and ctypes.get_errno() == errno.EPERM,
+        "memfd": attempt(lambda: os.memfd_create("x")),
+        "new_library": attempt(lambda: __import__("_bz2")),
+        "thread": bool(thread_ran),
+    }))
+    """
+    )
+    assert report == {
+        "socket": "EPERM",
+        "unix": "EPERM",
+        "fork": "EPERM",
+        "exec": "EPERM",
+        "kill_parent": "EPERM",
+        "kill_self": "allowed",
+        "ptrace": True,
+        "memfd": "EPERM",
+        "new_library": "ImportError",
+        "thread": True,
+    }
+
+
+@pytest.mark.skipif(not seccomp.supported(), reason=f"no seccomp filter for {platform.machine()}")
+def test_seccomp_can_leave_library_loading_to_the_other_layers() -> None:
+    report = run_python(
+        SECCOMP_PREAMBLE.format(native=True)
+        + """
+    print(json.dumps({"bz2": attempt(lambda: __import__("_bz2")), "socket": attempt(socket.socket)}))
+    """
+    )
+    assert report == {"bz2": "allowed", "socket": "EPERM"}
+
+
+def test_seccomp_programs_are_well_formed_for_both_architectures() -> None:
+    for machine in ("x86_64", "aarch64"):
+        program = seccomp.filter_program(pid=1234, allow_native_code=False, machine=machine)
+        assert len(program) % 8 == 0
+        assert 50 < len(program) // 8 < 4096
+
+
+# --- Landlock --------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(landlock.abi_version() < 1, reason="Landlock is not available on this kernel")
+def test_landlock_confines_reads_and_writes(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "other.txt").write_text("someone else's")
+    report = run_python(
+        f"""
+    import json, os, sys
+    from grader.sandbox import landlock, privileges
+    privileges.set_no_new_privs()
+    os.chdir({str(tmp_path / "mine")!r})
+    landlock.restrict(
+        abi=landlock.abi_version(), read=[sys.base_prefix], read_write=["."], devices=["/dev/null"]
+    )
+
+    def attempt(action):
+        try:
+            action()
+            return "allowed"
+        except OSError as exc:
+            return type(exc).__name__
+
+    print(json.dumps({{
+        "write_own": attempt(lambda: open("notes.txt", "w").write("ok")),
+        "read_other": attempt(lambda: open({str(tmp_path / "other.txt")!r}).read()),
+        "write_other": attempt(lambda: open({str(tmp_path / "new.txt")!r}, "w")),
+        "list_root": attempt(lambda: os.listdir("/")),
+        "proc": attempt(lambda: open("/proc/self/environ", "rb").read()),
+        "devnull": attempt(lambda: open("/dev/null", "w").write("x")),
+        "exec": attempt(lambda: os.execv("/bin/true", ["true"])),
+    }}))
+    """
+    )
+    assert report == {
+        "write_own": "allowed",
+        "read_other": "PermissionError",
+        "write_other": "PermissionError",
+        "list_root": "PermissionError",
+        "proc": "PermissionError",
+        "devnull": "allowed",
+        "exec": "PermissionError",
+    }
+    assert not (tmp_path / "new.txt").exists()
+
+
+# --- privileges ------------------------------------------------------------------------------------
+
+
+def test_the_grader_process_can_be_made_non_dumpable() -> None:
+    report = run_python(
+        """
+    import ctypes, json, resource
+    from grader.sandbox import privileges
+    privileges.protect_grader_process()
+    libc = ctypes.CDLL(None)
+    core = resource.getrlimit(resource.RLIMIT_CORE)
+    print(json.dumps({"dumpable": libc.prctl(3, 0, 0, 0, 0), "core": core}))
+    """
+    )
+    assert report == {"dumpable": 0, "core": [0, 0]}
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="only root can run a process under another uid")
+def test_kill_uid_kills_everything_a_uid_left_behind() -> None:
+    uid = privileges.worker_uid(os.getpid(), 999)
+    child = os.fork()
+    if child == 0:
+        try:
+            privileges.drop_to(uid)
+            if os.fork() == 0:
+                os.setsid()
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    time.sleep(0.2)
+    os.waitpid(privileges.kill_uid(uid), 0)
+    _, status = os.waitpid(child, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    assert not [p for p in Path("/proc").glob("[0-9]*") if _uid_of(p) == uid]
+
+
+def _uid_of(process: Path) -> int | None:
+    """The uid of a live process (None for one gone, or a zombie waiting for its new parent)."""
+    try:
+        status = dict(line.split(":", 1) for line in (process / "status").read_text().splitlines())
+    except OSError:
+        return None
+    return None if status["State"].strip().startswith("Z") else int(status["Uid"].split()[0])
+
+
+# --- the zygote: probing, reporting, refusing --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
+    started = Zygote(scratch_root=tmp_path_factory.mktemp("scratch"))
+    yield started
+    started.close()
+
+
+def test_the_zygote_reports_which_layers_are_active(zygote: Zygote) -> None:
+    sandbox = zygote.sandbox
+    assert sandbox[: len(layers.ALWAYS)] == layers.ALWAYS
+    assert {layers.RLIMITS, layers.NO_NEW_PRIVS} <= set(sandbox)
+    if seccomp.supported():
+        assert layers.SECCOMP in sandbox
+    if landlock.abi_version() >= 1:
+        assert layers.LANDLOCK in sandbox
+    assert (layers.UID_DROP in sandbox) == IS_ROOT
+    assert zygote.isolated
+    for layer in set(layers.WORKER_ORDER) - set(sandbox):
+        assert zygote.problems.get(layer), f"{layer} is off without a reason"
+
+
+def test_without_hardening_nothing_isolates() -> None:
+    bare = Zygote(hardening=Hardening.off())
+    try:
+        assert bare.sandbox == layers.ALWAYS
+        assert not bare.isolated
+    finally:
+        bare.close()
+
+
+def test_a_bubblewrap_that_fails_falls_back_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(bwrap, "CANDIDATES", ("/bin/false",))
+    fallback = Zygote(scratch_root=tmp_path)
+    try:
+        assert layers.BWRAP not in fallback.sandbox
+        assert "exited with status 1" in fallback.problems[layers.BWRAP]
+        assert fallback.isolated
+    finally:
+        fallback.close()
+
+
+def test_bubblewrap_binds_only_what_the_zygote_needs() -> None:
+    args = bwrap.command(
+        "/usr/bin/bwrap",
+        ["python", "-m", "zygote"],
+        readable=["/opt/py/lib", "/opt/py", "/usr/lib/python3", "/home/ana/venv"],
+        writable=["/tmp/scratch"],
+        as_root=False,
+    )
+    line = " ".join(args)
+    for flag in ("--unshare-net", "--unshare-pid", "--die-with-parent", "--new-session", "--unshare-user"):
+        assert flag in args
+    assert "--ro-bind-try /opt/py /opt/py" in line
+    assert "/opt/py/lib /opt/py/lib" not in line
+    assert "--perms 0755 --dir /home --perms 0755 --dir /home/ana" in line
+    assert "--bind /tmp/scratch /tmp/scratch" in line
+    assert line.endswith("-- python -m zygote")
+    rooted = bwrap.command("/usr/bin/bwrap", ["x"], readable=[], writable=[], as_root=True)
+    assert "--unshare-user" not in rooted and "--cap-drop" in rooted
+
+
+def test_grading_is_refused_without_isolation_unless_unsafe(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(grader.cli, "Zygote", functools.partial(Zygote, hardening=Hardening.off()))
+    runner = CliRunner()
+    refused = runner.invoke(grader.cli.main, ["grade", str(SAMPLE), "--out", str(tmp_path / "no")])
+    assert refused.exit_code == 2
+    assert "no sandbox layer isolating student code" in refused.output
+    assert "--unsafe" in refused.output
+    assert not (tmp_path / "no" / "results.json").exists()
+    out = tmp_path / "yes"
+    allowed = runner.invoke(grader.cli.main, ["grade", str(SAMPLE), "--out", str(out), "--unsafe", "--quiet"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "--unsafe" in allowed.output
+    run = json.loads((out / "results.json").read_text(encoding="utf-8"))["run"]
+    assert run["sandbox"] == [*layers.ALWAYS, "unsafe"]
+
+
+def test_the_cli_records_the_active_layers(tmp_path: Path) -> None:
+    result = CliRunner().invoke(grader.cli.main, ["grade", str(SAMPLE), "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    sandbox = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["run"]["sandbox"]
+    assert "unsafe" not in sandbox
+    assert set(layers.ISOLATION) & set(sandbox)
+
+
+# --- the worker, as student code sees it ---------------------------------------------------------------
+
+
+def runtime_for(zygote: Zygote, tmp_path: Path, source: str, **limits: float) -> StudentRuntime:
+    workdir = Path(tempfile.mkdtemp(dir=zygote.scratch_root))
+    runtime = StudentRuntime(
+        zygote,
+        units=[textwrap.dedent(source)],
+        workdir=workdir,
+        output=tmp_path / "out",
+        limits=Limits(**limits),
+    )
+    report = runtime.load()
+    assert report.status == "ok", report
+    return runtime
+
+
+def test_student_code_sees_no_secret_and_no_solution(
+    zygote: Zygote, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRADER_SECRET", "never-seen")
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        import os, sys
+        def peek():
+            solutions = [m for m in sys.modules if m.startswith(("reference", "grader.cases"))]
+            return sorted(os.environ), sorted(solutions)
+        """,
+    )
+    try:
+        outcome = runtime.call("peek", [], timeout_s=5)
+        assert outcome.status == "ok", outcome
+        names, modules = outcome.value
+        assert "GRADER_SECRET" not in names
+        assert modules == []
+    finally:
+        runtime.close()
+
+
+def test_printing_is_capped_and_the_cut_is_said(zygote: Zygote, tmp_path: Path) -> None:
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        def chatty():
+            for _ in range(2000):
+                print("x" * 1000)
+            return 7
+        """,
+        output_bytes=4096,
+    )
+    try:
+        outcome = runtime.call("chatty", [], timeout_s=10)
+        assert outcome.status == "ok" and outcome.value == 7
+        text = runtime.output()
+        assert text.endswith("[… output cut: only the first 4 KiB printed are kept]")
+        assert len(text) < 4096 + 100
+    finally:
+        runtime.close()
+
+
+def test_a_statement_stuck_in_c_code_is_left_out_of_the_load(zygote: Zygote, tmp_path: Path) -> None:
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        import itertools
+        total = sum(itertools.count())
+        def still_here():
+            return 42
+        """,
+        statement_timeout_s=0.3,
+        load_timeout_s=15,
+    )
+    try:
+        assert runtime.report is not None
+        stuck = [e for e in runtime.report.events if e.kind == "statement_timeout"]
+        assert [(e.unit, e.line) for e in stuck] == [(0, 3)]
+        assert runtime.call("still_here", [], timeout_s=5).value == 42
+    finally:
+        runtime.close()
+
+
+def test_reference_helpers_are_computed_by_the_grader(zygote: Zygote, tmp_path: Path) -> None:
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        def forward(X, w1, w2, b1, b2):
+            return None, None
+        def uses_forward(X, w1, w2, b1, b2):
+            return forward(X, w1, w2, b1, b2)[1]
+        def abuses_forward(X, w1, w2, b1, b2):
+            return forward(X, w1, w2, b1, b2, "too many")
+        """,
+    )
+    rng = np.random.default_rng(0)
+    x, w1, w2 = rng.normal(size=(2, 4)), rng.normal(size=(3, 2)), rng.normal(size=(1, 3))
+    b1, b2 = np.zeros((3, 1)), np.zeros((1, 1))
+    helper = {
+        "name": "forward",
+        "target": "reference.xor:feedForward",
+        "convention": Convention("columns").to_json(),
+        "outputs": ["a1", "a2"],
+    }
+    try:
+        outcome = runtime.call("uses_forward", [x, w1, w2, b1, b2], timeout_s=5, substitutes=[helper])
+        from reference.xor import feedForward
+
+        np.testing.assert_allclose(outcome.value, feedForward(x, w1, w2, b1, b2)[1])
+        failed = runtime.call("abuses_forward", [x, w1, w2, b1, b2], timeout_s=5, substitutes=[helper])
+        assert failed.status == "exception" and failed.error_type == "TypeError"
+        # Outside a call with substitutes, the student's own function is back.
+        assert runtime.call("uses_forward", [x, w1, w2, b1, b2], timeout_s=5).value is None
+    finally:
+        runtime.close()
+
+
+def test_what_hidden_cases_print_is_not_shown(zygote: Zygote, tmp_path: Path) -> None:
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        def echo(x):
+            print("got", x)
+            return x
+        """,
+    )
+    try:
+        runtime.call("echo", ["public-input"], timeout_s=5)
+        runtime.call("echo", ["hidden-input-1"], timeout_s=5, hidden=True)
+        runtime.call("echo", ["hidden-input-2"], timeout_s=5, hidden=True)
+        runtime.call("echo", ["public-again"], timeout_s=5)
+        text = runtime.output()
+        assert "hidden-input" not in text
+        assert text == (
+            "got public-input\n[… output printed during a hidden case is not shown]\ngot public-again\n"
+        )
+    finally:
+        runtime.close()
