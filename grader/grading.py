@@ -68,7 +68,7 @@ class Grader:
         self._lang = lang
         self._cases: dict[str, CaseSet] = {r.id: make_cases(r, secret=secret) for r in self.rubrics}
         self._mistakes = {r.id: _mistakes(r) for r in self.rubrics}
-        self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang)
+        self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang, sandbox=tuple(zygote.sandbox))
         self.timings = Timings()
 
     def result_key(self, submission: Submission) -> str:
@@ -243,8 +243,11 @@ def function_source(unit_source: str, first_line: int) -> str | None:
     return None
 
 
-def _run_digest(rubrics: Sequence[Rubric], *, secret: str | None, lang: str | None) -> str:
-    digest = hashlib.sha256(f"{__version__}\0lang={lang}".encode())
+def _run_digest(
+    rubrics: Sequence[Rubric], *, secret: str | None, lang: str | None, sandbox: Sequence[str]
+) -> str:
+    # The sandbox layers are part of it: a result from an --unsafe run is never reused by a safe one.
+    digest = hashlib.sha256(f"{__version__}\0lang={lang}\0sandbox={','.join(sandbox)}".encode())
     # The code that grades is part of the key too, so results kept by another build are never reused.
     for package in (Path(__file__).parent, Path(reference.__file__).parent):
         for source in sorted(package.rglob("*.py")):
@@ -383,7 +386,7 @@ def _probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
         values.update({task.steps: 1, task.rate: 0.1})
     for substitutes in ([], ctx.substitutes) if task.trains else ([],):
         if task.trains:
-            call = ctx.call_student(values, check=check, substitutes=substitutes)
+            call = ctx.call_student(values, check=check, substitutes=substitutes, hidden=not case.is_public)
         else:
             call = ctx.call_case(case, check=check)
         if not call.ok:

@@ -218,7 +218,8 @@ def test_notebook_that_trains_for_minutes_and_asks_for_input_loads_fast(
         TRAIN_RETURNING,
         "X = np.array([[0., 0., 1., 1.], [0., 1., 0., 1.]])\nm = X.shape[1]\nrespuesta = input('¿seguir?')",
         "import time\nfor i in range(10**9):\n    time.sleep(1)",
-        "resultado = entrenarRed(10**7, 0.5, X, None, None, None, None, None, None, None)\nplt.plot(resultado[1])",
+        "resultado = entrenarRed(10**7, 0.5, X, None, None, None, None, None, None, None)\n"
+        "plt.plot(resultado[1])",
         "def costoGlobal(y_est, y:\n    return 0",
     ]
     started = time.perf_counter()
@@ -315,3 +316,14 @@ def test_hidden_cases_reveal_no_values(grader: Grader, tmp_path: Path) -> None:
     assert "the message is not shown for hidden cases" in messages(graded["backProp"])
     assert "X suma" in next(c for c in graded["backProp"].checks if c.visibility == "public").message
     assert "expected" in next(c for c in graded["costoGlobal"].checks if c.visibility == "public").message
+
+
+def test_prints_during_hidden_cases_never_reach_the_report(grader: Grader, tmp_path: Path) -> None:
+    source = XOR_FUNCTIONS.replace(
+        "    a1 = sigmoide(w1 @ X + b1)\n", "    print('FORMA', X.shape)\n    a1 = sigmoide(w1 @ X + b1)\n"
+    )
+    result = grader.grade(write(tmp_path, "printer.py", source))
+    printed = [line for line in result.output.splitlines() if line.startswith("FORMA")]
+    public_shapes = {"FORMA (3, 8)", "FORMA (2, 7)", "FORMA (8, 3)", "FORMA (7, 2)"}
+    assert printed and set(printed) <= public_shapes
+    assert "hidden case" in result.output

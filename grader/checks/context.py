@@ -100,7 +100,10 @@ class TaskContext:
         *,
         check: CheckSpec,
         substitutes: Sequence[Mapping[str, Any]] = (),
+        hidden: bool,
     ) -> StudentCall:
+        """Call the student's function. ``hidden``: the values come from a hidden case, so nothing the
+        call prints may reach the student's report."""
         args = self.arguments(values)
         outcome = self.runtime.call(
             self.function.name,
@@ -109,6 +112,7 @@ class TaskContext:
             substitutes=substitutes,
             watch_globals=self.task.trains,
             return_args=[self.task.params.index(name) for name in self.task.trains],
+            hidden=hidden,
         )
         self.timings.add_student(outcome.elapsed_s)
         seen = self._warnings.setdefault(self.convention.id, {})
@@ -126,7 +130,7 @@ class TaskContext:
         """The student's function on a case's own inputs, called once per case and convention."""
         key = (f"{case.visibility}:{self.convention.id}", case.index)
         if key not in self._calls:
-            self._calls[key] = self.call_student(case.values, check=check)
+            self._calls[key] = self.call_student(case.values, check=check, hidden=not case.is_public)
         return self._calls[key]
 
     def call_reference(

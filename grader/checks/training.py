@@ -51,7 +51,7 @@ def _train(
     """Call the training function; the trained parameters, or the verdict explaining why there are none."""
     assert ctx.task.steps is not None and ctx.task.rate is not None
     values = {**case.values, ctx.task.steps: steps, ctx.task.rate: rate}
-    call = ctx.call_student(values, check=spec, substitutes=substitutes)
+    call = ctx.call_student(values, check=spec, substitutes=substitutes, hidden=not case.is_public)
     if not call.ok:
         return None, ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s)
     initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
