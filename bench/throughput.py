@@ -79,6 +79,13 @@ def run_mode(submissions: Sequence[Submission], *, jobs: int, scratch: Path) -> 
         wall = time.perf_counter() - started
     finally:
         zygote.close()
+    by_sample: dict[str, list[float]] = {}
+    for result in results:
+        by_sample.setdefault(result.id.split("_", 1)[1], []).append(result.duration_s)
+    slowest = sorted(by_sample.items(), key=lambda kv: -sum(kv[1]) / len(kv[1]))[:6]
+    print("    slowest kinds (mean s):", ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in slowest))
+    durations = sorted(r.duration_s for r in results)
+    print(f"    per submission: median {durations[len(durations) // 2]:.3f} s, max {durations[-1]:.2f} s")
     return {
         "wall_s": wall,
         "per_s": len(results) / wall,

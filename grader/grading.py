@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import re
 import shutil
@@ -19,6 +20,7 @@ import reference
 from grader import __version__
 from grader.cases import Case, CaseSet, hidden_seed, make_cases
 from grader.checks import TaskContext, run_check
+from grader.checks.memo import Memo
 from grader.compare import compare
 from grader.conventions import Convention
 from grader.messages import Translator
@@ -70,6 +72,7 @@ class Grader:
         self._mistakes = {r.id: _mistakes(r) for r in self.rubrics}
         self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang, sandbox=tuple(zygote.sandbox))
         self.timings = Timings()
+        self.memo = Memo()
 
     def result_key(self, submission: Submission) -> str:
         """A key that changes whenever the result of grading this submission could change."""
@@ -193,6 +196,7 @@ class Grader:
             substitutes=substitutes,
             helper_names=helper_names,
             timings=self.timings,
+            memo=self.memo,
         )
         ctx.convention = _probe_convention(ctx, prefer=_established_convention(graded))
         notes: list[str] = []
@@ -230,9 +234,8 @@ class Grader:
 
 def function_source(unit_source: str, first_line: int) -> str | None:
     """The text of the function defined at ``first_line`` of a code unit, as the student wrote it."""
-    try:
-        tree = ast.parse(unit_source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(unit_source)
+    if tree is None:
         return None
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -241,6 +244,15 @@ def function_source(unit_source: str, first_line: int) -> str | None:
                 lines = unit_source.splitlines()[start - 1 : node.end_lineno]
                 return "\n".join(lines)[:20_000]
     return None
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(unit_source: str) -> ast.Module | None:
+    """A unit parsed once for all its functions (the grader never runs it: it only reads line numbers)."""
+    try:
+        return ast.parse(unit_source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _run_digest(
@@ -373,13 +385,17 @@ def _probe_convention(ctx: TaskContext, *, prefer: Convention | None = None) -> 
         score = _probe_score(ctx, case, check)
         if score > best_score:
             best, best_score = convention, score
-        if score >= 3:
+        # A time-out says nothing about the layout, and trying another would cost another time limit.
+        if score >= 3 or score == TIMED_OUT:
             break
     return best
 
 
+TIMED_OUT = -1
+
+
 def _probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
-    """3: right values; 2: right shapes; 1: ran; 0: raised."""
+    """3: right values; 2: right shapes; 1: ran; 0: raised; ``TIMED_OUT``: did not finish in time."""
     task = ctx.task
     values: dict[str, Any] = dict(case.values)
     if task.trains and task.steps and task.rate:
@@ -389,6 +405,8 @@ def _probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
             call = ctx.call_student(values, check=check, substitutes=substitutes, hidden=not case.is_public)
         else:
             call = ctx.call_case(case, check=check)
+        if call.outcome.status == "timeout":
+            return TIMED_OUT
         if not call.ok:
             continue
         expected = ctx.call_reference(values)

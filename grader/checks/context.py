@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 
 from grader.cases import Case, CaseSet
+from grader.checks.memo import Memo, function_key, values_key
 from grader.compare import as_array
 from grader.conventions import Convention
 from grader.diagnose import Diagnosis
@@ -75,6 +76,7 @@ class TaskContext:
     substitutes: Sequence[Mapping[str, Any]] = ()
     helper_names: Sequence[str] = ()
     timings: Timings = field(default_factory=Timings)
+    memo: Memo = field(default_factory=Memo)
     notes: list[str] = field(default_factory=list)
     # The student's cost after 0, 1, 2, … updates beside the reference's, for the report's plot.
     curve: dict[str, tuple[float, ...]] | None = None
@@ -136,10 +138,18 @@ class TaskContext:
     def call_reference(
         self, values: Mapping[str, Any], *, function: Callable[..., Any] | None = None
     ) -> tuple[Any, ...]:
-        """The reference outputs (reference layout), one per name in the task's ``returns``."""
+        """The reference outputs (reference layout), one per name in the task's ``returns``.
+
+        Remembered for the whole run: the same inputs give the same outputs for every submission.
+        """
         target = function or getattr(self.reference, self.task.reference)
-        result = target(*[values[self.task.inputs.get(p, p)] for p in self.task.params])
-        return result if isinstance(result, tuple) else (result,)
+        names = tuple(self.task.inputs.get(p, p) for p in self.task.params)
+
+        def compute() -> tuple[Any, ...]:
+            result = target(*[values[name] for name in names])
+            return result if isinstance(result, tuple) else (result,)
+
+        return self.memo.get(("reference", function_key(target), values_key(values, names)), compute)
 
     # --- reading outputs ----------------------------------------------------------------------------
 

@@ -197,7 +197,12 @@ def _reference_costs(ctx: TaskContext, case: Case, *, steps: int, rate: float) -
 )
 def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """After ``steps`` updates the (single) trained parameter is the reference ``solution``
-    (e.g. least squares)."""
+    (e.g. least squares).
+
+    On a case where the reference itself does not get that close in ``steps`` updates (an
+    ill-conditioned random problem), the target is where the reference got instead: a correct
+    submission must never fail for the case's sake.
+    """
     steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
     atol = float(spec.options["atol"])
     solve = getattr(ctx.reference, str(spec.options["solution"]))
@@ -207,9 +212,14 @@ def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -
         if trained is None:
             assert failure is not None
             return failure
-        target = solve(*[case.values[name] for name in inspect.signature(solve).parameters])
         name = ctx.task.trains[0]
-        c = compare(np.asarray(target), trained.params[name], rtol=0.0, atol=atol)
+        target = np.asarray(solve(*[case.values[n] for n in inspect.signature(solve).parameters]))
+        reached = np.asarray(
+            _reference_trained(ctx, _with_schedule(ctx, case.values, steps=steps, rate=rate))[name]
+        )
+        if not compare(target, reached, rtol=0.0, atol=atol).values_ok:
+            target = reached
+        c = compare(target, trained.params[name], rtol=0.0, atol=atol)
         if c.values_ok:
             return CaseVerdict(case, "pass")
         detail = ctx.t(

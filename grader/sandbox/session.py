@@ -20,6 +20,7 @@ from grader.sandbox.protocol import ProtocolError, decode_value, encode_value
 CallStatus = Literal["ok", "exception", "timeout", "crash"]
 # After this many dead or killed workers, a submission's remaining calls fail at once: a submission
 # that kills every worker must not cost a reload per check.
+MAX_TIMEOUTS_PER_FUNCTION = 2
 MAX_RESTARTS = 4
 # A top-level statement the worker's timer could not stop gets this much more before the worker is
 # killed; at most this many such statements are left out before the load is given up.
@@ -102,6 +103,7 @@ class StudentRuntime:
         self._restarts = 0
         # Top-level statements (unit, line) that hung the worker: left out of every later load.
         self._stuck: set[tuple[int, int]] = set()
+        self._timeouts: dict[str, int] = {}
         # Byte ranges of the output file printed during hidden cases.
         self._hidden_output: list[tuple[int, int]] = []
         self.report: LoadReport | None = None
@@ -154,14 +156,24 @@ class StudentRuntime:
         hidden: bool = False,
     ) -> CallOutcome:
         """Call a student function. ``hidden``: the arguments are a hidden case, so whatever the call
-        prints is left out of :meth:`output` (printing them must not reveal them to the student)."""
-        if not hidden:
-            return self._call(function, args, timeout_s, substitutes, watch_globals, return_args)
-        start = self._output_size()
+        prints is left out of :meth:`output` (printing them must not reveal them to the student).
+
+        A function that has already run out of time twice is not called again: each further call would
+        cost a full time limit (and a worker restart) to learn the same thing.
+        """
+        if self._timeouts.get(function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
+            return CallOutcome(
+                status="timeout", message=f"not called again after {MAX_TIMEOUTS_PER_FUNCTION} time-outs"
+            )
+        start = self._output_size() if hidden else 0
         try:
-            return self._call(function, args, timeout_s, substitutes, watch_globals, return_args)
+            outcome = self._call(function, args, timeout_s, substitutes, watch_globals, return_args)
         finally:
-            self._hidden_output.append((start, self._output_size()))
+            if hidden:
+                self._hidden_output.append((start, self._output_size()))
+        if outcome.status == "timeout":
+            self._timeouts[function] = self._timeouts.get(function, 0) + 1
+        return outcome
 
     def _call(
         self,
