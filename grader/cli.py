@@ -17,7 +17,7 @@ import click
 
 from grader import __version__
 from grader.errors import GraderError, UsageError
-from grader.grading import Grader
+from grader.grading import EXEC_MODES, ExecMode, Grader
 from grader.messages import LANGUAGES
 from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats, render_reports
 from grader.report.github import ANNOTATIONS_FILE, OUTPUT_FILE, SUMMARY_FILE
@@ -52,6 +52,16 @@ _FORMAT_OPTION = click.option(
 )
 
 
+_EXEC_OPTION = click.option(
+    "--exec",
+    "exec_mode",
+    type=click.Choice(EXEC_MODES),
+    default="auto",
+    show_default=True,
+    help="definitions: run only what the functions need (fast; top-level training, plots and input() are "
+    "skipped); notebook: run every cell top to bottom; auto: definitions, and the whole notebook for a "
+    "submission whose functions need state built by top-level code.",
+)
 _UNSAFE_OPTION = click.option(
     "--unsafe",
     is_flag=True,
@@ -82,6 +92,7 @@ def main() -> None:
 )
 @_FORMAT_OPTION
 @_UNSAFE_OPTION
+@_EXEC_OPTION
 def grade(
     paths: tuple[Path, ...],
     rubric_names: tuple[str, ...],
@@ -93,6 +104,7 @@ def grade(
     fresh: bool,
     formats: tuple[str, ...],
     unsafe: bool,
+    exec_mode: ExecMode,
 ) -> None:
     """Grade every submission in PATHS and write results.json and the HTML report to --out.
 
@@ -110,7 +122,7 @@ def grade(
         store = ResultStore(out_dir)
         started = time.perf_counter()
         session = _grading_session(
-            rubrics, secret_file=secret_file, lang=lang, public_only=False, unsafe=unsafe
+            rubrics, secret_file=secret_file, lang=lang, public_only=False, unsafe=unsafe, exec_mode=exec_mode
         )
         with session as (grader, run):
             results = _grade_all(
@@ -137,7 +149,10 @@ def grade(
 @click.option("--rubric", "rubric_names", multiple=True, help="Bundled rubric id or TOML file (repeatable).")
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
 @_UNSAFE_OPTION
-def check(file: Path, rubric_names: tuple[str, ...], lang: str | None, unsafe: bool) -> None:
+@_EXEC_OPTION
+def check(
+    file: Path, rubric_names: tuple[str, ...], lang: str | None, unsafe: bool, exec_mode: ExecMode
+) -> None:
     """Self-check a notebook or module on the public cases, before handing it in.
 
     Exits with 1 when any public check fails.
@@ -145,7 +160,9 @@ def check(file: Path, rubric_names: tuple[str, ...], lang: str | None, unsafe: b
     with _errors_as_exit_codes():
         rubrics = _rubrics(rubric_names)
         (submission,) = discover([file]) if file.is_file() else (_as_folder(file),)
-        session = _grading_session(rubrics, secret_file=None, lang=lang, public_only=True, unsafe=unsafe)
+        session = _grading_session(
+            rubrics, secret_file=None, lang=lang, public_only=True, unsafe=unsafe, exec_mode=exec_mode
+        )
         with session as (grader, _):
             result = grader.grade(submission, rubrics=rubrics if rubric_names else None)
         click.echo(_terminal_summary(result))
@@ -220,6 +237,7 @@ def _grading_session(
     lang: str | None,
     public_only: bool,
     unsafe: bool = False,
+    exec_mode: ExecMode = "auto",
 ) -> Iterator[tuple[Grader, RunInfo]]:
     """Start the sandbox first, then read the secret: workers are forked from a process that never saw it.
 
@@ -237,13 +255,22 @@ def _grading_session(
         if secret is None and not public_only:
             click.echo(f"warning: {SECRET_ENV} is not set; grading public cases only.", err=True)
         limits = Limits()
-        grader = Grader(rubrics, zygote=zygote, secret=secret, limits=limits, scratch_root=scratch, lang=lang)
+        grader = Grader(
+            rubrics,
+            zygote=zygote,
+            secret=secret,
+            limits=limits,
+            scratch_root=scratch,
+            lang=lang,
+            exec_mode=exec_mode,
+        )
         run = RunInfo(
             grader_version=__version__,
             rubrics=tuple(r.id for r in rubrics),
             hidden_cases=secret is not None,
             sandbox=(*zygote.sandbox, *(() if zygote.isolated else (UNSAFE,))),
             lang=lang or (rubrics[0].lang if rubrics else "es"),
+            extra={"exec": exec_mode},
         )
         yield grader, run
     finally:

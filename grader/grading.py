@@ -10,9 +10,9 @@ import shutil
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -34,6 +34,8 @@ from grader.submission import Submission
 from grader.timing import TimedModule, Timings
 from reference.mistakes import NO_MISTAKES, KnownMistakes, known_mistakes
 
+ExecMode = Literal["definitions", "notebook", "auto"]
+EXEC_MODES: tuple[ExecMode, ...] = ("auto", "definitions", "notebook")
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
 
 
@@ -62,12 +64,17 @@ class Grader:
         limits: Limits,
         scratch_root: Path,
         lang: str | None = None,
+        exec_mode: ExecMode = "auto",
     ) -> None:
+        """``exec_mode``: "definitions" runs only what functions need, "notebook" runs every top-level
+        statement, "auto" runs definitions and falls back to the whole notebook when a function needs
+        state that only top-level code builds."""
         self.rubrics = list(rubrics)
         self._zygote = zygote
         self._limits = limits
         self._scratch_root = scratch_root
         self._lang = lang
+        self._exec = exec_mode
         self._cases: dict[str, CaseSet] = {r.id: make_cases(r, secret=secret) for r in self.rubrics}
         self._mistakes = {r.id: _mistakes(r) for r in self.rubrics}
         self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang, sandbox=tuple(zygote.sandbox))
@@ -120,17 +127,44 @@ class Grader:
             return _error(submission, "nothing_to_grade", t("submission.no_rubric", expected=expected), notes)
         if self._lang is None:
             t = Translator(applicable[0].lang)
+        full = self._exec == "notebook"
+        result, needs_state = self._run(submission, units, applicable, notes, t, full=full)
+        if needs_state and self._exec == "auto":
+            # Some function looked up a name that only skipped top-level code defines: run it all.
+            again, _ = self._run(submission, units, applicable, notes, t, full=True)
+            return replace(again, notes=(*again.notes, t("note.full_notebook")))
+        return result
+
+    def _run(
+        self,
+        submission: Submission,
+        units: Sequence[CodeUnit],
+        applicable: Sequence[Rubric],
+        notes: Sequence[str],
+        t: Translator,
+        *,
+        full: bool,
+    ) -> tuple[SubmissionResult, bool]:
+        """Load the units in a worker (definitions only, or ``full``: every statement) and grade them;
+        also whether some function missed a name that only skipped top-level code binds."""
+        notes = list(notes)
         workdir = Path(tempfile.mkdtemp(prefix="work-", dir=self._scratch_root))
         _copy_modules(submission, workdir)
         output = workdir.with_suffix(".out")
         runtime = StudentRuntime(
-            self._zygote, units=[u.source for u in units], workdir=workdir, output=output, limits=self._limits
+            self._zygote,
+            units=[u.source for u in units],
+            workdir=workdir,
+            output=output,
+            limits=self._limits,
+            full=full,
         )
         try:
             report = runtime.load()
             if report.status != "ok":
                 reason = t("task.load_failed", reason=report.message)
-                return _error(submission, f"load_{report.status}", reason, notes, output=runtime.output())
+                error = _error(submission, f"load_{report.status}", reason, notes, output=runtime.output())
+                return error, False
             notes.extend(_load_notes(report, units, t))
             tasks: list[TaskResult] = []
             told: set[str] = set()
@@ -139,7 +173,7 @@ class Grader:
                 for task in rubric.tasks:
                     graded[task.id] = self._grade_task(rubric, task, runtime, report, units, graded, t, told)
                     tasks.append(graded[task.id].result)
-            return SubmissionResult(
+            result = SubmissionResult(
                 id=submission.id,
                 source=submission.source,
                 status="graded",
@@ -147,6 +181,7 @@ class Grader:
                 notes=tuple(notes),
                 output=runtime.output(),
             )
+            return result, bool(runtime.missing_names & report.skipped_names)
         finally:
             runtime.close()
             shutil.rmtree(workdir, ignore_errors=True)

@@ -160,6 +160,16 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "{case}: el costo no bajó con tasa {rate:g}.",
         "en": "{case}: the cost did not go down with rate {rate:g}.",
     },
+    "note.full_notebook": {
+        "es": (
+            "Una función usaba variables que solo crea el código de nivel superior: se ejecutó el "
+            "notebook completo, de arriba abajo, para calificarla."
+        ),
+        "en": (
+            "A function used variables that only top-level code creates: the whole notebook was run, "
+            "top to bottom, to grade it."
+        ),
+    },
     "call.message_hidden": {
         "es": "(el mensaje no se muestra en los casos ocultos)",
         "en": "(the message is not shown for hidden cases)",

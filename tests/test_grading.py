@@ -327,3 +327,83 @@ def test_prints_during_hidden_cases_never_reach_the_report(grader: Grader, tmp_p
     public_shapes = {"FORMA (3, 8)", "FORMA (2, 7)", "FORMA (8, 3)", "FORMA (7, 2)"}
     assert printed and set(printed) <= public_shapes
     assert "hidden case" in result.output
+
+
+STATEFUL_CELLS = [
+    "import numpy as np",
+    "def escala_inicial(n):\n    return 1.0 / n",
+    # Definitions mode skips this (it calls a student function), so ESCALA only exists after a full run.
+    "ESCALA = escala_inicial(1)",
+    "def feedForward(X, w1, w2, b1, b2):\n"
+    "    a1 = ESCALA / (1 + np.exp(-(w1 @ X + b1)))\n"
+    "    return a1, 1 / (1 + np.exp(-(w2 @ a1 + b2)))",
+    "print('celda final', ESCALA)",
+]
+
+
+def test_auto_mode_runs_the_whole_notebook_when_a_function_needs_its_state(
+    grader: Grader, tmp_path: Path
+) -> None:
+    submission = notebook(tmp_path, "estado.ipynb", STATEFUL_CELLS)
+    result = grader.grade(submission)
+    assert full(tasks(result)["feedForward"]), messages(tasks(result)["feedForward"])
+    assert any("whole notebook was run" in note for note in result.notes)
+    assert "celda final 1.0" in result.output
+
+
+@pytest.mark.parametrize(("mode", "passes"), [("definitions", False), ("notebook", True)])
+def test_exec_modes(tmp_path: Path, mode: str, passes: bool) -> None:
+    zygote = Zygote(scratch_root=tmp_path)
+    try:
+        grader = Grader(
+            load_bundled_rubrics(),
+            zygote=zygote,
+            secret=None,
+            limits=Limits(call_timeout_s=2.0),
+            scratch_root=tmp_path,
+            lang="en",
+            exec_mode=mode,  # type: ignore[arg-type]
+        )
+        result = grader.grade(notebook(tmp_path, "estado.ipynb", STATEFUL_CELLS))
+    finally:
+        zygote.close()
+    task = tasks(result)["feedForward"]
+    assert full(task) is passes
+    if not passes:
+        assert "NameError: name 'ESCALA' is not defined" in messages(task)
+
+
+@pytest.mark.slow
+def test_full_mode_runs_cells_as_jupyter_does(grader: Grader, tmp_path: Path) -> None:
+    """The same notebook through a real Jupyter kernel (nbclient) and through the notebook mode: the
+    cells print the same lines."""
+    import nbclient
+
+    cells = [
+        "import numpy as np\nvalores = np.arange(4.0)",
+        "def doble(v):\n    return 2 * v\ntotal = doble(valores).sum()\nprint('total', total)",
+        "for i in range(2):\n    print('vuelta', i, valores[i])",
+        "def feedForward(X, w1, w2, b1, b2):\n    a1 = 1 / (1 + np.exp(-(w1 @ X + b1)))\n"
+        "    return a1, 1 / (1 + np.exp(-(w2 @ a1 + b2)))\nprint('listo', total * 2)",
+    ]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    jupyter = "".join(
+        o.get("text", "") for cell in nb.cells for o in cell.outputs if o.output_type == "stream"
+    )
+
+    zygote = Zygote(scratch_root=tmp_path)
+    try:
+        full_mode = Grader(
+            load_bundled_rubrics(),
+            zygote=zygote,
+            secret=None,
+            limits=Limits(),
+            scratch_root=tmp_path,
+            exec_mode="notebook",
+        )
+        result = full_mode.grade(notebook(tmp_path, "igual.ipynb", cells))
+    finally:
+        zygote.close()
+    assert jupyter.strip() and result.output.startswith(jupyter)

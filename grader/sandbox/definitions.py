@@ -31,6 +31,7 @@ class SkippedStatement:
 
     line: int
     reason: str
+    binds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def plan_unit(
             statements.append(PlannedStatement(node=stmt, reason=reason))
             planner.tainted.difference_update(bound)
         else:
-            skipped.append(SkippedStatement(line=stmt.lineno, reason=reason))
+            skipped.append(SkippedStatement(line=stmt.lineno, reason=reason, binds=tuple(sorted(bound))))
             planner.tainted.update(bound)
     return UnitPlan(
         statements=tuple(statements),
@@ -86,6 +87,17 @@ def plan_unit(
         syntax_error=None,
         tainted=frozenset(planner.tainted),
     )
+
+
+def plan_all(source: str) -> UnitPlan:
+    """Every statement of ``source``, in order: the whole notebook runs, as in Jupyter's "Run All"."""
+    tree = _parse(source)
+    if not isinstance(tree, ast.Module):
+        return UnitPlan(statements=(), skipped=(), syntax_error=tree, tainted=frozenset())
+    statements = tuple(
+        PlannedStatement(node=stmt, reason="full run") for stmt in tree.body if not _is_no_op(stmt)
+    )
+    return UnitPlan(statements=statements, skipped=(), syntax_error=None, tainted=frozenset())
 
 
 def _parse(source: str) -> ast.Module | str:

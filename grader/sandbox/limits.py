@@ -19,6 +19,9 @@ class Limits:
     call_timeout_s: float = 10.0
     load_timeout_s: float = 20.0
     statement_timeout_s: float = 2.0
+    # Running a whole notebook ("--exec notebook"): per top-level statement, and for the whole load.
+    cell_timeout_s: float = 10.0
+    notebook_timeout_s: float = 60.0
     memory_bytes: int = 2 * 1024**3
     cpu_seconds: int = 300
     file_bytes: int = 16 * 1024**2

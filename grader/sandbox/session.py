@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import time
 from collections.abc import Mapping, Sequence
@@ -71,6 +72,8 @@ class LoadReport:
     functions: Mapping[str, FunctionInfo] = field(default_factory=dict)
     events: tuple[LoadEvent, ...] = ()
     message: str = ""
+    # Names bound only by top-level statements that definitions mode did not run.
+    skipped_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -92,9 +95,21 @@ class StudentRuntime:
     """Owns the worker of one submission; restarts and reloads it after a timeout or a crash."""
 
     def __init__(
-        self, zygote: Zygote, *, units: Sequence[str], workdir: Path, output: Path, limits: Limits
+        self,
+        zygote: Zygote,
+        *,
+        units: Sequence[str],
+        workdir: Path,
+        output: Path,
+        limits: Limits,
+        full: bool = False,
     ) -> None:
+        """``full``: run every top-level statement (the whole notebook), not only the definitions."""
         self._zygote = zygote
+        self._full = full
+        # Names the student's code looked up and did not find (from NameError), to tell when a
+        # function needs state that only running the whole notebook builds.
+        self.missing_names: set[str] = set()
         self._units = list(units)
         self._workdir = workdir
         self._output = output
@@ -115,7 +130,9 @@ class StudentRuntime:
         found through the worker's progress page: the worker is killed and started again without
         it, up to MAX_STUCK_STATEMENTS times within the load time limit.
         """
-        deadline = time.monotonic() + self._limits.load_timeout_s
+        load_budget = self._limits.notebook_timeout_s if self._full else self._limits.load_timeout_s
+        statement_budget = self._limits.cell_timeout_s if self._full else self._limits.statement_timeout_s
+        deadline = time.monotonic() + load_budget
         while True:
             worker = self._worker = self._zygote.spawn(
                 workdir=self._workdir, output=self._output, limits=self._limits
@@ -123,10 +140,11 @@ class StudentRuntime:
             header = {
                 "op": "load",
                 "units": self._units,
-                "statement_timeout_s": self._limits.statement_timeout_s,
+                "statement_timeout_s": statement_budget,
                 "skip": sorted(self._stuck),
+                "mode": "full" if self._full else "definitions",
             }
-            watch = _StallWatch(worker, budget_s=self._limits.statement_timeout_s + STATEMENT_GRACE_S)
+            watch = _StallWatch(worker, budget_s=statement_budget + STATEMENT_GRACE_S)
             try:
                 reply, _ = worker.request(
                     header, timeout_s=max(deadline - time.monotonic(), 0.1), stalled=watch
@@ -173,6 +191,8 @@ class StudentRuntime:
                 self._hidden_output.append((start, self._output_size()))
         if outcome.status == "timeout":
             self._timeouts[function] = self._timeouts.get(function, 0) + 1
+        if outcome.error_type == "NameError" and (missing := _missing_name(outcome.message)):
+            self.missing_names.add(missing)
         return outcome
 
     def _call(
@@ -283,7 +303,19 @@ def _parse_load(reply: Mapping[str, Any]) -> LoadReport:
         )
         for e in reply.get("events", [])
     )
-    return LoadReport(status="ok", functions=functions, events=events)
+    skipped_names = frozenset(
+        str(name)
+        for e in reply.get("events", [])
+        if e.get("kind") == "skipped"
+        for name in e.get("binds", [])
+    )
+    return LoadReport(status="ok", functions=functions, events=events, skipped_names=skipped_names)
+
+
+def _missing_name(message: str) -> str | None:
+    """The name in a NameError's message (``name 'X' is not defined``)."""
+    match = re.match(r"name '(\w+)' is not defined", message)
+    return match.group(1) if match else None
 
 
 class _StallWatch:

@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from grader.sandbox.definitions import plan_unit, student_function_names
+from grader.sandbox.definitions import plan_all, plan_unit, student_function_names
 from grader.sandbox.protocol import PROGRESS, decode_value, encode_value, receive_message, send_message
 
 STUDENT_FILE_PREFIX = "<student:"
@@ -175,14 +175,27 @@ def _load(
     student_functions = student_function_names(units)
     events: list[dict[str, Any]] = []
     tainted: frozenset[str] = frozenset()
+    full = header.get("mode") == "full"
     for index, source in enumerate(units):
-        plan = plan_unit(source, student_functions=student_functions, tainted=tainted)
+        plan = (
+            plan_all(source)
+            if full
+            else plan_unit(source, student_functions=student_functions, tainted=tainted)
+        )
         tainted = plan.tainted
         if plan.syntax_error is not None:
             events.append({"unit": index, "kind": "syntax_error", "message": plan.syntax_error})
             continue
         for skipped in plan.skipped:
-            events.append({"unit": index, "kind": "skipped", "line": skipped.line, "message": skipped.reason})
+            events.append(
+                {
+                    "unit": index,
+                    "kind": "skipped",
+                    "line": skipped.line,
+                    "message": skipped.reason,
+                    "binds": list(skipped.binds),
+                }
+            )
         for statement in plan.statements:
             line = statement.node.lineno
             stopped = {
