@@ -9,19 +9,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from grader import __version__
+from grader.batch import GraderSettings, ProcessPool, completed, grade_safely
 from grader.errors import GraderError, UsageError
 from grader.grading import EXEC_MODES, ExecMode, Grader
 from grader.messages import LANGUAGES
 from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats, render_reports
 from grader.report.github import ANNOTATIONS_FILE, OUTPUT_FILE, SUMMARY_FILE
-from grader.results import RunInfo, SubmissionError, SubmissionResult, read_results, results_document
+from grader.results import RunInfo, SubmissionResult, read_results, results_document
 from grader.rubric import Rubric, load_bundled_rubrics, resolve_rubric
 from grader.sandbox.launcher import UNSAFE, SandboxUnavailable, Zygote
 from grader.sandbox.limits import Limits
@@ -307,32 +307,25 @@ def _grade_all(
             f"Reusing {len(kept)} result(s) kept from an earlier run (--fresh grades them again).", err=True
         )
 
-    def one(submission: Submission) -> SubmissionResult:
-        try:
-            result = grader.grade(submission, rubrics=only)
-        except Exception as exc:  # a grader bug must not cost the batch, nor look like a student's zero
-            message = f"internal grader error: {type(exc).__name__}: {exc}"
-            return SubmissionResult(
-                id=submission.id,
-                source=submission.source,
-                status="error",
-                error=SubmissionError("internal_error", message),
-            )
-        store.put(keys[submission.id], result)
-        return result
-
     done: dict[str, SubmissionResult] = {}
-    with _Progress(total=len(todo), quiet=quiet) as progress, ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(one, s) for s in todo]
-        try:
-            for future in as_completed(futures):
-                result = future.result()
-                done[result.id] = result
-                progress.advance(result)
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            raise
+    with _Progress(total=len(todo), quiet=quiet) as progress:
+
+        def record(result: SubmissionResult) -> None:
+            # Kept as soon as it is known, so an interruption loses nothing graded; internal errors are
+            # not kept: the next run tries again.
+            if not (result.error and result.error.kind == "internal_error"):
+                store.put(keys[result.id], result)
+            done[result.id] = result
+            progress.advance(result)
+
+        if jobs == 1 or len(todo) <= 1:
+            for submission in todo:
+                record(grade_safely(grader, submission, rubrics=only))
+        else:
+            settings = GraderSettings.of(grader, only_given_rubrics=rubrics_given)
+            with ProcessPool(settings, jobs=min(jobs, len(todo))) as pool:
+                for result in completed([pool.submit(s) for s in todo]):
+                    record(result)
     return [kept.get(s.id) or done[s.id] for s in submissions]
 
 

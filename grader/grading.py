@@ -75,11 +75,22 @@ class Grader:
         self._scratch_root = scratch_root
         self._lang = lang
         self._exec = exec_mode
+        self._secret = secret
         self._cases: dict[str, CaseSet] = {r.id: make_cases(r, secret=secret) for r in self.rubrics}
         self._mistakes = {r.id: _mistakes(r) for r in self.rubrics}
         self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang, sandbox=tuple(zygote.sandbox))
         self.timings = Timings()
         self.memo = Memo()
+
+    def settings(self) -> dict[str, Any]:
+        """What another process needs to build an equivalent grader (see :mod:`grader.batch`)."""
+        return {
+            "rubric_paths": tuple(r.path for r in self.rubrics),
+            "secret": self._secret,
+            "limits": self._limits,
+            "lang": self._lang,
+            "exec_mode": self._exec,
+        }
 
     def result_key(self, submission: Submission) -> str:
         """A key that changes whenever the result of grading this submission could change."""
