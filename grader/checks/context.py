@@ -270,6 +270,17 @@ class TaskContext:
         ]
         return CaseVerdict(case, "error", tuple(details), (Diagnosis("student_exception"),))
 
+    def describe_count(self, case: Case, value: Any) -> str:
+        """The sentence for a function that returned the wrong number of values."""
+        count = str(len(value)) if isinstance(value, tuple | list) else ("None" if value is None else "1")
+        return self.t(
+            "out.count",
+            case=self.case_label(case),
+            expected=len(self.task.returns),
+            names=", ".join(self.task.returns),
+            actual=count,
+        )
+
     def say(self, about: Case, key: str, /, **fields: Any) -> str:
         """A sentence about a case: hidden cases use the key's ``.hidden`` variant, which names no values
         (expected values or differences would let a student reconstruct the hidden answers)."""

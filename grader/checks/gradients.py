@@ -47,13 +47,7 @@ def gradient_check(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
         label = ctx.case_label(case)
         outputs = ctx.outputs(call)
         if outputs is None:
-            detail = ctx.t(
-                "out.count",
-                case=label,
-                expected=len(ctx.task.returns),
-                names=", ".join(ctx.task.returns),
-                actual=_count(call.outcome.value),
-            )
+            detail = ctx.describe_count(case, call.outcome.value)
             verdicts.append(CaseVerdict(case, "fail", (detail, *ctx.warning_detail(call.outcome))))
             continue
         by_name = dict(zip(ctx.task.returns, outputs, strict=True))
@@ -133,10 +127,6 @@ def numerical_gradient(
         point[index] = original
         gradient[index] = (plus - minus) / (2 * eps)
     return gradient
-
-
-def _count(value: Any) -> str:
-    return str(len(value)) if isinstance(value, tuple | list) else "1"
 
 
 def _run_wrong(ctx: TaskContext, values: Mapping[str, Any], wrong: Callable[..., Any]) -> Sequence[Any]:

@@ -55,17 +55,10 @@ def _compare_case(
     call = ctx.call_case(case, check=spec)
     if not call.ok:
         return ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s)
-    label = ctx.case_label(case)
     raw = ctx.student_outputs(call)
     actual = ctx.outputs(call)
     if raw is None or actual is None:
-        detail = ctx.t(
-            "out.count",
-            case=label,
-            expected=len(ctx.task.returns),
-            names=", ".join(ctx.task.returns),
-            actual=_count(call.outcome.value),
-        )
+        detail = ctx.describe_count(case, call.outcome.value)
         return CaseVerdict(case, "fail", (detail, *ctx.warning_detail(call.outcome)))
     expected = ctx.call_reference(case.values)
     comparisons = _compare_all(expected, actual, rtol=rtol, atol=atol)
@@ -190,9 +183,3 @@ def _explain(
             )
         )
     return lines
-
-
-def _count(value: Any) -> str:
-    if isinstance(value, tuple | list):
-        return str(len(value))
-    return "1" if value is not None else "None"

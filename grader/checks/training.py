@@ -47,19 +47,19 @@ def _train(
     steps: int,
     rate: float,
     substitutes: Sequence[Mapping[str, Any]],
-) -> tuple[Trained | None, CaseVerdict | None]:
-    """Call the training function; the trained parameters, or the verdict explaining why there are none."""
+) -> Trained | CaseVerdict:
+    """Call the training function: the trained parameters, or the verdict explaining why there are none."""
     assert ctx.task.steps is not None and ctx.task.rate is not None
     values = {**case.values, ctx.task.steps: steps, ctx.task.rate: rate}
     call = ctx.call_student(values, check=spec, substitutes=substitutes, hidden=not case.is_public)
     if not call.ok:
-        return None, ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s)
+        return ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s)
     initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
     trained = ctx.trained(call, initial)
     if trained is None:
         detail = ctx.t("train.no_params", case=ctx.case_label(case), names=", ".join(ctx.task.trains))
-        return None, CaseVerdict(case, "fail", (detail,))
-    return trained, None
+        return CaseVerdict(case, "fail", (detail,))
+    return trained
 
 
 def _cost(ctx: TaskContext, values: Mapping[str, Any], params: Mapping[str, np.ndarray]) -> float:
@@ -91,10 +91,9 @@ def one_step(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[C
     rtol, atol = float(spec.options["rtol"]), float(spec.options["atol"])
 
     def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
-        trained, failure = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
-        if trained is None:
-            assert failure is not None
-            return failure
+        trained = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
+        if isinstance(trained, CaseVerdict):
+            return trained
         expected = _reference_trained(ctx, _with_schedule(ctx, case.values, steps=steps, rate=rate))
         wrong = [
             name
@@ -144,10 +143,9 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
         initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
         costs = [_cost(ctx, case.values, initial)]
         for k in range(1, steps + 1):
-            trained, failure = _train(ctx, spec, case, steps=k, rate=rate, substitutes=substitutes)
-            if trained is None:
-                assert failure is not None
-                return failure
+            trained = _train(ctx, spec, case, steps=k, rate=rate, substitutes=substitutes)
+            if isinstance(trained, CaseVerdict):
+                return trained
             costs.append(_cost(ctx, case.values, trained.params))
         if ctx.curve is None and case.is_public and not substitutes:
             ctx.curve = {
@@ -208,10 +206,9 @@ def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -
     solve = getattr(ctx.reference, str(spec.options["solution"]))
 
     def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
-        trained, failure = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
-        if trained is None:
-            assert failure is not None
-            return failure
+        trained = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
+        if isinstance(trained, CaseVerdict):
+            return trained
         name = ctx.task.trains[0]
         target = np.asarray(solve(*[case.values[n] for n in inspect.signature(solve).parameters]))
         reached = np.asarray(
@@ -262,10 +259,9 @@ def learns(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[Cas
     predict = getattr(ctx.reference, str(spec.options["predict"]))
 
     def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
-        trained, failure = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
-        if trained is None:
-            assert failure is not None
-            return failure
+        trained = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
+        if isinstance(trained, CaseVerdict):
+            return trained
         merged = {**case.values, **trained.params}
         outputs = predict(*[merged[name] for name in inspect.signature(predict).parameters])
         scores = np.asarray(outputs[-1] if isinstance(outputs, tuple) else outputs).ravel()
@@ -379,9 +375,9 @@ def _epoch_count(
     # One epoch short is told apart from no training at all by asking for one epoch more.
     unchanged = all(np.array_equal(trained.params[n], np.asarray(case.values[n])) for n in names)
     if steps >= 1 and unchanged:
-        again, _ = _train(ctx, spec, case, steps=steps + 1, rate=rate, substitutes=substitutes)
+        again = _train(ctx, spec, case, steps=steps + 1, rate=rate, substitutes=substitutes)
         asked = _reference_trained(ctx, _with_schedule(ctx, case.values, steps=steps, rate=rate))
-        if again is not None and same(again.params, asked):
+        if isinstance(again, Trained) and same(again.params, asked):
             return (_off_by_one(ran=steps - 1, asked=steps),)
     return ()
 
