@@ -87,10 +87,12 @@ EXPECTED: dict[str, Expect] = {
     "tcp_socket": Expect(says=r"reached: \[\]"),
     "tcp_ctypes": Expect(says=r"connect: -1"),
     "unix_socket": Expect(says=r"reached: \[\]"),
-    "subprocess_shell": Expect(says=r"Operation not permitted", never=r"RAN "),
+    # Refused either when the process is started (seccomp) or already when its native module is loaded
+    # (where nothing the worker can write may be mapped as code, native loading is denied outright).
+    "subprocess_shell": Expect(says=r"Operation not permitted|failed to map segment", never=r"RAN "),
     "native_so": Expect(says=r"attack-marker-evil\.so ->", never=r"LOADED"),
     "kill_parent": Expect(says=r"Operation not permitted", never=r"KILLED"),
-    "sudo_root": Expect(says=r"Operation not permitted", never=r"BECAME ROOT"),
+    "sudo_root": Expect(says=r"Operation not permitted|failed to map segment", never=r"BECAME ROOT"),
     "input_top_level": Expect(says=r"input\(\) is not available while grading"),
     "cell_never_ends": Expect(honest=("feedForward", "costoGlobal"), says=r"took too long"),
     "channel_forgery": Expect(says=r"worker process died|unreadable answer"),
@@ -220,6 +222,9 @@ def _processes_of(uids: set[int]) -> list[str]:
         except OSError:
             continue
         uid = int(re.search(r"^Uid:\s+(\d+)", status, re.MULTILINE).group(1))  # type: ignore[union-attr]
+        # A zombie has finished: it only waits for this machine's init to reap it, and can do nothing.
+        if re.search(r"^State:\s+Z", status, re.MULTILINE):
+            continue
         if uid in uids:
             found.append(f"{entry.name} uid={uid} {status.splitlines()[0]}")
     return found

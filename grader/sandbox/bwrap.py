@@ -17,8 +17,18 @@ from pathlib import Path
 # found through a writable PATH entry would be a way in.
 CANDIDATES = ("/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap")
 # What root's zygote still needs: give workers their uid (SETUID, SETGID), a private tmpfs (SYS_ADMIN),
-# the grader's scratch files (CHOWN), and kill them (KILL).
-ROOT_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_SYS_ADMIN", "CAP_CHOWN", "CAP_KILL")
+# the grader's scratch files (CHOWN), and kill them (KILL). Without a private tmpfs a restarted worker
+# reuses a scratch folder the previous worker's uid owns (0700): handing it over again needs to read
+# it and change its mode (DAC_OVERRIDE, FOWNER). Workers keep none of these: they drop to their uid.
+ROOT_CAPABILITIES = (
+    "CAP_SETUID",
+    "CAP_SETGID",
+    "CAP_SYS_ADMIN",
+    "CAP_CHOWN",
+    "CAP_KILL",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FOWNER",
+)
 _SYSTEM_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 
 

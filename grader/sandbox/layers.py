@@ -327,7 +327,7 @@ def _probe_child(
                 continue
             active.append(layer)
         for layer in list(active):
-            problem = _verify(layer, uid=uid)
+            problem = _verify(layer, uid=uid, readable=readable)
             if problem:
                 active.remove(layer)
                 failed[layer] = problem
@@ -336,7 +336,7 @@ def _probe_child(
         os._exit(0)
 
 
-def _verify(layer: str, *, uid: int | None) -> str:
+def _verify(layer: str, *, uid: int | None, readable: tuple[str, ...] = ()) -> str:
     """Empty when ``layer`` holds in the calling process; else what is wrong."""
     if layer == UID_DROP and os.getuid() != uid:
         return "still running as the grader's uid"
@@ -347,6 +347,10 @@ def _verify(layer: str, *, uid: int | None) -> str:
             Path("probe").write_text("x")
         except OSError as exc:
             return f"the private scratch folder is not writable ({exc})"
+        # A Python installation or a checkout under /tmp would be hidden by the worker's own /tmp.
+        hidden = [p for p in readable if Path(p).is_relative_to(PRIVATE_WORKDIR) and not Path(p).exists()]
+        if hidden:
+            return f"it would hide {hidden[0]}, which workers need (installed under {PRIVATE_WORKDIR})"
     if layer == LANDLOCK:
         with contextlib.suppress(PermissionError):
             os.listdir("/")
