@@ -8,6 +8,7 @@ import hashlib
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -292,13 +293,19 @@ def function_source(unit_source: str, first_line: int) -> str | None:
     return None
 
 
+_AST_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=32)
 def _parsed(unit_source: str) -> ast.Module | None:
     """A unit parsed once for all its functions (the grader never runs it: it only reads line numbers)."""
-    try:
-        return ast.parse(unit_source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    # CPython 3.11 keeps the AST converter's recursion depth per interpreter, not per thread: two
+    # threads parsing at once can fail with "AST constructor recursion depth mismatch".
+    with _AST_LOCK:
+        try:
+            return ast.parse(unit_source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
 
 
 def _run_digest(
