@@ -129,9 +129,9 @@ class Grader:
             units.extend(loaded.units)
             notes.extend(f"{submission.display_name(path)}: {n}" for n in loaded.notes)
         if failures and not units:
-            return _error(
-                submission, failures[0].kind, "; ".join(notes) if len(failures) > 1 else failures[0].message
-            )
+            if len(failures) > 1:
+                return _error(submission, failures[0].kind, "; ".join(notes))
+            return _error(submission, failures[0].kind, _source_message(failures[0], t))
         defined = {name for unit in units for name in _DEF.findall(unit.source)}
         applicable = [r for r in (only or self.rubrics) if any(_find_name(task, defined) for task in r.tasks)]
         if not applicable:
@@ -334,6 +334,14 @@ def _copy_modules(submission: Submission, workdir: Path) -> None:
             target = workdir / path.relative_to(submission.root)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
+
+
+def _source_message(error: SourceError, t: Translator) -> str:
+    """Why a file could not be read, in the run's language (the technical detail stays as it is)."""
+    key = f"source.{error.kind}"
+    if t.lang == "en" or not t.has(key):
+        return error.message
+    return f"{t(key)} ({error.message})"
 
 
 def _error(

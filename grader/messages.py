@@ -322,6 +322,13 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "en": "You take a single mean and deviation for the whole array; there must be one per feature "
         "(axis=0).",
     },
+    "diag.rows_as_instances": {
+        "es": (
+            "Usas las instancias como filas (las diapositivas, como columnas): convención aceptada, "
+            "sin penalización."
+        ),
+        "en": "You use instances as rows (the slides use columns): an accepted convention, no penalty.",
+    },
     "diag.transposed_output": {
         "es": "Los valores son correctos pero la forma está transpuesta.",
         "en": "The values are right but the shape is transposed.",
@@ -397,6 +404,26 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     "load.statement_timeout": {
         "es": "{where}: una instrucción de nivel superior tardó demasiado y se omitió ({message}).",
         "en": "{where}: a top-level statement took too long and was skipped ({message}).",
+    },
+    # files that cannot be read (the English detail comes from grader.source)
+    "source.empty_file": {"es": "El archivo está vacío.", "en": "The file is empty."},
+    "source.not_json": {"es": "El notebook no es JSON válido.", "en": "The notebook is not valid JSON."},
+    "source.truncated_notebook": {
+        "es": "El notebook está cortado: se guardó o se subió incompleto.",
+        "en": "The notebook is cut off: it was saved or uploaded incompletely.",
+    },
+    "source.not_a_notebook": {
+        "es": "El archivo no tiene la estructura de un notebook de Jupyter.",
+        "en": "The file does not have the structure of a Jupyter notebook.",
+    },
+    "source.unsupported_nbformat": {
+        "es": "El notebook usa una versión de formato que no se puede leer.",
+        "en": "The notebook uses a format version that cannot be read.",
+    },
+    "source.unreadable_file": {"es": "No se pudo leer el archivo.", "en": "The file could not be read."},
+    "source.unsupported_file_type": {
+        "es": "Solo se califican notebooks (.ipynb) y módulos de Python (.py).",
+        "en": "Only notebooks (.ipynb) and Python modules (.py) can be graded.",
     },
     # submission-level
     "submission.no_rubric": {

@@ -189,3 +189,11 @@ def test_results_carry_the_source_and_the_cost_curve(graded: dict[str, Any]) -> 
     page = next(p for p in (out / "students").glob("ana-gomez-*.html"))
     html = page.read_text(encoding="utf-8")
     assert "<polyline" in html and "def feedForward(" in html
+
+
+@pytest.mark.slow
+def test_unreadable_files_are_explained_in_the_run_language(graded: dict[str, Any]) -> None:
+    truncated = by_id(graded)["ricardo_flores"]["error"]
+    assert truncated["kind"] == "truncated_notebook"
+    assert truncated["message"].startswith("El notebook está cortado")
+    assert "line" in truncated["message"]  # the technical detail (where it stops) is kept
