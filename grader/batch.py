@@ -12,7 +12,7 @@ import shutil
 import signal
 import tempfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +117,5 @@ def _grade_in_process(submission: Submission) -> SubmissionResult:
 
 def completed(futures: Sequence[Future[SubmissionResult]]) -> Iterator[SubmissionResult]:
     """Results as they complete."""
-    from concurrent.futures import as_completed
-
     for future in as_completed(futures):
         yield future.result()
