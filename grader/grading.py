@@ -82,6 +82,7 @@ class Grader:
         self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang, sandbox=tuple(zygote.sandbox))
         self.timings = Timings()
         self.memo = Memo()
+        self._reference = {r.id: TimedModule(r.reference_module(), self.timings) for r in self.rubrics}
 
     def settings(self) -> dict[str, Any]:
         """What another process needs to build an equivalent grader (see :mod:`grader.batch`)."""
@@ -236,7 +237,7 @@ class Grader:
             function=function,
             convention=identity,
             cases=self._cases[rubric.id],
-            reference=TimedModule(rubric.reference_module(), self.timings),
+            reference=self._reference[rubric.id],
             mistakes=self._mistakes[rubric.id].get(task.id, NO_MISTAKES),
             t=t,
             locate=locate,
@@ -460,7 +461,10 @@ def _probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
     task = ctx.task
     values: dict[str, Any] = dict(case.values)
     if task.trains and task.steps and task.rate:
-        values.update({task.steps: 1, task.rate: 0.1})
+        # One update at the rate of the task's first training check: that check's own first call,
+        # which is then not made twice.
+        rates = (spec.options["rate"] for spec in task.checks if "rate" in spec.options)
+        values.update({task.steps: 1, task.rate: float(next(rates, 0.1))})
     for substitutes in ([], ctx.substitutes) if task.trains else ([],):
         if task.trains:
             call = ctx.call_student(values, check=check, substitutes=substitutes, hidden=not case.is_public)

@@ -101,6 +101,11 @@ def _load_notebook(data: bytes, filename: str) -> LoadedSource:
             "unsupported_nbformat",
             f"The notebook uses nbformat {major}, but only nbformat 3 and 4 notebooks can be read.",
         )
+    if major == 4:
+        # Read as is: only the code cells' sources matter here, and they are read defensively below.
+        # nbformat's reader would parse the JSON a second time and validate the whole document
+        # against its schema, which costs more than everything else about loading a notebook.
+        return _code_units(document.get("cells"), filename)
     try:
         # nbformat warns about notebooks it repairs on the fly (cells missing ids, duplicate ids): those
         # are harmless for grading, and must not escape as warnings.
@@ -113,7 +118,11 @@ def _load_notebook(data: bytes, filename: str) -> LoadedSource:
         # nbformat raises many exception types (KeyError, AttributeError, its own) on malformed structures.
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise SourceError("not_a_notebook", f"The notebook's structure is broken: {detail}.") from exc
-    cells = notebook.get("cells")
+    return _code_units(notebook.get("cells"), filename)
+
+
+def _code_units(cells: Any, filename: str) -> LoadedSource:
+    """A notebook's code cells, in order, as code units (magics neutralised)."""
     if not isinstance(cells, list):
         raise SourceError("not_a_notebook", "The notebook has no list of cells.")
 

@@ -407,3 +407,29 @@ def test_full_mode_runs_cells_as_jupyter_does(grader: Grader, tmp_path: Path) ->
     finally:
         zygote.close()
     assert jupyter.strip() and result.output.startswith(jupyter)
+
+
+def test_no_student_call_is_made_twice(
+    grader: Grader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The convention probe and the checks share calls: the same function on the same inputs, with the
+    same helpers, runs once (a training loop is the costliest thing a submission asks for)."""
+    from grader.checks.memo import values_key
+    from grader.sandbox.session import StudentRuntime
+
+    made: list[tuple[str, str, tuple[str, ...]]] = []
+    call = StudentRuntime.call
+
+    def recording(self: StudentRuntime, function: str, args: Any, **kwargs: Any) -> Any:
+        named = {str(i): arg for i, arg in enumerate(args)}
+        helpers = tuple(str(s["name"]) for s in kwargs.get("substitutes", ()))
+        made.append((function, values_key(named, tuple(named)), helpers))
+        return call(self, function, args, **kwargs)
+
+    monkeypatch.setattr(StudentRuntime, "call", recording)
+    graded = tasks(grader.grade(write(tmp_path, "ok.py", XOR_FUNCTIONS + TRAIN_RETURNING)))
+    assert all(full(task) for task in graded.values()), {k: messages(t) for k, t in graded.items()}
+    assert len(made) == len(set(made))
+    trained = [m for m in made if m[0] == "entrenarRed"]
+    # One epoch (public and hidden), the cost after 1..4 epochs (public and hidden), learning XOR.
+    assert len(trained) == 2 + 8 + 1

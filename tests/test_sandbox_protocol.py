@@ -1,8 +1,7 @@
-"""The wire format's fast paths, and the grader's answers to a worker's requests for reference helpers."""
+"""The wire format's frames, and the grader's answers to a worker's requests for reference helpers."""
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import time
@@ -15,11 +14,30 @@ from grader.sandbox.helpers import MAX_ELEMENTS, ReferenceHelpers
 from grader.sandbox.protocol import (
     HEADER,
     ProtocolError,
-    _load_npy,
-    _npy_bytes,
     encode_value,
     receive_message,
+    send_message,
 )
+
+
+def exchange(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    left, right = socket.socketpair()
+    with left, right:
+        send_message(left, {}, arrays)
+        return receive_message(right, max_bytes=1 << 20)[1]
+
+
+def raw_message(frames: object, payload: bytes) -> bytes:
+    body = json.dumps({"value": {"a": 0}, "frames": frames}).encode()
+    return HEADER.pack(len(body)) + body + payload
+
+
+def receive_raw(message: bytes) -> list[np.ndarray]:
+    left, right = socket.socketpair()
+    with left, right:
+        left.sendall(message)
+        left.shutdown(socket.SHUT_WR)  # a short payload then reads as a closed channel, not a wait
+        return receive_message(right, max_bytes=1 << 20)[1]
 
 
 @pytest.mark.parametrize(
@@ -33,28 +51,67 @@ from grader.sandbox.protocol import (
         np.ones((1, 1, 2), dtype=">f4"),
         np.asfortranarray(np.arange(6.0).reshape(2, 3)),
         np.arange(10, dtype=np.uint8)[::2],
+        np.array([True, False, True]),
     ],
 )
-def test_frames_are_the_npy_numpy_writes_and_read_back_exactly(array: np.ndarray) -> None:
-    expected = io.BytesIO()
-    np.save(expected, np.asarray(array, order="C"), allow_pickle=False)
-    frame = _npy_bytes(array)
-    assert frame == expected.getvalue()
-    back = _load_npy(frame)
+def test_arrays_come_back_exactly_as_writable_aligned_plain_arrays(array: np.ndarray) -> None:
+    (back,) = exchange([np.asarray(array)])
     assert type(back) is np.ndarray and back.dtype == np.asarray(array).dtype
+    assert back.shape == np.shape(array)
     np.testing.assert_array_equal(back, array)
+    # Student code updates its arguments in place; numeric code expects aligned data.
+    assert back.flags.writeable and back.flags.aligned
 
 
-def test_a_frame_shorter_than_its_shape_is_refused() -> None:
-    frame = _npy_bytes(np.zeros((4, 4)))
-    with pytest.raises(ProtocolError, match="size does not match"):
-        _load_npy(frame[:-8])
+def test_frames_of_odd_sizes_keep_the_next_frame_aligned() -> None:
+    first, second = exchange([np.arange(3, dtype=np.uint8), np.arange(4.0)])
+    np.testing.assert_array_equal(first, [0, 1, 2])
+    np.testing.assert_array_equal(second, [0.0, 1.0, 2.0, 3.0])
+    assert second.flags.aligned
 
 
-def test_a_fortran_ordered_frame_still_loads() -> None:
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.asfortranarray(np.arange(6.0).reshape(2, 3)), allow_pickle=False)
-    np.testing.assert_array_equal(_load_npy(buffer.getvalue()), np.arange(6.0).reshape(2, 3))
+def test_rare_float_widths_travel_as_float64() -> None:
+    (back,) = exchange([np.array([1.5, 2.5], dtype=np.longdouble)])
+    assert back.dtype == np.float64
+    np.testing.assert_array_equal(back, [1.5, 2.5])
+
+
+def test_object_arrays_cannot_be_sent() -> None:
+    left, right = socket.socketpair()
+    with left, right, pytest.raises(ValueError, match="cannot be sent"):
+        send_message(left, {}, [np.array([{"x": 1}], dtype=object)])
+
+
+@pytest.mark.parametrize(
+    ("frames", "payload", "match"),
+    [
+        ([["|O", [1]]], bytes(8), "not accepted"),
+        ([["<U4", [1]]], bytes(16), "not accepted"),
+        ([["<c16", [1]]], bytes(16), "not accepted"),
+        ([["<f8", [-1]]], b"", "shape"),
+        ([["<f8", [1.5]]], bytes(8), "shape"),
+        ([["<f8", [1] * 40]], bytes(8), "shape"),
+        ([["<f8"]], bytes(8), "description"),
+        ([16], bytes(16), "description"),
+        ("frames", b"", "frame list"),
+        ([["<f8", [10**9]]], b"", "over the"),
+    ],
+)
+def test_malformed_frame_descriptions_are_refused(frames: object, payload: bytes, match: str) -> None:
+    with pytest.raises(ProtocolError, match=match):
+        receive_raw(raw_message(frames, payload))
+
+
+def test_a_payload_shorter_than_its_frames_is_a_closed_channel() -> None:
+    with pytest.raises(EOFError):
+        receive_raw(raw_message([["<f8", [4]]], bytes(16)))
+
+
+def test_bool_frames_hold_only_true_and_false() -> None:
+    (back,) = receive_raw(raw_message([["|b1", [3]]], bytes([0, 1, 7]) + bytes(5)))
+    assert back.dtype == np.bool_
+    assert back.tolist() == [False, True, True]
+    assert back.view(np.uint8).tolist() == [0, 1, 1]
 
 
 def test_huge_nested_lists_are_cut_short_quickly() -> None:
@@ -68,10 +125,10 @@ def test_huge_nested_lists_are_cut_short_quickly() -> None:
 def test_frames_of_one_message_arrive_together() -> None:
     left, right = socket.socketpair()
     with left, right:
-        body = json.dumps({"value": 1, "frames": [len(_npy_bytes(np.ones(3)))] * 2}).encode()
-        left.sendall(HEADER.pack(len(body)) + body + _npy_bytes(np.ones(3)) + _npy_bytes(np.zeros(3)))
+        payload = np.ones(3).tobytes() + np.zeros(3).tobytes()
+        left.sendall(raw_message([["<f8", [3]], ["<f8", [3]]], payload))
         header, arrays = receive_message(right, max_bytes=1 << 20)
-    assert header == {"value": 1}
+    assert header == {"value": {"a": 0}}
     np.testing.assert_array_equal(arrays[1], np.zeros(3))
 
 

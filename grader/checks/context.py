@@ -80,8 +80,9 @@ class TaskContext:
     notes: list[str] = field(default_factory=list)
     # The student's cost after 0, 1, 2, … updates beside the reference's, for the report's plot.
     curve: dict[str, tuple[float, ...]] | None = None
-    # Calls already made, by case and convention: the shapes and the values of a case come from one call.
-    _calls: dict[tuple[str, int], StudentCall] = field(default_factory=dict)
+    # Calls already made, by convention, inputs, helpers and time limit: a call the convention probe or
+    # an earlier check made is not made again (the shapes and the values of a case come from one call).
+    _calls: dict[tuple[Any, ...], StudentCall] = field(default_factory=dict)
     # Warnings the student's code raised, by convention (an ordered set): only the calls made in the
     # convention the task is finally graded in are the student's to hear about.
     _warnings: dict[str, dict[str, None]] = field(default_factory=dict)
@@ -106,6 +107,16 @@ class TaskContext:
     ) -> StudentCall:
         """Call the student's function. ``hidden``: the values come from a hidden case, so nothing the
         call prints may reach the student's report."""
+        names = tuple(self.task.inputs.get(param, param) for param in self.task.params)
+        key = (
+            self.convention.id,
+            values_key(values, names),
+            tuple(str(spec["name"]) for spec in substitutes),
+            check.timeout_s,
+            hidden,
+        )
+        if key in self._calls:
+            return self._calls[key]
         args = self.arguments(values)
         outcome = self.runtime.call(
             self.function.name,
@@ -119,7 +130,8 @@ class TaskContext:
         self.timings.add_student(outcome.elapsed_s)
         seen = self._warnings.setdefault(self.convention.id, {})
         seen.update(dict.fromkeys(outcome.warnings))
-        return StudentCall(args=tuple(args), outcome=outcome)
+        call = self._calls[key] = StudentCall(args=tuple(args), outcome=outcome)
+        return call
 
     def unreported_warnings(self) -> tuple[str, ...]:
         """The distinct warnings the student's code raised in the task's convention and not yet reported;
@@ -129,11 +141,8 @@ class TaskContext:
         return fresh
 
     def call_case(self, case: Case, *, check: CheckSpec) -> StudentCall:
-        """The student's function on a case's own inputs, called once per case and convention."""
-        key = (f"{case.visibility}:{self.convention.id}", case.index)
-        if key not in self._calls:
-            self._calls[key] = self.call_student(case.values, check=check, hidden=not case.is_public)
-        return self._calls[key]
+        """The student's function on a case's own inputs (called once per case and convention)."""
+        return self.call_student(case.values, check=check, hidden=not case.is_public)
 
     def call_reference(
         self, values: Mapping[str, Any], *, function: Callable[..., Any] | None = None

@@ -44,11 +44,15 @@ class UnitPlan:
     tainted: frozenset[str]
 
 
-def student_function_names(sources: Iterable[str]) -> frozenset[str]:
+# A unit's source, or what :func:`parse` made of it (a unit is parsed once however many plans read it).
+Unit = str | ast.Module
+
+
+def student_function_names(sources: Iterable[Unit]) -> frozenset[str]:
     """Names bound by a module-level `def` in any of `sources`; sources that do not parse are ignored."""
     names: set[str] = set()
     for source in sources:
-        tree = _parse(source)
+        tree = parse(source)
         if isinstance(tree, ast.Module):
             for stmt in _module_level_statements(tree.body):
                 if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -57,14 +61,14 @@ def student_function_names(sources: Iterable[str]) -> frozenset[str]:
 
 
 def plan_unit(
-    source: str, *, student_functions: frozenset[str], tainted: frozenset[str] = frozenset()
+    source: Unit, *, student_functions: frozenset[str], tainted: frozenset[str] = frozenset()
 ) -> UnitPlan:
     """Decide, statement by statement, what of `source` runs in definitions mode.
 
     `tainted` holds the names bound by statements skipped in earlier units; the plan returns it updated.
     `pass` and constant expressions (docstrings, `...`) do nothing, so they are neither run nor reported.
     """
-    tree = _parse(source)
+    tree = parse(source)
     if not isinstance(tree, ast.Module):
         return UnitPlan(statements=(), skipped=(), syntax_error=tree, tainted=tainted)
     planner = _Planner(student_functions, _plotting_names(tree), set(tainted))
@@ -89,9 +93,9 @@ def plan_unit(
     )
 
 
-def plan_all(source: str) -> UnitPlan:
+def plan_all(source: Unit) -> UnitPlan:
     """Every statement of ``source``, in order: the whole notebook runs, as in Jupyter's "Run All"."""
-    tree = _parse(source)
+    tree = parse(source)
     if not isinstance(tree, ast.Module):
         return UnitPlan(statements=(), skipped=(), syntax_error=tree, tainted=frozenset())
     statements = tuple(
@@ -100,8 +104,11 @@ def plan_all(source: str) -> UnitPlan:
     return UnitPlan(statements=statements, skipped=(), syntax_error=None, tainted=frozenset())
 
 
-def _parse(source: str) -> ast.Module | str:
-    """The parsed module, or the error as Python reports it ("line 7: invalid syntax")."""
+def parse(source: Unit) -> ast.Module | str:
+    """The parsed module, or the error as Python reports it ("line 7: invalid syntax"); a module
+    already parsed is returned as is."""
+    if isinstance(source, ast.Module):
+        return source
     try:
         return ast.parse(source)
     except SyntaxError as exc:

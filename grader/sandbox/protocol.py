@@ -1,18 +1,17 @@
-"""The wire format between the grader and a worker: a JSON header plus raw ``.npy`` frames.
+"""The wire format between the grader and a worker: a JSON header plus raw array frames.
 
-A message is ``8-byte big-endian header length | header JSON | frame bytes ...``; the header lists the
-length of every frame. Arrays travel as ``.npy`` bytes and are read back with ``allow_pickle=False``,
-so nothing a worker sends can execute code in the grader. Python values travel as a small tagged tree
-(see :func:`encode_value`), never as pickles.
+A message is ``8-byte big-endian header length | header JSON | frame bytes ...``. The header
+describes every frame as ``[dtype, shape]`` (a plain numeric dtype such as ``"<f8"``, and the
+dimensions); each frame is the array's C-ordered bytes, padded to a multiple of 8 so that every array
+read back is aligned. Nothing but those dtypes can be described, so nothing a worker sends can execute
+code in the grader or build an object array. Python values travel as a small tagged tree (see
+:func:`encode_value`), never as pickles.
 """
 
 from __future__ import annotations
 
-import io
-import itertools
 import json
 import math
-import re
 import socket
 import struct
 from collections.abc import Sequence
@@ -31,6 +30,25 @@ MAX_HEADER_BYTES = 4 * 1024 * 1024
 ACCEPTED_DTYPE_KINDS = frozenset("biuf")
 MAX_TREE_ITEMS = 10_000
 MAX_TEXT = 200
+MAX_DIMS = 32
+FRAME_ALIGNMENT = 8
+
+
+def _accepted_dtypes() -> dict[str, np.dtype[Any]]:
+    found: dict[str, np.dtype[Any]] = {}
+    for order in "<>|":
+        for kind in ACCEPTED_DTYPE_KINDS:
+            for size in (1, 2, 4, 8):
+                try:
+                    dtype = np.dtype(f"{order}{kind}{size}")
+                except TypeError:
+                    continue
+                found[dtype.str] = dtype
+    return found
+
+
+# Every dtype a frame may have, by its description (looked up, never parsed: a frame costs microseconds).
+DTYPES = _accepted_dtypes()
 
 
 class ProtocolError(Exception):
@@ -38,10 +56,27 @@ class ProtocolError(Exception):
 
 
 def send_message(sock: socket.socket, header: dict[str, Any], arrays: Sequence[np.ndarray] = ()) -> None:
-    frames = [_npy_bytes(a) for a in arrays]
-    body = json.dumps({**header, "frames": [len(f) for f in frames]}, allow_nan=True).encode()
+    plain = [_plain(a) for a in arrays]
+    described = [[a.dtype.str, list(a.shape)] for a in plain]
+    body = json.dumps({**header, "frames": described}, allow_nan=True).encode()
+    parts = [HEADER.pack(len(body)), body]
+    for array in plain:
+        data = array.tobytes()
+        parts.append(data)
+        if len(data) % FRAME_ALIGNMENT:
+            parts.append(bytes(FRAME_ALIGNMENT - len(data) % FRAME_ALIGNMENT))
     # One write: the peer wakes up once per message, not once per frame.
-    sock.sendall(b"".join((HEADER.pack(len(body)), body, *frames)))
+    sock.sendall(b"".join(parts))
+
+
+def _plain(array: np.ndarray) -> np.ndarray:
+    """A C-ordered ndarray of an accepted dtype (wider or rarer floats travel as float64)."""
+    array = np.asarray(array, order="C")
+    if array.dtype.str not in DTYPES:
+        if array.dtype.kind not in ACCEPTED_DTYPE_KINDS:
+            raise ValueError(f"arrays of dtype {array.dtype} cannot be sent")
+        array = array.astype(np.float64)
+    return array
 
 
 def receive_message(sock: socket.socket, *, max_bytes: int) -> tuple[dict[str, Any], list[np.ndarray]]:
@@ -55,78 +90,56 @@ def receive_message(sock: socket.socket, *, max_bytes: int) -> tuple[dict[str, A
         raise ProtocolError(f"header is not JSON: {exc}") from None
     if not isinstance(header, dict):
         raise ProtocolError("header is not a JSON object")
-    frames = header.pop("frames", [])
-    if not isinstance(frames, list) or not all(isinstance(n, int) and n >= 0 for n in frames):
+    layout = _frame_layout(header.pop("frames", []))
+    total = sum(size + (-size % FRAME_ALIGNMENT) for _, _, size in layout)
+    if length + total > max_bytes:
+        raise ProtocolError(f"message of {length + total} bytes is over the {max_bytes}-byte limit")
+    data = _read_exactly(sock, total)
+    arrays = []
+    offset = 0
+    for dtype, shape, size in layout:
+        arrays.append(_frame(data, dtype, shape, offset))
+        offset += size + (-size % FRAME_ALIGNMENT)
+    return header, arrays
+
+
+def _frame_layout(frames: Any) -> list[tuple[np.dtype[Any], tuple[int, ...], int]]:
+    """Each frame's dtype, shape and byte size, from the header's descriptions (validated)."""
+    if not isinstance(frames, list):
         raise ProtocolError("bad frame list")
-    if length + sum(frames) > max_bytes:
-        raise ProtocolError(f"message of {length + sum(frames)} bytes is over the {max_bytes}-byte limit")
-    data = _read_exactly(sock, sum(frames))
-    offsets = [0, *itertools.accumulate(frames)]
-    return header, [_load_npy(data[start:end]) for start, end in itertools.pairwise(offsets)]
+    layout = []
+    for frame in frames:
+        if not (isinstance(frame, list) and len(frame) == 2 and isinstance(frame[1], list)):
+            raise ProtocolError("bad frame description")
+        dtype = DTYPES.get(frame[0]) if isinstance(frame[0], str) else None
+        if dtype is None:
+            raise ProtocolError(f"arrays of dtype {str(frame[0])[:20]!r} are not accepted")
+        shape = frame[1]
+        if len(shape) > MAX_DIMS or not all(type(n) is int and n >= 0 for n in shape):
+            raise ProtocolError("bad frame shape")
+        layout.append((dtype, tuple(shape), math.prod(shape) * dtype.itemsize))
+    return layout
 
 
-def _read_exactly(sock: socket.socket, size: int) -> bytes:
+def _frame(data: bytearray, dtype: np.dtype[Any], shape: tuple[int, ...], offset: int) -> np.ndarray:
+    count = math.prod(shape)
+    if count == 0:
+        return np.zeros(shape, dtype=dtype)
+    if dtype.kind == "b":
+        # A bool is one byte that must be 0 or 1; any other byte is read as True, not kept as is.
+        return np.frombuffer(data, np.uint8, count, offset).reshape(shape).astype(bool)
+    # Backed by the received buffer, which is writable: no copy (student code may update in place).
+    return np.frombuffer(data, dtype, count, offset).reshape(shape)
+
+
+def _read_exactly(sock: socket.socket, size: int) -> bytearray:
     chunks = bytearray()
     while len(chunks) < size:
         chunk = sock.recv(min(size - len(chunks), 1 << 20))
         if not chunk:
             raise EOFError("worker channel closed")
         chunks += chunk
-    return bytes(chunks)
-
-
-# The .npy header numpy itself writes for a plain C-ordered array; read without numpy's header parser
-# (which evaluates a Python literal: slow enough to matter for thousands of small arrays per second).
-_NPY_MAGIC = b"\x93NUMPY\x01\x00"
-_NPY_HEADER = re.compile(
-    rb"\{'descr': '([<>|][biuf][1248])', 'fortran_order': False, 'shape': \(((?:\d+, )*\d*|\d+,)\), \} *\n"
-)
-
-
-def _npy_bytes(array: np.ndarray) -> bytes:
-    array = np.asarray(array, order="C")
-    if array.dtype.kind in ACCEPTED_DTYPE_KINDS and array.dtype.str[1:] in _SIMPLE_ITEMS:
-        shape = ", ".join(str(n) for n in array.shape) + ("," if array.ndim == 1 else "")
-        header = f"{{'descr': '{array.dtype.str}', 'fortran_order': False, 'shape': ({shape}), }}"
-        header += " " * (63 - (len(_NPY_MAGIC) + 2 + len(header)) % 64) + "\n"
-        return _NPY_MAGIC + struct.pack("<H", len(header)) + header.encode("latin-1") + array.tobytes()
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
-_SIMPLE_ITEMS = frozenset(f"{k}{n}" for k in "biuf" for n in (1, 2, 4, 8))
-
-
-def _load_npy(data: bytes) -> np.ndarray:
-    fast = _load_plain_npy(data)
-    if fast is not None:
-        return fast
-    try:
-        array = np.load(io.BytesIO(data), allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise ProtocolError(f"frame is not a plain .npy array: {exc}") from None
-    if not isinstance(array, np.ndarray) or type(array) is not np.ndarray:
-        raise ProtocolError("frame is not a plain ndarray")
-    if array.dtype.kind not in ACCEPTED_DTYPE_KINDS:
-        raise ProtocolError(f"arrays of dtype {array.dtype} are not accepted")
-    return array
-
-
-def _load_plain_npy(data: bytes) -> np.ndarray | None:
-    """The array of a version-1 .npy frame of a plain numeric dtype; None for anything else."""
-    if not data.startswith(_NPY_MAGIC) or len(data) < 10:
-        return None
-    (size,) = struct.unpack_from("<H", data, 8)
-    match = _NPY_HEADER.fullmatch(data, 10, 10 + size)
-    if match is None:
-        return None
-    dtype = np.dtype(match.group(1).decode("ascii"))
-    shape = tuple(int(n) for n in match.group(2).decode("ascii").replace(",", " ").split())
-    body = memoryview(data)[10 + size :]
-    if len(body) != dtype.itemsize * math.prod(shape):
-        raise ProtocolError("frame size does not match its shape")
-    return np.frombuffer(body, dtype=dtype).reshape(shape).copy()
+    return chunks
 
 
 # --- values: a tagged tree of JSON scalars, containers and array references -----------------------

@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from grader.sandbox.definitions import plan_all, plan_unit, student_function_names
+from grader.sandbox.definitions import parse, plan_all, plan_unit, student_function_names
 from grader.sandbox.protocol import PROGRESS, decode_value, encode_value, receive_message, send_message
 
 STUDENT_FILE_PREFIX = "<student:"
@@ -172,15 +172,17 @@ def _load(
     statement_budget = float(header.get("statement_timeout_s", 2.0))
     started = 0
     skip = {(int(unit), int(line)) for unit, line in header.get("skip", [])}
-    student_functions = student_function_names(units)
+    # Parsed once here, read by every plan below (parsing is most of what loading costs).
+    trees = [parse(source) for source in units]
+    parsed = [tree for tree in trees if isinstance(tree, ast.Module)]
+    student_functions = student_function_names(parsed)
     events: list[dict[str, Any]] = []
     tainted: frozenset[str] = frozenset()
     full = header.get("mode") == "full"
-    for index, source in enumerate(units):
+    for index, (source, tree) in enumerate(zip(units, trees, strict=True)):
+        unit = tree if isinstance(tree, ast.Module) else source
         plan = (
-            plan_all(source)
-            if full
-            else plan_unit(source, student_functions=student_functions, tainted=tainted)
+            plan_all(unit) if full else plan_unit(unit, student_functions=student_functions, tainted=tainted)
         )
         tainted = plan.tainted
         if plan.syntax_error is not None:

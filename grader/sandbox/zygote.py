@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import importlib
 import json
 import mmap
@@ -77,6 +78,8 @@ def main() -> NoReturn:
     if grader_pid and os.getppid() == grader_pid:
         privileges.die_with_parent(grader_pid)
     _preload()
+
+    gc.freeze()
     scratch_root = Path(options["scratch_root"]) if options.get("scratch_root") else None
     pid = os.getpid()
     readable = layers.readable_paths(scratch_root=scratch_root)
