@@ -4,29 +4,31 @@ Generates N synthetic submissions from the bundled samples (correct and faulty, 
 plus a few pathological ones, grades them the way `grader grade` does, and prints figures, including
 the ratio against a naive baseline (a fresh Python process per submission) measured in the same run.
 
-    .venv/bin/python bench/throughput.py --n 400 --jobs 1,2 --baseline 40
+    .venv/bin/python bench/throughput.py --n 2000 --jobs 1,2 --baseline 20 --notebook-n 200
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import resource
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from grader.batch import GraderSettings, ProcessPool, completed
-from grader.grading import Grader
+from grader.grading import ExecMode, Grader
 from grader.results import SubmissionResult
 from grader.rubric import load_bundled_rubrics
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
+from grader.timing import STAGES, Timings
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
@@ -68,41 +70,114 @@ def grade_batch(grader: Grader, submissions: Sequence[Submission], *, jobs: int)
         return list(pool.map(grader.grade, submissions))
 
 
-def run_mode(submissions: Sequence[Submission], *, jobs: int, scratch: Path) -> dict[str, float]:
+def rss_mib() -> float:
+    """This process's resident memory now (not its peak), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def busy_cpu_s() -> float:
+    """CPU seconds the whole machine has spent busy since boot (every process, the kernel included)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def run_mode(
+    submissions: Sequence[Submission], *, jobs: int, scratch: Path, exec_mode: ExecMode
+) -> dict[str, Any]:
     """Grade as `grader grade --jobs N` does: in this process for one job, in N processes otherwise."""
     zygote = Zygote(scratch_root=scratch)
+    rss: list[float] = []
     try:
         rubrics = load_bundled_rubrics()
-        grader = Grader(rubrics, zygote=zygote, secret=SECRET, limits=Limits(), scratch_root=scratch)
+        grader = Grader(
+            rubrics, zygote=zygote, secret=SECRET, limits=Limits(), scratch_root=scratch, exec_mode=exec_mode
+        )
         grade_batch(grader, submissions[:2], jobs=1)  # warm up: zygote imports, first fork
-        grader.timings.student_s = grader.timings.reference_s = 0.0
+        grader.timings.reset()
         if jobs == 1:
-            started = time.perf_counter()
-            results = grade_batch(grader, submissions, jobs=1)
-            wall = time.perf_counter() - started
+            started, cpu = time.perf_counter(), busy_cpu_s()
+            results = []
+            for i, submission in enumerate(submissions, start=1):
+                results.append(grader.grade(submission))
+                if i % max(len(submissions) // 4, 1) == 0:
+                    rss.append(rss_mib())
+            wall, cpu = time.perf_counter() - started, busy_cpu_s() - cpu
+            timings = grader.timings
         else:
             settings = GraderSettings.of(grader, only_given_rubrics=False)
             with ProcessPool(settings, jobs=jobs) as pool:
                 list(completed([pool.submit(s) for s in submissions[: 2 * jobs]]))  # start the processes
-                started = time.perf_counter()
+                before = pool.timings()
+                started, cpu = time.perf_counter(), busy_cpu_s()
                 results = list(completed([pool.submit(s) for s in submissions]))
-                wall = time.perf_counter() - started
+                wall, cpu = time.perf_counter() - started, busy_cpu_s() - cpu
+                after = pool.timings()
+            timings = Timings(
+                student_s=after.student_s - before.student_s,
+                reference_s=after.reference_s - before.reference_s,
+            )
+            timings.stages = {k: after.stages[k] - before.stages[k] for k in STAGES}
     finally:
         zygote.close()
     by_sample: dict[str, list[float]] = {}
     for result in results:
         by_sample.setdefault(result.id.split("_", 1)[1], []).append(result.duration_s)
-    slowest = sorted(by_sample.items(), key=lambda kv: -sum(kv[1]) / len(kv[1]))[:6]
-    print("    slowest kinds (mean s):", ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in slowest))
+    slowest = sorted(by_sample.items(), key=lambda kv: -sum(kv[1]) / len(kv[1]))[:5]
     durations = sorted(r.duration_s for r in results)
-    print(f"    per submission: median {durations[len(durations) // 2]:.3f} s, max {durations[-1]:.2f} s")
+    odd = {Path(name).stem for name in PATHOLOGICAL}
+    pathological = sum(r.duration_s for r in results if r.id.split("_", 1)[1] in odd)
     return {
         "wall_s": wall,
+        "cpu_s": cpu,
         "per_s": len(results) / wall,
-        "student_s": grader.timings.student_s,
-        "reference_s": grader.timings.reference_s,
+        "timings": timings,
         "graded": sum(r.status == "graded" for r in results),
+        "median_s": durations[len(durations) // 2],
+        "max_s": durations[-1],
+        "slowest": slowest,
+        "pathological_share": pathological / max(sum(durations), 1e-9),
+        "rss": rss,
     }
+
+
+def report(label: str, n: int, figures: dict[str, Any], baseline: dict[str, float]) -> None:
+    timings: Timings = figures["timings"]
+    inside = timings.student_s + timings.reference_s
+    stages = timings.stages
+    grading = stages["grade"]
+    print(
+        f"{label}: {figures['per_s']:.1f} submissions/s ({figures['wall_s']:.1f} s for {n};"
+        f" {figures['graded']} graded), {figures['per_s'] / baseline['per_s']:.1f}x the baseline"
+    )
+    print(
+        f"    machine CPU {1000 * figures['cpu_s'] / n:.0f} ms per submission;"
+        f" median submission {figures['median_s']:.3f} s, slowest {figures['max_s']:.2f} s;"
+        f" pathological submissions took {100 * figures['pathological_share']:.0f}% of grading time"
+    )
+    print(
+        "    slowest kinds (mean s): "
+        + ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in figures["slowest"])
+    )
+    round_trips = stages["calls"] - timings.student_s
+    checks = grading - stages["read"] - stages["start"] - stages["calls"]
+    print(
+        f"    per submission (ms): read {1000 * stages['read'] / n:.1f},"
+        f" start worker {1000 * stages['start'] / n:.1f},"
+        f" student calls {1000 * stages['calls'] / n:.1f}"
+        f" (inside {1000 * timings.student_s / n:.1f}, round trips {1000 * round_trips / n:.1f}),"
+        f" checks {1000 * checks / n:.1f} (reference inside {1000 * timings.reference_s / n:.1f})"
+    )
+    print(
+        f"    grading time {grading:.1f} s (summed over processes) / inside student and reference"
+        f" functions {inside:.1f} s = {grading / max(inside, 1e-9):.2f}"
+    )
+    if figures["rss"]:
+        marks = ", ".join(f"{r:.0f}" for r in figures["rss"])
+        print(f"    grader RSS (MiB) after each quarter of the batch: {marks}")
 
 
 def run_baseline(submissions: Sequence[Submission], *, scratch: Path) -> dict[str, float]:
@@ -127,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=200, help="synthetic submissions to grade")
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to measure")
     parser.add_argument("--baseline", type=int, default=20, help="submissions graded by the naive baseline")
+    parser.add_argument(
+        "--notebook-n", type=int, default=0, help="also grade this many with --exec notebook (every cell run)"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
@@ -136,25 +214,29 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{len(submissions)} submissions (samples, every 50th pathological), hidden cases on")
         baseline = run_baseline(submissions[: args.baseline], scratch=scratch)
         print(f"baseline, a fresh process per submission ({args.baseline}): {baseline['per_s']:.2f}/s")
-        for jobs in (int(j) for j in args.jobs.split(",")):
-            figures = run_mode(submissions, jobs=jobs, scratch=scratch)
-            inside = figures["student_s"] + figures["reference_s"]
+        jobs_list = [int(j) for j in args.jobs.split(",")]
+        per_s: dict[int, float] = {}
+        for jobs in jobs_list:
+            figures = run_mode(submissions, jobs=jobs, scratch=scratch, exec_mode="auto")
+            per_s[jobs] = figures["per_s"]
+            report(f"--jobs {jobs}", len(submissions), figures, baseline)
+        if 1 in per_s:
             print(
-                f"--jobs {jobs}: {figures['per_s']:.1f} submissions/s"
-                f" ({figures['wall_s']:.1f} s for {len(submissions)}; {figures['graded']:.0f} graded),"
-                f" {figures['per_s'] / baseline['per_s']:.1f}x the baseline"
+                "scaling: " + ", ".join(f"--jobs {j} is {per_s[j] / per_s[1]:.2f}x --jobs 1" for j in per_s)
             )
-            if jobs == 1:  # the grading processes of --jobs N keep their own clocks
-                print(
-                    f"    inside student functions {figures['student_s']:.1f} s,"
-                    f" reference {figures['reference_s']:.1f} s;"
-                    f" total / inside = {figures['wall_s'] / max(inside, 1e-9):.2f}"
-                )
+        if args.notebook_n:
+            notebook = submissions[: args.notebook_n]
+            figures = run_mode(notebook, jobs=max(jobs_list), scratch=scratch, exec_mode="notebook")
+            report(f"--exec notebook --jobs {max(jobs_list)}", len(notebook), figures, baseline)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"grader peak RSS: {peak:.0f} MiB (grading process; workers are separate processes)")
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(
+            f"peak RSS: this process {peak:.0f} MiB (it grades in-process with --jobs 1);"
+            f" largest child process {children:.0f} MiB (grading processes and zygotes)"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader.grading import ExecMode, Grader
 from grader.results import SubmissionError, SubmissionResult
@@ -23,6 +24,7 @@ from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.privileges import protect_grader_process
 from grader.submission import Submission
+from grader.timing import STAGES, Timings
 
 
 @dataclass(frozen=True)
@@ -57,16 +59,31 @@ def grade_safely(
         )
 
 
+# The figures every grading process adds to the pool's shared totals, in this order.
+_TIMING_FIELDS = ("student_s", "reference_s", *(f"stage:{stage}" for stage in STAGES))
+
+
 class ProcessPool:
     """``jobs`` grading processes; submit submissions, get futures of their results."""
 
     def __init__(self, settings: GraderSettings, *, jobs: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        # Where the grading processes add up where their time went (see timings()).
+        self._totals = context.Array("d", len(_TIMING_FIELDS))
         self._executor = ProcessPoolExecutor(
             max_workers=jobs,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_start_process,
-            initargs=(settings,),
+            initargs=(settings, self._totals),
         )
+
+    def timings(self) -> Timings:
+        """Where the time of all grading processes went so far, summed over the processes."""
+        with self._totals.get_lock():
+            values = dict(zip(_TIMING_FIELDS, self._totals[:], strict=True))
+        timings = Timings(student_s=values["student_s"], reference_s=values["reference_s"])
+        timings.stages = {stage: values[f"stage:{stage}"] for stage in STAGES}
+        return timings
 
     def submit(self, submission: Submission) -> Future[SubmissionResult]:
         return self._executor.submit(_grade_in_process, submission)
@@ -85,10 +102,12 @@ class ProcessPool:
 
 _GRADER: Grader | None = None
 _ONLY: Sequence[Rubric] | None = None
+_TOTALS: Any = None
 
 
-def _start_process(settings: GraderSettings) -> None:
-    global _GRADER, _ONLY
+def _start_process(settings: GraderSettings, totals: Any) -> None:
+    global _GRADER, _ONLY, _TOTALS
+    _TOTALS = totals
     # Ctrl-C is the parent's to handle: it stops handing out work and waits for what is running.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     protect_grader_process()
@@ -112,7 +131,14 @@ def _start_process(settings: GraderSettings) -> None:
 
 def _grade_in_process(submission: Submission) -> SubmissionResult:
     assert _GRADER is not None, "grading process not initialised"
-    return grade_safely(_GRADER, submission, rubrics=_ONLY)
+    result = grade_safely(_GRADER, submission, rubrics=_ONLY)
+    timings = _GRADER.timings
+    figures = (timings.student_s, timings.reference_s, *(timings.stages[stage] for stage in STAGES))
+    with _TOTALS.get_lock():
+        for index, value in enumerate(figures):
+            _TOTALS[index] += value
+    timings.reset()
+    return result
 
 
 def completed(futures: Sequence[Future[SubmissionResult]]) -> Iterator[SubmissionResult]:

@@ -102,6 +102,7 @@ class Grader:
     def grade(self, submission: Submission, *, rubrics: Sequence[Rubric] | None = None) -> SubmissionResult:
         started = time.perf_counter()
         result = self._grade(submission, rubrics)
+        self.timings.add_stage("grade", time.perf_counter() - started)
         return SubmissionResult(
             id=result.id,
             source=result.source,
@@ -122,7 +123,9 @@ class Grader:
         failures: list[SourceError] = []
         for path in submission.files:
             try:
+                read_started = time.perf_counter()
                 loaded = load_source(path, display_name=submission.display_name(path))
+                self.timings.add_stage("read", time.perf_counter() - read_started)
             except SourceError as exc:
                 failures.append(exc)
                 notes.append(f"{submission.display_name(path)}: {exc.message}")
@@ -173,7 +176,10 @@ class Grader:
             full=full,
         )
         try:
+            load_started = time.perf_counter()
             report = runtime.load()
+            self.timings.add_stage("start", time.perf_counter() - load_started)
+            self.timings.add_student(report.elapsed_s)
             if report.status != "ok":
                 reason = t("task.load_failed", reason=report.message)
                 error = _error(submission, f"load_{report.status}", reason, notes, output=runtime.output())

@@ -9,13 +9,22 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+# The stages of grading one submission, in the order they happen (see Timings.stages).
+STAGES = ("read", "start", "calls", "grade")
+
 
 @dataclass
 class Timings:
-    """Seconds summed over a run, safe to update from several grading threads."""
+    """Seconds summed over a run, safe to update from several grading threads.
+
+    ``student_s`` and ``reference_s``: inside student and reference functions. ``stages``: wall time
+    by stage: "read" (files into code units), "start" (a worker forked, sandboxed, the code loaded),
+    "calls" (student calls, round trips included), "grade" (the whole of grading, all stages included).
+    """
 
     student_s: float = 0.0
     reference_s: float = 0.0
+    stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add_student(self, seconds: float) -> None:
@@ -25,6 +34,15 @@ class Timings:
     def add_reference(self, seconds: float) -> None:
         with self._lock:
             self.reference_s += seconds
+
+    def add_stage(self, stage: str, seconds: float) -> None:
+        with self._lock:
+            self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+    def reset(self) -> None:
+        with self._lock:
+            self.student_s = self.reference_s = 0.0
+            self.stages = dict.fromkeys(STAGES, 0.0)
 
 
 class TimedModule:

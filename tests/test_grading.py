@@ -417,7 +417,7 @@ def test_no_student_call_is_made_twice(
     from grader.checks.memo import values_key
     from grader.sandbox.session import StudentRuntime
 
-    made: list[tuple[str, str, tuple[str, ...]]] = []
+    made: list[tuple[str, bytes, tuple[str, ...]]] = []
     call = StudentRuntime.call
 
     def recording(self: StudentRuntime, function: str, args: Any, **kwargs: Any) -> Any:

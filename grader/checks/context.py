@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -117,6 +118,7 @@ class TaskContext:
         )
         if key in self._calls:
             return self._calls[key]
+        started = time.perf_counter()
         args = self.arguments(values)
         outcome = self.runtime.call(
             self.function.name,
@@ -128,6 +130,7 @@ class TaskContext:
             hidden=hidden,
         )
         self.timings.add_student(outcome.elapsed_s)
+        self.timings.add_stage("calls", time.perf_counter() - started)
         seen = self._warnings.setdefault(self.convention.id, {})
         seen.update(dict.fromkeys(outcome.warnings))
         call = self._calls[key] = StudentCall(args=tuple(args), outcome=outcome)

@@ -47,18 +47,17 @@ def function_key(function: Callable[..., Any]) -> Hashable:
     return (getattr(inner, "__module__", None), getattr(inner, "__qualname__", repr(inner)))
 
 
-def values_key(values: Mapping[str, Any], names: tuple[str, ...]) -> str:
+def values_key(values: Mapping[str, Any], names: tuple[str, ...]) -> bytes:
     """A digest of the named values (arrays by dtype, shape and bytes; anything else by repr)."""
     digest = hashlib.blake2b(digest_size=16)
     for name in names:
         value = values.get(name)
-        digest.update(name.encode())
         if isinstance(value, np.ndarray):
-            digest.update(f"{value.dtype.str}{value.shape}".encode())
-            digest.update(np.ascontiguousarray(value).tobytes())
+            digest.update(f"{name}\0{value.dtype.str}{value.shape}\0".encode())
+            digest.update(value.tobytes())
         else:
-            digest.update(repr(value).encode())
-    return digest.hexdigest()
+            digest.update(f"{name}\0{value!r}\0".encode())
+    return digest.digest()
 
 
 def _frozen(value: Any) -> Any:

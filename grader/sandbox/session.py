@@ -7,7 +7,7 @@ import re
 import stat
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,9 +19,12 @@ from grader.sandbox.limits import Limits
 from grader.sandbox.protocol import ProtocolError, decode_value, encode_value
 
 CallStatus = Literal["ok", "exception", "timeout", "crash"]
+# A function that ran out of time is not called again: the cases are tiny, so a function that needs
+# more than the limit once (a thousand times what the reference needs) needs it every time, and each
+# further call would cost another full limit of the whole batch's time to learn the same thing.
+MAX_TIMEOUTS_PER_FUNCTION = 1
 # After this many dead or killed workers, a submission's remaining calls fail at once: a submission
 # that kills every worker must not cost a reload per check.
-MAX_TIMEOUTS_PER_FUNCTION = 2
 MAX_RESTARTS = 4
 # A top-level statement the worker's timer could not stop gets this much more before the worker is
 # killed; at most this many such statements are left out before the load is given up.
@@ -74,6 +77,8 @@ class LoadReport:
     message: str = ""
     # Names bound only by top-level statements that definitions mode did not run.
     skipped_names: frozenset[str] = frozenset()
+    # Seconds spent running the student's statements, as the worker measured them.
+    elapsed_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -176,13 +181,10 @@ class StudentRuntime:
         """Call a student function. ``hidden``: the arguments are a hidden case, so whatever the call
         prints is left out of :meth:`output` (printing them must not reveal them to the student).
 
-        A function that has already run out of time twice is not called again: each further call would
-        cost a full time limit (and a worker restart) to learn the same thing.
+        A function that has already run out of time is not called again (see MAX_TIMEOUTS_PER_FUNCTION).
         """
         if self._timeouts.get(function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
-            return CallOutcome(
-                status="timeout", message=f"not called again after {MAX_TIMEOUTS_PER_FUNCTION} time-outs"
-            )
+            return CallOutcome(status="timeout", message="not called again after running out of time")
         start = self._output_size() if hidden else 0
         try:
             outcome = self._call(function, args, timeout_s, substitutes, watch_globals, return_args)
@@ -222,6 +224,7 @@ class StudentRuntime:
             "watch_globals": list(watch_globals),
             "return_args": list(return_args),
         }
+        started = time.monotonic()
         try:
             # The worker stops itself at timeout_s; the grader's own deadline is the backstop for code
             # that blocks the timer signal or swallows it.
@@ -232,11 +235,18 @@ class StudentRuntime:
                 helpers=ReferenceHelpers(substitutes) if substitutes else None,
             )
         except WorkerTimeout:
-            return CallOutcome(status="timeout", message=f"no answer within {timeout_s:g} s")
+            # The student's code ran until it was killed: that time, too, was spent inside it.
+            elapsed = time.monotonic() - started
+            return CallOutcome(
+                status="timeout", message=f"no answer within {timeout_s:g} s", elapsed_s=elapsed
+            )
         except WorkerDied as exc:
             return CallOutcome(status="crash", message=f"the worker process died ({exc})")
         try:
-            return _parse_call(reply, frames)
+            outcome = _parse_call(reply, frames)
+            if outcome.status == "timeout":
+                outcome = replace(outcome, elapsed_s=time.monotonic() - started)
+            return outcome
         except (ProtocolError, KeyError, TypeError, ValueError) as exc:
             self._worker.kill()
             return CallOutcome(status="crash", message=f"unreadable answer from the worker: {exc}")
@@ -309,7 +319,14 @@ def _parse_load(reply: Mapping[str, Any]) -> LoadReport:
         if e.get("kind") == "skipped"
         for name in e.get("binds", [])
     )
-    return LoadReport(status="ok", functions=functions, events=events, skipped_names=skipped_names)
+    elapsed = reply.get("elapsed_s", 0.0)
+    return LoadReport(
+        status="ok",
+        functions=functions,
+        events=events,
+        skipped_names=skipped_names,
+        elapsed_s=float(elapsed) if isinstance(elapsed, int | float) else 0.0,
+    )
 
 
 def _missing_name(message: str) -> str | None:

@@ -179,6 +179,7 @@ def _load(
     events: list[dict[str, Any]] = []
     tainted: frozenset[str] = frozenset()
     full = header.get("mode") == "full"
+    elapsed = 0.0  # spent running the student's statements
     for index, (source, tree) in enumerate(zip(units, trees, strict=True)):
         unit = tree if isinstance(tree, ast.Module) else source
         plan = (
@@ -215,13 +216,18 @@ def _load(
             module = ast.Module(body=[statement.node], type_ignores=[])
             try:
                 code = compile(module, f"{STUDENT_FILE_PREFIX}{index}>", "exec")
-                _run_with_timer(functools.partial(exec, code, namespace), statement_budget)
+                running = time.perf_counter()
+                try:
+                    _run_with_timer(functools.partial(exec, code, namespace), statement_budget)
+                finally:
+                    elapsed += time.perf_counter() - running
             except StudentTimeout:
                 events.append(stopped)
             except BaseException as exc:
                 kind = "import_error" if isinstance(exc, ImportError) else "exception"
                 events.append({"unit": index, "kind": kind, **_describe_exception(exc, default_unit=index)})
-    return {"status": "ok", "functions": _functions(namespace), "events": events}, []
+    reply = {"status": "ok", "functions": _functions(namespace), "events": events, "elapsed_s": elapsed}
+    return reply, []
 
 
 def _functions(namespace: dict[str, Any]) -> dict[str, Any]:
