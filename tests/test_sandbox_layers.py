@@ -449,3 +449,37 @@ def test_what_hidden_cases_print_is_not_shown(zygote: Zygote, tmp_path: Path) ->
         )
     finally:
         runtime.close()
+
+
+def test_a_function_that_computes_its_whole_time_limit_away_is_not_called_again(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        import time
+        def spin(x):
+            while True:
+                pass
+        def nap(x):
+            time.sleep(30)
+        """,
+    )
+    try:
+        spun = runtime.call("spin", [1], timeout_s=0.4)
+        assert spun.status == "timeout" and spun.cpu_s >= 0.2
+        assert spun.elapsed_s >= 0.4
+        started = time.monotonic()
+        again = runtime.call("spin", [2], timeout_s=0.4)
+        assert again.status == "timeout" and "not called again" in again.message
+        assert time.monotonic() - started < 0.1
+        # Sleeping is not computing: it may have been a busy machine, so it gets a second chance.
+        napped = runtime.call("nap", [1], timeout_s=0.4)
+        assert napped.status == "timeout" and napped.cpu_s < 0.2
+        second = runtime.call("nap", [2], timeout_s=0.4)
+        assert second.status == "timeout" and "not called again" not in second.message
+        third = runtime.call("nap", [3], timeout_s=0.4)
+        assert "not called again" in third.message
+    finally:
+        runtime.close()

@@ -19,10 +19,14 @@ from grader.sandbox.limits import Limits
 from grader.sandbox.protocol import ProtocolError, decode_value, encode_value
 
 CallStatus = Literal["ok", "exception", "timeout", "crash"]
-# A function that ran out of time is not called again: the cases are tiny, so a function that needs
-# more than the limit once (a thousand times what the reference needs) needs it every time, and each
-# further call would cost another full limit of the whole batch's time to learn the same thing.
-MAX_TIMEOUTS_PER_FUNCTION = 1
+# A function that used its whole time limit computing is not called again: the cases are tiny, so a
+# function that needs more than the limit once (a thousand times what the reference needs) needs it
+# every time, and each further call would cost another full limit to learn the same thing. One that
+# ran out of time while mostly waiting (a busy machine, a sleep, a worker the grader had to kill) gets
+# one more chance.
+MAX_TIMEOUTS_PER_FUNCTION = 2
+# The share of the time limit spent computing that makes a time-out definite.
+COMPUTING_SHARE = 0.5
 # After this many dead or killed workers, a submission's remaining calls fail at once: a submission
 # that kills every worker must not cost a reload per check.
 MAX_RESTARTS = 4
@@ -94,6 +98,8 @@ class CallOutcome:
     message: str = ""
     frames: tuple[Frame, ...] = ()
     elapsed_s: float = 0.0
+    # For a time-out: processor seconds the function used (as the worker says; 0 when it was killed).
+    cpu_s: float = 0.0
 
 
 class StudentRuntime:
@@ -181,7 +187,7 @@ class StudentRuntime:
         """Call a student function. ``hidden``: the arguments are a hidden case, so whatever the call
         prints is left out of :meth:`output` (printing them must not reveal them to the student).
 
-        A function that has already run out of time is not called again (see MAX_TIMEOUTS_PER_FUNCTION).
+        A function that has run out of time is not called again (see MAX_TIMEOUTS_PER_FUNCTION).
         """
         if self._timeouts.get(function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
             return CallOutcome(status="timeout", message="not called again after running out of time")
@@ -192,7 +198,9 @@ class StudentRuntime:
             if hidden:
                 self._hidden_output.append((start, self._output_size()))
         if outcome.status == "timeout":
-            self._timeouts[function] = self._timeouts.get(function, 0) + 1
+            definite = outcome.cpu_s >= COMPUTING_SHARE * timeout_s
+            counted = MAX_TIMEOUTS_PER_FUNCTION if definite else 1
+            self._timeouts[function] = self._timeouts.get(function, 0) + counted
         if outcome.error_type == "NameError" and (missing := _missing_name(outcome.message)):
             self.missing_names.add(missing)
         return outcome
@@ -374,7 +382,12 @@ def _parse_call(reply: Mapping[str, Any], arrays: Sequence[np.ndarray]) -> CallO
             elapsed_s=float(reply.get("elapsed_s", 0.0)),
         )
     if status == "timeout":
-        return CallOutcome(status="timeout", message=str(reply.get("message", ""))[:500])
+        cpu = reply.get("cpu_s", 0.0)
+        return CallOutcome(
+            status="timeout",
+            message=str(reply.get("message", ""))[:500],
+            cpu_s=float(cpu) if isinstance(cpu, int | float) else 0.0,
+        )
     if status == "exception":
         return CallOutcome(
             status="exception",
