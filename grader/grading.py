@@ -20,7 +20,7 @@ import numpy as np
 import reference
 from grader import __version__
 from grader.cases import Case, CaseSet, hidden_seed, make_cases
-from grader.checks import TaskContext, run_check
+from grader.checks import TaskContext, prefetch_cases, run_check
 from grader.checks.memo import Memo
 from grader.compare import compare
 from grader.conventions import Convention
@@ -258,6 +258,7 @@ class Grader:
             told.add(ctx.convention.note)
             key = f"note.{ctx.convention.note}"
             notes.append(t(key) if t.has(key) else t("note.convention", convention=ctx.convention.id))
+        prefetch_cases(ctx)
         checks = [result for spec in task.checks for result in run_check(ctx, spec)]
         if ctx.convention.note and checks:
             first = checks[0]

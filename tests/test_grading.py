@@ -413,23 +413,40 @@ def test_no_student_call_is_made_twice(
     grader: Grader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The convention probe and the checks share calls: the same function on the same inputs, with the
-    same helpers, runs once (a training loop is the costliest thing a submission asks for)."""
+    same helpers, runs once (a training loop is the costliest thing a submission asks for); calls known
+    in advance travel together."""
     from grader.checks.memo import values_key
     from grader.sandbox.session import StudentRuntime
 
     made: list[tuple[str, bytes, tuple[str, ...]]] = []
-    call = StudentRuntime.call
+    round_trips: list[str] = []
+    call, call_many = StudentRuntime.call, StudentRuntime.call_many
+
+    def remember(function: str, args: Any, helpers: tuple[str, ...]) -> None:
+        named = {str(i): arg for i, arg in enumerate(args)}
+        made.append((function, values_key(named, tuple(named)), helpers))
 
     def recording(self: StudentRuntime, function: str, args: Any, **kwargs: Any) -> Any:
-        named = {str(i): arg for i, arg in enumerate(args)}
-        helpers = tuple(str(s["name"]) for s in kwargs.get("substitutes", ()))
-        made.append((function, values_key(named, tuple(named)), helpers))
+        remember(function, args, tuple(str(s["name"]) for s in kwargs.get("substitutes", ())))
+        round_trips.append(function)
         return call(self, function, args, **kwargs)
 
+    def recording_many(self: StudentRuntime, function: str, arg_lists: Any, **kwargs: Any) -> Any:
+        outcomes = call_many(self, function, arg_lists, **kwargs)
+        for args in arg_lists[: len(outcomes)]:
+            remember(function, args, ())
+        round_trips.append(function)
+        return outcomes
+
     monkeypatch.setattr(StudentRuntime, "call", recording)
+    monkeypatch.setattr(StudentRuntime, "call_many", recording_many)
     graded = tasks(grader.grade(write(tmp_path, "ok.py", XOR_FUNCTIONS + TRAIN_RETURNING)))
     assert all(full(task) for task in graded.values()), {k: messages(t) for k, t in graded.items()}
     assert len(made) == len(set(made))
     trained = [m for m in made if m[0] == "entrenarRed"]
     # One epoch (public and hidden), the cost after 1..4 epochs (public and hidden), learning XOR.
     assert len(trained) == 2 + 8 + 1
+    # feedForward: the probe, then its other public case and its hidden cases in one round trip each.
+    assert round_trips.count("feedForward") == 3
+    # entrenarRed: the probe (the first epoch), the hidden epoch, a batch of costs per case, learning.
+    assert round_trips.count("entrenarRed") == 5

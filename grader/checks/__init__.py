@@ -2,7 +2,7 @@
 
 from grader.checks import gradients, outputs, training
 from grader.checks.context import CaseVerdict, TaskContext
-from grader.checks.registry import CHECK_KINDS, CheckKind, register, run_check
+from grader.checks.registry import CHECK_KINDS, CheckKind, prefetch_cases, register, run_check
 
 __all__ = [
     "CHECK_KINDS",
@@ -11,6 +11,7 @@ __all__ = [
     "TaskContext",
     "gradients",
     "outputs",
+    "prefetch_cases",
     "register",
     "run_check",
     "training",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from grader.timing import Timings
 from reference.mistakes import KnownMistakes
 
 CaseStatus = Literal["pass", "fail", "error", "timeout"]
+T = TypeVar("T")
 # How many of the student's own frames an exception's location shows, innermost first.
 MAX_FRAMES = 4
 
@@ -88,6 +89,7 @@ class TaskContext:
     # convention the task is finally graded in are the student's to hear about.
     _warnings: dict[str, dict[str, None]] = field(default_factory=dict)
     _reported: set[str] = field(default_factory=set)
+    _once: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     # --- calling ------------------------------------------------------------------------------------
 
@@ -108,14 +110,7 @@ class TaskContext:
     ) -> StudentCall:
         """Call the student's function. ``hidden``: the values come from a hidden case, so nothing the
         call prints may reach the student's report."""
-        names = tuple(self.task.inputs.get(param, param) for param in self.task.params)
-        key = (
-            self.convention.id,
-            values_key(values, names),
-            tuple(str(spec["name"]) for spec in substitutes),
-            check.timeout_s,
-            hidden,
-        )
+        key = self._call_key(values, substitutes=substitutes, check=check, hidden=hidden)
         if key in self._calls:
             return self._calls[key]
         started = time.perf_counter()
@@ -126,15 +121,70 @@ class TaskContext:
             timeout_s=check.timeout_s,
             substitutes=substitutes,
             watch_globals=self.task.trains,
-            return_args=[self.task.params.index(name) for name in self.task.trains],
+            return_args=self._returned_args(),
             hidden=hidden,
         )
-        self.timings.add_student(outcome.elapsed_s)
         self.timings.add_stage("calls", time.perf_counter() - started)
+        return self._record(key, args, outcome)
+
+    def prefetch(self, many: Sequence[Mapping[str, Any]], *, check: CheckSpec, hidden: bool) -> None:
+        """Make the calls :meth:`call_student` will be asked for (no helpers substituted) in one round
+        trip. Whatever the batch leaves undone (a time-out stops it) is made later, one by one."""
+        pending: dict[tuple[Any, ...], list[Any]] = {}
+        for values in many:
+            key = self._call_key(values, substitutes=(), check=check, hidden=hidden)
+            if key not in self._calls:
+                pending.setdefault(key, self.arguments(values))
+        if len(pending) < 2:
+            return
+        started = time.perf_counter()
+        outcomes = self.runtime.call_many(
+            self.function.name,
+            list(pending.values()),
+            timeout_s=check.timeout_s,
+            watch_globals=self.task.trains,
+            return_args=self._returned_args(),
+            hidden=hidden,
+        )
+        self.timings.add_stage("calls", time.perf_counter() - started)
+        for (key, args), outcome in zip(pending.items(), outcomes, strict=False):
+            self._record(key, args, outcome)
+
+    def _call_key(
+        self,
+        values: Mapping[str, Any],
+        *,
+        substitutes: Sequence[Mapping[str, Any]],
+        check: CheckSpec,
+        hidden: bool,
+    ) -> tuple[Any, ...]:
+        names = tuple(self.task.inputs.get(param, param) for param in self.task.params)
+        return (
+            self.convention.id,
+            values_key(values, names),
+            tuple(str(spec["name"]) for spec in substitutes),
+            check.timeout_s,
+            hidden,
+        )
+
+    def _returned_args(self) -> list[int]:
+        """Positions of the arguments a training function may update in place (sent back after a call)."""
+        return [self.task.params.index(name) for name in self.task.trains]
+
+    def _record(self, key: tuple[Any, ...], args: Sequence[Any], outcome: CallOutcome) -> StudentCall:
+        self.timings.add_student(outcome.elapsed_s)
         seen = self._warnings.setdefault(self.convention.id, {})
         seen.update(dict.fromkeys(outcome.warnings))
         call = self._calls[key] = StudentCall(args=tuple(args), outcome=outcome)
         return call
+
+    def once(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, worked out once per task and key: several checks read the same call and case
+        (the shapes and the values of a case, the weights and the biases of a gradient), and explaining
+        a failure (recognising the mistake, printing the inputs) costs more than checking."""
+        if key not in self._once:
+            self._once[key] = compute()
+        return self._once[key]  # type: ignore[no-any-return]
 
     def unreported_warnings(self) -> tuple[str, ...]:
         """The distinct warnings the student's code raised in the task's convention and not yet reported;
@@ -304,6 +354,9 @@ class TaskContext:
         """Public cases may show their inputs (compactly); hidden ones never do."""
         if not case.is_public:
             return None
+        return self.once(("inputs", self.convention.id, case.index), lambda: self._inputs_text(case))
+
+    def _inputs_text(self, case: Case) -> str | None:
         shown = []
         for param in self.task.params:
             value = self.convention.to_student(param, case.values.get(self.task.inputs.get(param, param)))

@@ -98,13 +98,18 @@ def gradient_check(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
         inputs = ctx.describe_inputs(case)
         if inputs:
             details.append(inputs)
-        diagnoses = recognise_outputs(
-            ctx.mistakes,
-            expected=ctx.call_reference(case.values),
-            actual=outputs,
-            names=ctx.task.returns,
-            values=case.values,
-            run=functools.partial(_run_wrong, ctx, case.values),
+        diagnoses = ctx.once(
+            # The weights' and the biases' checks read the same call: its mistake is recognised once.
+            ("recognise", id(call)),
+            functools.partial(
+                recognise_outputs,
+                ctx.mistakes,
+                expected=ctx.call_reference(case.values),
+                actual=outputs,
+                names=ctx.task.returns,
+                values=case.values,
+                run=functools.partial(_run_wrong, ctx, case.values),
+            ),
         )
         verdicts.append(CaseVerdict(case, "fail", tuple(details), diagnoses))
     return verdicts

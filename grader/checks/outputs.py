@@ -85,13 +85,17 @@ def _compare_case(
     ]
     diagnoses = merge(
         transposed_matches(in_student_layout, raw, rtol=1e-6, atol=1e-9),
-        recognise_outputs(
-            ctx.mistakes,
-            expected=expected,
-            actual=actual,
-            names=ctx.task.returns,
-            values=case.values,
-            run=lambda wrong: ctx.call_reference(case.values, function=wrong),
+        ctx.once(
+            # The shapes and the values of a case come from one call: its mistake is recognised once.
+            ("recognise", id(call)),
+            lambda: recognise_outputs(
+                ctx.mistakes,
+                expected=expected,
+                actual=actual,
+                names=ctx.task.returns,
+                values=case.values,
+                run=lambda wrong: ctx.call_reference(case.values, function=wrong),
+            ),
         ),
     )
     return CaseVerdict(case, "fail", tuple(details), diagnoses)

@@ -49,13 +49,29 @@ def register(
     return decorate
 
 
+def cases_of(ctx: TaskContext, spec: CheckSpec) -> Sequence[Case]:
+    """The cases a check runs on."""
+    kind = CHECK_KINDS[spec.kind]
+    if kind.select is not None:
+        return kind.select(ctx, spec)
+    return ctx.cases.select(public=spec.public, hidden=spec.hidden)
+
+
+def prefetch_cases(ctx: TaskContext) -> None:
+    """Call a (non-training) function on every case its checks will look at, public cases in one round
+    trip and hidden ones in another (what hidden cases print is told apart by the round trip)."""
+    if ctx.task.trains or not ctx.task.checks:
+        return
+    cases = {(c.visibility, c.index): c for spec in ctx.task.checks for c in cases_of(ctx, spec)}
+    for hidden in (False, True):
+        values = [c.values for c in cases.values() if c.is_public != hidden]
+        ctx.prefetch(values, check=ctx.task.checks[0], hidden=hidden)
+
+
 def run_check(ctx: TaskContext, spec: CheckSpec) -> list[CheckResult]:
     """Run one check on its cases; one result for its public cases and one for its hidden ones."""
     kind = CHECK_KINDS[spec.kind]
-    cases = (
-        kind.select(ctx, spec) if kind.select else ctx.cases.select(public=spec.public, hidden=spec.hidden)
-    )
-    verdicts = kind.run(ctx, spec, cases)
+    verdicts = kind.run(ctx, spec, cases_of(ctx, spec))
     for verdict in verdicts:
         for note in verdict.notes:
             if note not in ctx.notes:

@@ -142,6 +142,9 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
         label = ctx.case_label(case)
         initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
         costs = [_cost(ctx, case.values, initial)]
+        if not substitutes:
+            schedules = [_with_schedule(ctx, case.values, steps=k, rate=rate) for k in range(1, steps + 1)]
+            ctx.prefetch(schedules, check=spec, hidden=not case.is_public)
         for k in range(1, steps + 1):
             trained = _train(ctx, spec, case, steps=k, rate=rate, substitutes=substitutes)
             if isinstance(trained, CaseVerdict):

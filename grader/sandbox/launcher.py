@@ -259,8 +259,11 @@ class WorkerProcess:
         timeout_s: float,
         helpers: HelperDesk | None = None,
         stalled: Callable[[], bool] | None = None,
+        answers: int = 1,
     ) -> tuple[dict[str, Any], list[np.ndarray]]:
         """Send a request and wait for its answer; a late or broken answer kills the worker.
+
+        ``answers``: how many calls' results the answer holds (each may be as large as a result may be).
 
         While it works, the worker may ask for reference helpers (``{"op": "helper"}``), answered by
         ``helpers``. ``stalled`` is asked now and then while the answer is awaited: when it says so,
@@ -275,7 +278,7 @@ class WorkerProcess:
             while True:
                 self._await(deadline, stalled)
                 self.channel.settimeout(max(deadline - time.monotonic(), 0.001))
-                reply, frames = receive_message(self.channel, max_bytes=self.limits.result_bytes)
+                reply, frames = receive_message(self.channel, max_bytes=self.limits.result_bytes * answers)
                 op = reply.get("op")
                 if op == "helper" and helpers is not None:
                     answer, answer_arrays = helpers(reply, frames)

@@ -19,14 +19,11 @@ from grader.sandbox.limits import Limits
 from grader.sandbox.protocol import ProtocolError, decode_value, encode_value
 
 CallStatus = Literal["ok", "exception", "timeout", "crash"]
-# A function that used its whole time limit computing is not called again: the cases are tiny, so a
-# function that needs more than the limit once (a thousand times what the reference needs) needs it
-# every time, and each further call would cost another full limit to learn the same thing. One that
-# ran out of time while mostly waiting (a busy machine, a sleep, a worker the grader had to kill) gets
-# one more chance.
+# A function that ran out of time twice is not called again: the cases are tiny, so a function that
+# needs more than the limit (a thousand times what the reference needs) needs it every time, and each
+# further call would cost another full limit of the batch's time to learn the same thing. The second
+# try is for a busy machine: a time limit is wall-clock time, and a first call can be starved.
 MAX_TIMEOUTS_PER_FUNCTION = 2
-# The share of the time limit spent computing that makes a time-out definite.
-COMPUTING_SHARE = 0.5
 # After this many dead or killed workers, a submission's remaining calls fail at once: a submission
 # that kills every worker must not cost a reload per check.
 MAX_RESTARTS = 4
@@ -98,8 +95,6 @@ class CallOutcome:
     message: str = ""
     frames: tuple[Frame, ...] = ()
     elapsed_s: float = 0.0
-    # For a time-out: processor seconds the function used (as the worker says; 0 when it was killed).
-    cpu_s: float = 0.0
 
 
 class StudentRuntime:
@@ -197,13 +192,72 @@ class StudentRuntime:
         finally:
             if hidden:
                 self._hidden_output.append((start, self._output_size()))
+        self._account(function, outcome)
+        return outcome
+
+    def call_many(
+        self,
+        function: str,
+        arg_lists: Sequence[Sequence[Any]],
+        *,
+        timeout_s: float,
+        watch_globals: Sequence[str] = (),
+        return_args: Sequence[int] = (),
+        hidden: bool = False,
+    ) -> list[CallOutcome]:
+        """Several calls of one function in one round trip, as :meth:`call` would make them one by one.
+
+        The answer may hold fewer outcomes than calls asked for (none at all when the worker is not
+        ready, has died or the function already ran out of time): the batch stops at the first time-out,
+        and the caller makes the rest with :meth:`call`, which knows what to do about time-outs.
+        """
+        worker = self._worker
+        if worker is None or not worker.alive or self._timeouts.get(function, 0) or not arg_lists:
+            return []
+        arrays: list[np.ndarray] = []
+        requests = [
+            {
+                "function": function,
+                "args": encode_value(tuple(args), arrays),
+                "timeout_s": timeout_s,
+                "watch_globals": list(watch_globals),
+                "return_args": list(return_args),
+            }
+            for args in arg_lists
+        ]
+        start = self._output_size() if hidden else 0
+        try:
+            reply, frames = worker.request(
+                {"op": "calls", "calls": requests},
+                arrays,
+                timeout_s=timeout_s * len(requests) + 1.0,
+                answers=len(requests),
+            )
+            results = reply.get("results")
+            if not isinstance(results, list) or len(results) > len(requests):
+                raise ProtocolError("malformed batch answer")
+            outcomes = [_parse_call(result, frames) for result in results]
+        except (WorkerTimeout, WorkerDied):
+            # Killed (a call stuck where the worker's timer cannot reach): one by one from here on.
+            return []
+        except (ProtocolError, KeyError, TypeError, ValueError, AttributeError):
+            worker.kill()
+            return []
+        finally:
+            if hidden:
+                self._hidden_output.append((start, self._output_size()))
+        for index, outcome in enumerate(outcomes):
+            if outcome.status == "timeout":
+                outcomes[index] = replace(outcome, elapsed_s=timeout_s)
+            self._account(function, outcomes[index])
+        return outcomes
+
+    def _account(self, function: str, outcome: CallOutcome) -> None:
+        """Remember what a call says about the function: time-outs, and names it found missing."""
         if outcome.status == "timeout":
-            definite = outcome.cpu_s >= COMPUTING_SHARE * timeout_s
-            counted = MAX_TIMEOUTS_PER_FUNCTION if definite else 1
-            self._timeouts[function] = self._timeouts.get(function, 0) + counted
+            self._timeouts[function] = self._timeouts.get(function, 0) + 1
         if outcome.error_type == "NameError" and (missing := _missing_name(outcome.message)):
             self.missing_names.add(missing)
-        return outcome
 
     def _call(
         self,
@@ -382,12 +436,7 @@ def _parse_call(reply: Mapping[str, Any], arrays: Sequence[np.ndarray]) -> CallO
             elapsed_s=float(reply.get("elapsed_s", 0.0)),
         )
     if status == "timeout":
-        cpu = reply.get("cpu_s", 0.0)
-        return CallOutcome(
-            status="timeout",
-            message=str(reply.get("message", ""))[:500],
-            cpu_s=float(cpu) if isinstance(cpu, int | float) else 0.0,
-        )
+        return CallOutcome(status="timeout", message=str(reply.get("message", ""))[:500])
     if status == "exception":
         return CallOutcome(
             status="exception",

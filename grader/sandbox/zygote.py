@@ -78,7 +78,8 @@ def main() -> NoReturn:
     if grader_pid and os.getppid() == grader_pid:
         privileges.die_with_parent(grader_pid)
     _preload()
-
+    # Everything loaded so far is left out of garbage collection: a worker's collector would otherwise
+    # walk (and so copy, page by page) the whole heap it shares with the zygote.
     gc.freeze()
     scratch_root = Path(options["scratch_root"]) if options.get("scratch_root") else None
     pid = os.getpid()
