@@ -60,7 +60,7 @@ def grade_safely(
 
 
 # The figures every grading process adds to the pool's shared totals, in this order.
-_TIMING_FIELDS = ("student_s", "reference_s", *(f"stage:{stage}" for stage in STAGES))
+_TIMING_FIELDS = ("student_s", "reference_s", "toplevel_s", *(f"stage:{stage}" for stage in STAGES))
 
 
 class ProcessPool:
@@ -81,7 +81,9 @@ class ProcessPool:
         """Where the time of all grading processes went so far, summed over the processes."""
         with self._totals.get_lock():
             values = dict(zip(_TIMING_FIELDS, self._totals[:], strict=True))
-        timings = Timings(student_s=values["student_s"], reference_s=values["reference_s"])
+        timings = Timings(
+            student_s=values["student_s"], reference_s=values["reference_s"], toplevel_s=values["toplevel_s"]
+        )
         timings.stages = {stage: values[f"stage:{stage}"] for stage in STAGES}
         return timings
 
@@ -133,7 +135,12 @@ def _grade_in_process(submission: Submission) -> SubmissionResult:
     assert _GRADER is not None, "grading process not initialised"
     result = grade_safely(_GRADER, submission, rubrics=_ONLY)
     timings = _GRADER.timings
-    figures = (timings.student_s, timings.reference_s, *(timings.stages[stage] for stage in STAGES))
+    figures = (
+        timings.student_s,
+        timings.reference_s,
+        timings.toplevel_s,
+        *(timings.stages[stage] for stage in STAGES),
+    )
     with _TOTALS.get_lock():
         for index, value in enumerate(figures):
             _TOTALS[index] += value

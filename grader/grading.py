@@ -179,7 +179,7 @@ class Grader:
             load_started = time.perf_counter()
             report = runtime.load()
             self.timings.add_stage("start", time.perf_counter() - load_started)
-            self.timings.add_student(report.elapsed_s)
+            self.timings.add_toplevel(report.elapsed_s)
             if report.status != "ok":
                 reason = t("task.load_failed", reason=report.message)
                 error = _error(submission, f"load_{report.status}", reason, notes, output=runtime.output())

@@ -17,13 +17,16 @@ STAGES = ("read", "start", "calls", "grade")
 class Timings:
     """Seconds summed over a run, safe to update from several grading threads.
 
-    ``student_s`` and ``reference_s``: inside student and reference functions. ``stages``: wall time
+    ``student_s`` and ``reference_s``: inside student and reference functions; ``toplevel_s``: in the
+    student's top-level statements, run while loading. ``stages``: wall time
     by stage: "read" (files into code units), "start" (a worker forked, sandboxed, the code loaded),
     "calls" (student calls, round trips included), "grade" (the whole of grading, all stages included).
     """
 
     student_s: float = 0.0
     reference_s: float = 0.0
+    # Running the student's top-level statements while loading (most of it in notebook mode).
+    toplevel_s: float = 0.0
     stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -35,13 +38,17 @@ class Timings:
         with self._lock:
             self.reference_s += seconds
 
+    def add_toplevel(self, seconds: float) -> None:
+        with self._lock:
+            self.toplevel_s += seconds
+
     def add_stage(self, stage: str, seconds: float) -> None:
         with self._lock:
             self.stages[stage] = self.stages.get(stage, 0.0) + seconds
 
     def reset(self) -> None:
         with self._lock:
-            self.student_s = self.reference_s = 0.0
+            self.student_s = self.reference_s = self.toplevel_s = 0.0
             self.stages = dict.fromkeys(STAGES, 0.0)
 
 

@@ -61,4 +61,6 @@ def test_processes_grade_as_one_process_does_and_account_for_their_time(
     assert 0 < timings.stages["start"] < timings.stages["grade"]
     assert 0 < timings.student_s < timings.stages["calls"] < timings.stages["grade"]
     assert timings.reference_s > 0
+    # Definitions mode runs only definitions and imports at the top level: little, but not nothing.
+    assert 0 < timings.toplevel_s < timings.stages["start"]
     assert sum(r.duration_s for r in together.values()) == pytest.approx(timings.stages["grade"], rel=0.05)
