@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import re
 import resource
 import shutil
 import tempfile
@@ -45,13 +46,23 @@ PATHOLOGICAL = {
 }
 
 
-def make_corpus(target: Path, n: int, *, pathological_every: int = 50) -> list[Submission]:
-    """``n`` submissions: the graded samples over and over, and now and then a pathological one."""
+def make_corpus(
+    target: Path, n: int, *, pathological_every: int = 50, rubric: str | None = None
+) -> list[Submission]:
+    """``n`` submissions: the graded samples over and over, and now and then a pathological one.
+
+    ``rubric``: only the samples that define a function of that rubric (by its task names or aliases).
+    """
     samples = [
         p
         for p in sorted((ROOT / "submissions").iterdir())
         if p.suffix in (".py", ".ipynb") and p.stat().st_size > 0 and p.stem != "ricardo_flores"
     ]
+    if rubric is not None:
+        (chosen,) = [r for r in load_bundled_rubrics() if r.id == rubric]
+        names = {name for task in chosen.tasks for name in (task.id, *task.aliases)}
+        pattern = re.compile(r"def\s+(" + "|".join(map(re.escape, sorted(names))) + r")\s*\(")
+        samples = [p for p in samples if pattern.search(p.read_text(encoding="utf-8", errors="replace"))]
     cycle = itertools.cycle(samples)
     bad = itertools.cycle(PATHOLOGICAL.items())
     target.mkdir(parents=True, exist_ok=True)
@@ -204,16 +215,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=200, help="synthetic submissions to grade")
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to measure")
     parser.add_argument("--baseline", type=int, default=20, help="submissions graded by the naive baseline")
+    parser.add_argument("--rubric", help="only the samples of this rubric (xor, linreg); default: all")
     parser.add_argument(
         "--notebook-n", type=int, default=0, help="also grade this many with --exec notebook (every cell run)"
     )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        submissions = make_corpus(work / "class", args.n)
+        submissions = make_corpus(work / "class", args.n, rubric=args.rubric)
         scratch = work / "scratch"
         scratch.mkdir()
-        print(f"{len(submissions)} submissions (samples, every 50th pathological), hidden cases on")
+        kind = f"{args.rubric} samples" if args.rubric else "samples"
+        print(f"{len(submissions)} submissions ({kind}, every 50th pathological), hidden cases on")
         baseline = run_baseline(submissions[: args.baseline], scratch=scratch)
         print(f"baseline, a fresh process per submission ({args.baseline}): {baseline['per_s']:.2f}/s")
         jobs_list = [int(j) for j in args.jobs.split(",")]
