@@ -522,7 +522,10 @@ def test_calls_made_together_that_the_worker_cannot_stop_are_made_again_alone(
         started = time.monotonic()
         assert runtime.call_many("g", [[0], [1]], timeout_s=0.3) == []
         assert time.monotonic() - started < 5
-        # The worker was killed; the next call starts a new one.
+        # The worker was killed, and that was one try: the next call starts a new worker, the one after
+        # a second time-out is not made.
         assert runtime.call("g", [0], timeout_s=0.3).value == 0
+        assert runtime.call("g", [1], timeout_s=0.3).status == "timeout"
+        assert "not called again" in runtime.call("g", [0], timeout_s=0.3).message
     finally:
         runtime.close()

@@ -237,8 +237,12 @@ class StudentRuntime:
             if not isinstance(results, list) or len(results) > len(requests):
                 raise ProtocolError("malformed batch answer")
             outcomes = [_parse_call(result, frames) for result in results]
-        except (WorkerTimeout, WorkerDied):
-            # Killed (a call stuck where the worker's timer cannot reach): one by one from here on.
+        except WorkerTimeout:
+            # Killed: a call was stuck where the worker's own timer cannot reach. That was one try of
+            # the function; the rest goes one call at a time.
+            self._timeouts[function] = self._timeouts.get(function, 0) + 1
+            return []
+        except WorkerDied:
             return []
         except (ProtocolError, KeyError, TypeError, ValueError, AttributeError):
             worker.kill()
