@@ -29,7 +29,7 @@ from grader.rubric import load_bundled_rubrics
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
-from grader.timing import STAGES, Timings
+from grader.timing import Timings
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
@@ -127,12 +127,8 @@ def run_mode(
                 results = list(completed([pool.submit(s) for s in submissions]))
                 wall, cpu = time.perf_counter() - started, busy_cpu_s() - cpu
                 after = pool.timings()
-            timings = Timings(
-                student_s=after.student_s - before.student_s,
-                reference_s=after.reference_s - before.reference_s,
-                toplevel_s=after.toplevel_s - before.toplevel_s,
-            )
-            timings.stages = {k: after.stages[k] - before.stages[k] for k in STAGES}
+            spent = (a - b for a, b in zip(after.figures(), before.figures(), strict=True))
+            timings = Timings.from_figures(list(spent))
     finally:
         zygote.close()
     by_sample: dict[str, list[float]] = {}

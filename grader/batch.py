@@ -24,7 +24,7 @@ from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.privileges import protect_grader_process
 from grader.submission import Submission
-from grader.timing import STAGES, Timings
+from grader.timing import FIGURE_COUNT, Timings
 
 
 @dataclass(frozen=True)
@@ -59,17 +59,13 @@ def grade_safely(
         )
 
 
-# The figures every grading process adds to the pool's shared totals, in this order.
-_TIMING_FIELDS = ("student_s", "reference_s", "toplevel_s", *(f"stage:{stage}" for stage in STAGES))
-
-
 class ProcessPool:
     """``jobs`` grading processes; submit submissions, get futures of their results."""
 
     def __init__(self, settings: GraderSettings, *, jobs: int) -> None:
         context = multiprocessing.get_context("spawn")
         # Where the grading processes add up where their time went (see timings()).
-        self._totals = context.Array("d", len(_TIMING_FIELDS))
+        self._totals = context.Array("d", FIGURE_COUNT)
         self._executor = ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=context,
@@ -80,12 +76,7 @@ class ProcessPool:
     def timings(self) -> Timings:
         """Where the time of all grading processes went so far, summed over the processes."""
         with self._totals.get_lock():
-            values = dict(zip(_TIMING_FIELDS, self._totals[:], strict=True))
-        timings = Timings(
-            student_s=values["student_s"], reference_s=values["reference_s"], toplevel_s=values["toplevel_s"]
-        )
-        timings.stages = {stage: values[f"stage:{stage}"] for stage in STAGES}
-        return timings
+            return Timings.from_figures(self._totals[:])
 
     def submit(self, submission: Submission) -> Future[SubmissionResult]:
         return self._executor.submit(_grade_in_process, submission)
@@ -134,17 +125,10 @@ def _start_process(settings: GraderSettings, totals: Any) -> None:
 def _grade_in_process(submission: Submission) -> SubmissionResult:
     assert _GRADER is not None, "grading process not initialised"
     result = grade_safely(_GRADER, submission, rubrics=_ONLY)
-    timings = _GRADER.timings
-    figures = (
-        timings.student_s,
-        timings.reference_s,
-        timings.toplevel_s,
-        *(timings.stages[stage] for stage in STAGES),
-    )
     with _TOTALS.get_lock():
-        for index, value in enumerate(figures):
+        for index, value in enumerate(_GRADER.timings.figures()):
             _TOTALS[index] += value
-    timings.reset()
+    _GRADER.timings.reset()
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -50,6 +50,25 @@ class Timings:
         with self._lock:
             self.student_s = self.reference_s = self.toplevel_s = 0.0
             self.stages = dict.fromkeys(STAGES, 0.0)
+
+    def figures(self) -> tuple[float, ...]:
+        """Every figure, flat, in a fixed order (for sums kept outside this process; see from_figures)."""
+        with self._lock:
+            return (self.student_s, self.reference_s, self.toplevel_s, *(self.stages[s] for s in STAGES))
+
+    @classmethod
+    def from_figures(cls, figures: Sequence[float]) -> Timings:
+        """The timings whose :meth:`figures` these are."""
+        student, reference, toplevel, *stages = figures
+        return cls(
+            student_s=student,
+            reference_s=reference,
+            toplevel_s=toplevel,
+            stages=dict(zip(STAGES, stages, strict=True)),
+        )
+
+
+FIGURE_COUNT = len(Timings().figures())
 
 
 class TimedModule:

@@ -11,7 +11,7 @@ import numpy as np
 
 from grader.cases import Case, CaseSet
 from grader.checks.memo import Memo, function_key, values_key
-from grader.compare import as_array
+from grader.compare import Comparison, as_array
 from grader.conventions import Convention
 from grader.diagnose import Diagnosis
 from grader.messages import Translator
@@ -282,6 +282,19 @@ class TaskContext:
             sizes = ", ".join(f"{k}={v}" for k, v in case.sizes.items())
             return self.t("case.public", function=self.task.id, n=case.index + 1, sizes=sizes)
         return self.t("case.hidden", function=self.task.id, n=case.index + 1)
+
+    def worst_difference(self, name: str, c: Comparison, *, rtol: float, atol: float) -> dict[str, Any]:
+        """The words a message about differing values is filled with: the largest difference, where it
+        is (in the student's layout), both values there, and the tolerance."""
+        nan = float("nan")
+        return {
+            "diff": c.max_abs_diff,
+            "where": self.position(name, c.where),
+            "expected": c.expected_at if c.expected_at is not None else nan,
+            "actual": c.actual_at if c.actual_at is not None else nan,
+            "rtol": rtol,
+            "atol": atol,
+        }
 
     def position(self, name: str, where: tuple[int, ...] | None) -> str:
         """An element of output ``name`` (index in the reference layout) as the student indexes it."""

@@ -178,12 +178,7 @@ def _explain(
                 case=label,
                 name=name,
                 shape=ctx.shape_text(name, expected_shape),
-                diff=c.max_abs_diff,
-                where=ctx.position(name, c.where),
-                expected=c.expected_at if c.expected_at is not None else float("nan"),
-                actual=c.actual_at if c.actual_at is not None else float("nan"),
-                rtol=rtol,
-                atol=atol,
+                **ctx.worst_difference(name, c, rtol=rtol, atol=atol),
             )
         )
     return lines

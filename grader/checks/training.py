@@ -50,7 +50,7 @@ def _train(
 ) -> Trained | CaseVerdict:
     """Call the training function: the trained parameters, or the verdict explaining why there are none."""
     assert ctx.task.steps is not None and ctx.task.rate is not None
-    values = {**case.values, ctx.task.steps: steps, ctx.task.rate: rate}
+    values = _with_schedule(ctx, case.values, steps=steps, rate=rate)
     call = ctx.call_student(values, check=spec, substitutes=substitutes, hidden=not case.is_public)
     if not call.ok:
         return ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s)
@@ -314,12 +314,7 @@ def _explain_parameter(
         steps=steps,
         rate=rate,
         name=name,
-        diff=c.max_abs_diff,
-        where=ctx.position(name, c.where),
-        expected=c.expected_at if c.expected_at is not None else float("nan"),
-        actual=c.actual_at if c.actual_at is not None else float("nan"),
-        rtol=rtol,
-        atol=atol,
+        **ctx.worst_difference(name, c, rtol=rtol, atol=atol),
     )
 
 

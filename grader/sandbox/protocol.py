@@ -62,9 +62,7 @@ def send_message(sock: socket.socket, header: dict[str, Any], arrays: Sequence[n
     parts = [HEADER.pack(len(body)), body]
     for array in plain:
         data = array.tobytes()
-        parts.append(data)
-        if len(data) % FRAME_ALIGNMENT:
-            parts.append(bytes(FRAME_ALIGNMENT - len(data) % FRAME_ALIGNMENT))
+        parts += (data, bytes(_padding(len(data))))
     # One write: the peer wakes up once per message, not once per frame.
     sock.sendall(b"".join(parts))
 
@@ -91,20 +89,29 @@ def receive_message(sock: socket.socket, *, max_bytes: int) -> tuple[dict[str, A
     if not isinstance(header, dict):
         raise ProtocolError("header is not a JSON object")
     layout = _frame_layout(header.pop("frames", []))
-    total = sum(size + (-size % FRAME_ALIGNMENT) for _, _, size in layout)
+    total = sum(_padded(count * dtype.itemsize) for dtype, _, count in layout)
     if length + total > max_bytes:
         raise ProtocolError(f"message of {length + total} bytes is over the {max_bytes}-byte limit")
     data = _read_exactly(sock, total)
     arrays = []
     offset = 0
-    for dtype, shape, size in layout:
-        arrays.append(_frame(data, dtype, shape, offset))
-        offset += size + (-size % FRAME_ALIGNMENT)
+    for dtype, shape, count in layout:
+        arrays.append(_frame(data, dtype, shape, count, offset))
+        offset += _padded(count * dtype.itemsize)
     return header, arrays
 
 
+def _padding(size: int) -> int:
+    """How many zero bytes follow a frame of ``size`` bytes, so that the next one starts aligned."""
+    return -size % FRAME_ALIGNMENT
+
+
+def _padded(size: int) -> int:
+    return size + _padding(size)
+
+
 def _frame_layout(frames: Any) -> list[tuple[np.dtype[Any], tuple[int, ...], int]]:
-    """Each frame's dtype, shape and byte size, from the header's descriptions (validated)."""
+    """Each frame's dtype, shape and element count, from the header's descriptions (validated)."""
     if not isinstance(frames, list):
         raise ProtocolError("bad frame list")
     layout = []
@@ -117,12 +124,13 @@ def _frame_layout(frames: Any) -> list[tuple[np.dtype[Any], tuple[int, ...], int
         shape = frame[1]
         if len(shape) > MAX_DIMS or not all(type(n) is int and n >= 0 for n in shape):
             raise ProtocolError("bad frame shape")
-        layout.append((dtype, tuple(shape), math.prod(shape) * dtype.itemsize))
+        layout.append((dtype, tuple(shape), math.prod(shape)))
     return layout
 
 
-def _frame(data: bytearray, dtype: np.dtype[Any], shape: tuple[int, ...], offset: int) -> np.ndarray:
-    count = math.prod(shape)
+def _frame(
+    data: bytearray, dtype: np.dtype[Any], shape: tuple[int, ...], count: int, offset: int
+) -> np.ndarray:
     if count == 0:
         return np.zeros(shape, dtype=dtype)
     if dtype.kind == "b":

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -186,12 +187,8 @@ class StudentRuntime:
         """
         if self._timeouts.get(function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
             return CallOutcome(status="timeout", message="not called again after running out of time")
-        start = self._output_size() if hidden else 0
-        try:
+        with self._printing(hidden=hidden):
             outcome = self._call(function, args, timeout_s, substitutes, watch_globals, return_args)
-        finally:
-            if hidden:
-                self._hidden_output.append((start, self._output_size()))
         self._account(function, outcome)
         return outcome
 
@@ -216,23 +213,16 @@ class StudentRuntime:
             return []
         arrays: list[np.ndarray] = []
         requests = [
-            {
-                "function": function,
-                "args": encode_value(tuple(args), arrays),
-                "timeout_s": timeout_s,
-                "watch_globals": list(watch_globals),
-                "return_args": list(return_args),
-            }
-            for args in arg_lists
+            _call_request(function, args, arrays, timeout_s, watch_globals, return_args) for args in arg_lists
         ]
-        start = self._output_size() if hidden else 0
         try:
-            reply, frames = worker.request(
-                {"op": "calls", "calls": requests},
-                arrays,
-                timeout_s=timeout_s * len(requests) + 1.0,
-                answers=len(requests),
-            )
+            with self._printing(hidden=hidden):
+                reply, frames = worker.request(
+                    {"op": "calls", "calls": requests},
+                    arrays,
+                    timeout_s=timeout_s * len(requests) + 1.0,
+                    answers=len(requests),
+                )
             results = reply.get("results")
             if not isinstance(results, list) or len(results) > len(requests):
                 raise ProtocolError("malformed batch answer")
@@ -247,14 +237,21 @@ class StudentRuntime:
         except (ProtocolError, KeyError, TypeError, ValueError, AttributeError):
             worker.kill()
             return []
-        finally:
-            if hidden:
-                self._hidden_output.append((start, self._output_size()))
         for index, outcome in enumerate(outcomes):
             if outcome.status == "timeout":
                 outcomes[index] = replace(outcome, elapsed_s=timeout_s)
             self._account(function, outcomes[index])
         return outcomes
+
+    @contextlib.contextmanager
+    def _printing(self, *, hidden: bool) -> Iterator[None]:
+        """Around calls: what they print is left out of :meth:`output` when ``hidden``."""
+        start = self._output_size() if hidden else 0
+        try:
+            yield
+        finally:
+            if hidden:
+                self._hidden_output.append((start, self._output_size()))
 
     def _account(self, function: str, outcome: CallOutcome) -> None:
         """Remember what a call says about the function: time-outs, and names it found missing."""
@@ -282,13 +279,9 @@ class StudentRuntime:
         arrays: list[np.ndarray] = []
         header = {
             "op": "call",
-            "function": function,
-            "args": encode_value(tuple(args), arrays),
-            "timeout_s": timeout_s,
+            **_call_request(function, args, arrays, timeout_s, watch_globals, return_args),
             # The worker learns only which of its functions to stand in for; the grader computes them.
             "substitutes": [{"name": str(spec["name"])} for spec in substitutes],
-            "watch_globals": list(watch_globals),
-            "return_args": list(return_args),
         }
         started = time.monotonic()
         try:
@@ -355,6 +348,24 @@ class StudentRuntime:
         if self._worker is not None:
             self._worker.close()
             self._worker = None
+
+
+def _call_request(
+    function: str,
+    args: Sequence[Any],
+    arrays: list[np.ndarray],
+    timeout_s: float,
+    watch_globals: Sequence[str],
+    return_args: Sequence[int],
+) -> dict[str, Any]:
+    """What the worker needs to make one call (the arguments' arrays are appended to ``arrays``)."""
+    return {
+        "function": function,
+        "args": encode_value(tuple(args), arrays),
+        "timeout_s": timeout_s,
+        "watch_globals": list(watch_globals),
+        "return_args": list(return_args),
+    }
 
 
 def _parse_load(reply: Mapping[str, Any]) -> LoadReport:
