@@ -29,7 +29,8 @@ from grader.results import CheckResult, SubmissionError, SubmissionResult, TaskR
 from grader.rubric import Rubric, TaskSpec
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
-from grader.sandbox.session import FunctionInfo, LoadReport, StudentRuntime
+from grader.sandbox.replies import FunctionInfo, LoadReport
+from grader.sandbox.session import StudentRuntime
 from grader.source import CodeUnit, SourceError, load_source
 from grader.submission import Submission
 from grader.timing import TimedModule, Timings

@@ -16,7 +16,8 @@ from grader.conventions import Convention
 from grader.diagnose import Diagnosis
 from grader.messages import Translator
 from grader.rubric import CheckSpec, Rubric, TaskSpec
-from grader.sandbox.session import CallOutcome, FunctionInfo, StudentRuntime
+from grader.sandbox.replies import CallOutcome, FunctionInfo
+from grader.sandbox.session import StudentRuntime
 from grader.timing import Timings
 from reference.mistakes import KnownMistakes
 
