@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+
+import pytest
 
 from grader.report.gradebook import CANVAS_FILE, PLAIN_FILE, canvas_csv, plain_csv
 from grader.results import CheckResult, SubmissionError, SubmissionResult, TaskResult
@@ -75,7 +78,7 @@ def test_canvas_csv_follows_the_importer_layout() -> None:
     table = rows(text)
     header = table[0]
     # Canvas's importer: header starts "Student,ID", the student columns end with "Section".
-    assert text.startswith("Student,ID,")
+    assert text.startswith('"Student","ID",')
     assert header[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert header[5:] == [
         "xor: feedForward",
@@ -100,3 +103,88 @@ def test_empty_class_still_has_headers() -> None:
         ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"],
         ["Points Possible", "", "", "", ""],
     ]
+
+
+# Ids a student can get into a gradebook by naming the submission file (or a name they typed).
+HOSTILE_IDS = (
+    "x;=1+1;@SUM(1+1)",
+    '=HYPERLINK("http://x")',
+    "+1",
+    "-2+3",
+    "@cmd",
+    "\t=1",
+    " =1",
+    'Ana "la jefa"\n=1+1\r\n  @SUM(1);"-3"',
+)
+
+# What a spreadsheet would evaluate: a formula sign (after any spaces or stray quotes) or a leading
+# tab or line break.
+FORMULA = re.compile(r'[\s"]*[=+\-@]|[\t\r\n]')
+
+
+def hostile_submissions() -> list[SubmissionResult]:
+    graded = [
+        SubmissionResult(id, f"{id}.py", "graded", tasks=(task("xor", "feedForward", 2, 3),))
+        for id in HOSTILE_IDS
+    ]
+    # Rubric and function names reach the headers; they are text like any other.
+    graded.append(SubmissionResult("ok", "ok.py", "graded", tasks=(task("@rubrica", "=f;-g", 1.5, 2),)))
+    return [*graded, SubmissionResult("-roto", "-roto.py", "error", error=SubmissionError("x", "y"))]
+
+
+def quoted_file(table: list[list[str]]) -> str:
+    """The bytes of ``table`` with every cell in double quotes, as a comma-separated file."""
+    return "".join(",".join('"' + cell.replace('"', '""') + '"' for cell in row) + "\r\n" for row in table)
+
+
+def written(name: str) -> str:
+    write = plain_csv if name == PLAIN_FILE else canvas_csv
+    return write(RUN, hostile_submissions(), lang="es")[name]
+
+
+@pytest.mark.parametrize("name", [PLAIN_FILE, CANVAS_FILE])
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_no_cell_is_a_formula_whichever_separator_the_spreadsheet_uses(name: str, delimiter: str) -> None:
+    text = written(name)
+    cells = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for cell in row]
+    assert cells
+    assert not [cell for cell in cells if FORMULA.match(cell)]
+
+
+@pytest.mark.parametrize("name", [PLAIN_FILE, CANVAS_FILE])
+def test_every_cell_is_quoted(name: str) -> None:
+    text = written(name)
+    assert text == quoted_file(rows(text))
+
+
+def test_hostile_text_is_kept_but_shown_as_text() -> None:
+    table = rows(plain_csv(RUN, hostile_submissions(), lang="es")[PLAIN_FILE])
+    assert table[0] == ["id", "status", "xor.feedForward", "'@rubrica.=f;'-g", "total", "max"]
+    assert [row[0] for row in table[1:]] == [
+        "x;'=1+1;'@SUM(1+1)",
+        '\'=HYPERLINK("http://x")',
+        "'+1",
+        "'-2+3",
+        "'@cmd",
+        "'\t=1",
+        "' =1",
+        'Ana "la jefa"\n\'=1+1\r\n\'  @SUM(1);\'"-3"',
+        "ok",
+        "'-roto",
+    ]
+    # One row per submission, every row as wide as the header: no value split a cell.
+    assert len(table) == 1 + len(hostile_submissions())
+    assert {len(row) for row in table} == {len(table[0])}
+
+
+def test_scores_stay_numbers_next_to_hostile_text() -> None:
+    plain = rows(plain_csv(RUN, hostile_submissions(), lang="es")[PLAIN_FILE])
+    for row in plain[1:9]:
+        assert row[1:] == ["graded", "2", "", "2", "3"]
+        assert [float(cell) for cell in row[2:] if cell] == [2, 2, 3]
+    assert plain[9][1:] == ["graded", "", "1.5", "1.5", "2"]
+    canvas = rows(canvas_csv(RUN, hostile_submissions(), lang="es")[CANVAS_FILE])
+    assert canvas[0][5:] == ["xor: feedForward", "'@rubrica: =f;'-g", "xor: total", "'@rubrica: total"]
+    assert canvas[1] == ["Points Possible", "", "", "", "", "3", "2", "3", "2"]
+    assert canvas[2] == ["x;'=1+1;'@SUM(1+1)", "", "", "x;'=1+1;'@SUM(1+1)", "", "2", "", "2", ""]
+    assert [float(cell) for cell in canvas[1][5:]] == [3, 2, 3, 2]
