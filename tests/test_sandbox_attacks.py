@@ -92,6 +92,8 @@ EXPECTED: dict[str, Expect] = {
     "subprocess_shell": Expect(says=r"Operation not permitted|failed to map segment", never=r"RAN "),
     "native_so": Expect(says=r"attack-marker-evil\.so ->", never=r"LOADED"),
     "kill_parent": Expect(says=r"Operation not permitted", never=r"KILLED"),
+    "sysv_ipc": Expect(says=r"ipc: \[1, 1, 1, 1\]", never=r"IPC CREATED"),
+    "sched_others": Expect(says=r"sched: \[1(, 1)*\]", never=r"RESCHEDULED"),
     "sudo_root": Expect(says=r"Operation not permitted|failed to map segment", never=r"BECAME ROOT"),
     "input_top_level": Expect(says=r"input\(\) is not available while grading"),
     "cell_never_ends": Expect(honest=("feedForward", "costoGlobal"), says=r"took too long"),
