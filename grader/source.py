@@ -6,18 +6,16 @@ import codecs
 import io
 import json
 import re
-import threading
 import tokenize
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 _SUPPORTED_NBFORMAT_MAJORS = (3, 4)
-_WARNINGS_LOCK = threading.Lock()
+# Digits (with the sign) of an integer in a notebook. No notebook needs more; converting a longer one
+# costs time that grows with the square of its length when the interpreter's own limit is lifted.
+_MAX_NUMBER_DIGITS = 1000
 
 # Cell magics whose body is ordinary Python that Jupyter runs as usual (once or repeatedly); every other
 # cell magic hands its body to something else (a shell, a file, the browser), so that body is not Python.
@@ -68,18 +66,23 @@ class SourceError(Exception):
 
 def load_source(path: Path, *, display_name: str | None = None) -> LoadedSource:
     """Read a `.ipynb` or `.py` file into code units; raise `SourceError` when it cannot be used."""
-    filename = display_name if display_name is not None else path.name
-    suffix = path.suffix.lower()
-    if suffix not in (".ipynb", ".py"):
-        shown = f"'{path.suffix}'" if path.suffix else "a file without an extension"
-        raise SourceError(
-            "unsupported_file_type",
-            f"Only Jupyter notebooks (.ipynb) and Python modules (.py) can be graded, not {shown}.",
-        )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError("unreadable_file", f"The file could not be read: {exc.strerror or exc}.") from exc
+    return load_code(data, filename=display_name if display_name is not None else path.name)
+
+
+def load_code(data: bytes, *, filename: str) -> LoadedSource:
+    """The code units of a handed-in file's bytes (``filename`` says its type and names it in messages);
+    raise `SourceError` when it cannot be used."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".ipynb", ".py"):
+        shown = f"'{Path(filename).suffix}'" if Path(filename).suffix else "a file without an extension"
+        raise SourceError(
+            "unsupported_file_type",
+            f"Only Jupyter notebooks (.ipynb) and Python modules (.py) can be graded, not {shown}.",
+        )
     if not data.removeprefix(codecs.BOM_UTF8).strip():
         raise SourceError("empty_file", "The file is empty.")
     if suffix == ".ipynb":
@@ -88,50 +91,65 @@ def load_source(path: Path, *, display_name: str | None = None) -> LoadedSource:
 
 
 def _load_notebook(data: bytes, filename: str) -> LoadedSource:
-    text, document = _parse_notebook_json(data)
+    document = _parse_notebook_json(data)
     if not isinstance(document, dict) or "nbformat" not in document:
         raise SourceError(
             "not_a_notebook", f"The file is JSON but not a Jupyter notebook: it holds {_json_kind(document)}."
         )
     major = document["nbformat"]
-    if not isinstance(major, int) or isinstance(major, bool):
-        raise SourceError("not_a_notebook", f"The notebook's 'nbformat' field is not a number: {major!r}.")
+    if type(major) is not int:
+        raise SourceError(
+            "not_a_notebook", f"The notebook's 'nbformat' field is not a number: {_shown(major)}."
+        )
     if major not in _SUPPORTED_NBFORMAT_MAJORS:
+        # Compared, never converted: the number may be a thousand digits long.
+        version = f"nbformat {major}" if -1000 < major < 1000 else "an nbformat version that large"
         raise SourceError(
             "unsupported_nbformat",
-            f"The notebook uses nbformat {major}, but only nbformat 3 and 4 notebooks can be read.",
+            f"The notebook uses {version}, but only nbformat 3 and 4 notebooks can be read.",
         )
+    # Read as is, in both formats: only the code cells' sources matter here, and they are read
+    # defensively below. nbformat's reader would parse the JSON a second time and validate the whole
+    # document against its schema, three times over for an nbformat 3 notebook, logging each failure
+    # with a rendering of the offending part whose cost is its size times its depth.
     if major == 4:
-        # Read as is: only the code cells' sources matter here, and they are read defensively below.
-        # nbformat's reader would parse the JSON a second time and validate the whole document
-        # against its schema, which costs more than everything else about loading a notebook.
-        return _code_units(document.get("cells"), filename)
-    try:
-        # nbformat warns about notebooks it repairs on the fly (cells missing ids, duplicate ids): those
-        # are harmless for grading, and must not escape as warnings.
-        # The warnings filters are process-wide; the lock keeps concurrent loads from restoring each
-        # other's filters half-way.
-        with _WARNINGS_LOCK, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
-    except Exception as exc:
-        # nbformat raises many exception types (KeyError, AttributeError, its own) on malformed structures.
-        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise SourceError("not_a_notebook", f"The notebook's structure is broken: {detail}.") from exc
-    return _code_units(notebook.get("cells"), filename)
+        return _code_units(document.get("cells"), filename, source_key="source")
+    return _code_units(_v3_cells(document.get("worksheets")), filename, source_key="input")
 
 
-def _code_units(cells: Any, filename: str) -> LoadedSource:
-    """A notebook's code cells, in order, as code units (magics neutralised)."""
+def _v3_cells(worksheets: Any) -> list[Any]:
+    """An nbformat 3 notebook's cells: those of its worksheets one after the other, numbered as
+    Jupyter numbers them once it has upgraded the notebook to nbformat 4."""
+    if not isinstance(worksheets, list):
+        raise SourceError("not_a_notebook", "The notebook has no list of worksheets.")
+    cells: list[Any] = []
+    for worksheet in worksheets:
+        listed = worksheet.get("cells") if isinstance(worksheet, Mapping) else None
+        if not isinstance(listed, list):
+            raise SourceError(
+                "not_a_notebook", "The notebook's structure is broken: a worksheet has no list of cells."
+            )
+        cells += listed
+    return cells
+
+
+def _code_units(cells: Any, filename: str, *, source_key: str) -> LoadedSource:
+    """A notebook's code cells, in order, as code units (magics neutralised). ``source_key``: the field
+    of a code cell that holds its source (``input`` in nbformat 3)."""
     if not isinstance(cells, list):
         raise SourceError("not_a_notebook", "The notebook has no list of cells.")
 
     units: list[CodeUnit] = []
     notes: list[str] = []
     for number, cell in enumerate(cells, start=1):
+        # Whatever a cell holds, it is looked at only as an object with a "cell_type" of "code".
         if not isinstance(cell, Mapping) or cell.get("cell_type") != "code":
             continue
-        source, skipped_magic = _neutralise_cell(_normalise_newlines(_cell_text(cell.get("source"))))
+        text = _cell_text(cell.get(source_key))
+        if text is None:
+            notes.append(f"cell {number}: left out, its source is not text")
+            continue
+        source, skipped_magic = _neutralise_cell(_normalise_newlines(text))
         if skipped_magic is not None:
             notes.append(f"cell {number}: skipped %%{skipped_magic} cell")
         units.append(CodeUnit(source=source, filename=filename, cell=number, first_line=1))
@@ -140,7 +158,7 @@ def _code_units(cells: Any, filename: str) -> LoadedSource:
     return LoadedSource(units=tuple(units), notes=tuple(notes))
 
 
-def _parse_notebook_json(data: bytes) -> tuple[str, Any]:
+def _parse_notebook_json(data: bytes) -> Any:
     try:
         text = data.decode(json.detect_encoding(data))
     except UnicodeDecodeError as exc:
@@ -151,7 +169,9 @@ def _parse_notebook_json(data: bytes) -> tuple[str, Any]:
         ) from exc
     text = text.removeprefix("\ufeff")
     try:
-        return text, json.loads(text)
+        return json.loads(text, parse_int=_notebook_int)
+    except RecursionError:
+        raise SourceError("not_json", "The file is not valid JSON: it nests too deeply.") from None
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         if _looks_truncated(text, exc):
@@ -161,6 +181,15 @@ def _parse_notebook_json(data: bytes) -> tuple[str, Any]:
                 "(saved or uploaded incompletely).",
             ) from exc
         raise SourceError("not_json", f"The file is not valid JSON: {exc.msg} at {where}.") from exc
+    except ValueError:
+        # Raised by _notebook_int (and by the interpreter's own limit on digits, should it be lower).
+        raise SourceError("not_json", "The file is not valid JSON: a number in it is too long.") from None
+
+
+def _notebook_int(digits: str) -> int:
+    if len(digits) > _MAX_NUMBER_DIGITS:
+        raise ValueError("a number in the notebook is too long")
+    return int(digits)
 
 
 def _looks_truncated(text: str, error: json.JSONDecodeError) -> bool:
@@ -191,12 +220,24 @@ def _json_kind(value: Any) -> str:
     return "a number"
 
 
-def _cell_text(source: object) -> str:
+def _shown(value: Any) -> str:
+    """A JSON value as a message may quote it: scalars as written (long text cut), containers by kind."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:40] + "…")
+    if isinstance(value, dict | list):
+        return "an object" if isinstance(value, dict) else "a list"
+    return repr(value)
+
+
+def _cell_text(source: object) -> str | None:
+    """A code cell's source, from text or a list of lines (none: an empty cell); None for anything else."""
+    if source is None:
+        return ""
     if isinstance(source, str):
         return source
     if isinstance(source, list) and all(isinstance(line, str) for line in source):
         return "".join(source)
-    return ""
+    return None
 
 
 def _load_module(data: bytes, filename: str) -> LoadedSource:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
 import pickle
 import socket
+import threading
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grader.sandbox.protocol import (
     HEADER,
+    MAX_DECODED_ITEMS,
+    MAX_DEPTH,
+    MAX_HEADER_DEPTH,
+    MAX_INT_DIGITS,
     Opaque,
     ProtocolError,
     decode_value,
@@ -127,3 +133,185 @@ def test_malformed_trees_are_refused() -> None:
     for tree in ({"a": 3}, {"zz": 1}, {"t": 5}, {"a": 0, "t": []}):
         with pytest.raises(ProtocolError):
             decode_value(tree, [np.zeros(1)])
+
+
+# --- hostile headers and value trees ------------------------------------------------------------------
+
+
+def receive_bytes(message: bytes, *, max_bytes: int = 1 << 20) -> tuple[dict[str, object], list[np.ndarray]]:
+    """What ``receive_message`` makes of ``message`` sent over a real channel (then closed)."""
+    left, right = socket.socketpair()
+    with left, right:
+        sender = threading.Thread(target=lambda: (left.sendall(message), left.shutdown(socket.SHUT_WR)))
+        sender.start()
+        try:
+            return receive_message(right, max_bytes=max_bytes)
+        finally:
+            sender.join()
+
+
+def framed(body: bytes, payload: bytes = b"") -> bytes:
+    return HEADER.pack(len(body)) + body + payload
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (b'{"elapsed_s": ' + b"9" * 5000 + b"}", "too long"),
+        (b'{"elapsed_s": ' + b"9" * (MAX_INT_DIGITS + 1) + b"}", "too long"),
+        (b'{"value": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "deeply"),
+        (b'{"value": ' + b"[" * (MAX_HEADER_DEPTH + 1) + b"]" * (MAX_HEADER_DEPTH + 1) + b"}", "deeply"),
+        (b'{"value": ' + b'{"a":' * 100_000 + b"1" + b"}" * 100_000 + b"}", "deeply"),
+        (b'{"value": "\xff"}', "UTF-8"),
+        (b"\xff\xfe{\x00}\x00", "UTF-8"),
+        (b'{"value": [1, 2', "not JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (b"", "not JSON"),
+    ],
+)
+def test_hostile_headers_are_protocol_errors(body: bytes, match: str) -> None:
+    with pytest.raises(ProtocolError, match=match):
+        receive_bytes(framed(body))
+
+
+def test_headers_nesting_up_to_the_limit_arrive_and_brackets_in_strings_do_not_count() -> None:
+    nested = "[" * (MAX_HEADER_DEPTH - 1) + "]" * (MAX_HEADER_DEPTH - 1)
+    body = json.dumps({"value": json.loads(nested), "text": "[{" * 10_000}).encode()
+    header, _ = receive_bytes(framed(body))
+    assert header["text"] == "[{" * 10_000
+
+
+def test_numbers_that_overflow_floats_arrive_as_infinities() -> None:
+    header, _ = receive_bytes(framed(b'{"elapsed_s": 1e400, "small": -1e-400}'))
+    assert header == {"elapsed_s": math.inf, "small": -0.0}
+
+
+def nested(depth: int, leaf: object) -> object:
+    for _ in range(depth):
+        leaf = {"l": [leaf]}
+    return leaf
+
+
+def test_value_trees_nest_at_most_as_deeply_as_encode_value_makes_them() -> None:
+    # encode_value's deepest containers hold a "too large" marker for anything deeper.
+    value = decode_value(nested(MAX_DEPTH + 1, {"o": "too large"}), [])
+    for _ in range(MAX_DEPTH + 1):
+        assert isinstance(value, list) and len(value) == 1
+        value = value[0]
+    assert isinstance(value, Opaque) and value.type_name == "too large"
+    with pytest.raises(ProtocolError, match="deeply"):
+        decode_value(nested(MAX_DEPTH + 2, 1), [])
+    with pytest.raises(ProtocolError, match="deeply"):
+        decode_value(nested(100_000, 1), [])
+
+
+def test_value_trees_hold_a_bounded_number_of_items() -> None:
+    with pytest.raises(ProtocolError, match="too many"):
+        decode_value({"l": [1] * (MAX_DECODED_ITEMS + 1)}, [])
+    with pytest.raises(ProtocolError, match="too many"):
+        decode_value({"l": [{"l": [1] * 1000}] * 100}, [])
+    with pytest.raises(ProtocolError, match="too many"):
+        decode_value({"d": {str(i): 1 for i in range(MAX_DECODED_ITEMS + 1)}}, [])
+
+
+def test_whatever_encode_value_makes_decodes() -> None:
+    deep: object = 1.0
+    for _ in range(50):
+        deep = [deep, (deep,), {"k": deep}] if isinstance(deep, float) else [deep]
+    for value in (deep, [[0.5] * 1000 for _ in range(20_000)], {str(i): [i] for i in range(20_000)}):
+        arrays: list[np.ndarray] = []
+        decode_value(encode_value(value, arrays), arrays)
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"a": True},
+        {"a": 1.0},
+        {"a": -1},
+        {"s": 10**4000},
+        {"s": [[[]]]},
+        {"f": "1e400"},
+        {"f": 1},
+        {"o": {"name": "x"}},
+        {"t": {"0": 1}},
+        {"d": [1]},
+        {"d": {5: 1}},
+        {5: 1},
+        "text",
+        [1, 2],
+    ],
+)
+def test_tags_with_payloads_of_the_wrong_type_are_refused(tree: object) -> None:
+    with pytest.raises(ProtocolError):
+        decode_value(tree, [np.zeros(1)])
+
+
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | st.sampled_from(["a", "t", "l", "d", "s", "f", "o", "nan", "-inf", "<f8", "|b1", "|O"])
+)
+JSON_TREES = st.recursive(
+    JSON_SCALARS,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["a", "t", "l", "d", "s", "f", "o"]) | st.text(max_size=3), children, max_size=3
+        )
+    ),
+    max_leaves=40,
+)
+DTYPES = st.sampled_from(["<f8", "|b1", "<i4", "|u1", ">f4"])
+WELL_FORMED_FRAME = st.tuples(DTYPES, st.lists(st.integers(min_value=0, max_value=3), max_size=3)).map(list)
+ODD_FRAME = st.one_of(
+    # Odd dtypes; negative, huge or non-integer dimensions; missing or extra items; anything at all.
+    st.tuples(
+        DTYPES | st.sampled_from(["|O", "<U4", "<c16", "V8"]) | JSON_SCALARS,
+        st.lists(st.integers(min_value=-2, max_value=2**64) | JSON_SCALARS, max_size=4),
+    ).map(list),
+    st.lists(DTYPES | JSON_SCALARS, max_size=3),
+    JSON_TREES,
+)
+FRAME_DESCRIPTIONS = st.one_of(
+    st.lists(WELL_FORMED_FRAME, max_size=3),
+    st.lists(WELL_FORMED_FRAME | ODD_FRAME, max_size=4),
+    JSON_TREES,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_TREES, st.one_of(st.none(), FRAME_DESCRIPTIONS), st.binary(max_size=1024))
+def test_any_header_and_frames_arrive_or_are_refused(header: object, frames: object, payload: bytes) -> None:
+    content = {"value": header} if frames is None else {"value": header, "frames": frames}
+    try:
+        body = json.dumps(content).encode()
+    except ValueError:  # an integer beyond what json writes: nothing a peer could send either
+        return
+    try:
+        received, arrays = receive_bytes(framed(body, payload))
+    except (ProtocolError, EOFError):
+        return
+    assert set(received) == {"value"}
+    with contextlib.suppress(ProtocolError):
+        decode_value(received["value"], arrays)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(max_size=512)
+    | st.text(alphabet='[]{}":,0123456789.e-truefalsn \\', max_size=512).map(str.encode)
+)
+def test_any_bytes_arrive_or_are_refused(body: bytes) -> None:
+    with contextlib.suppress(ProtocolError, EOFError):
+        receive_bytes(framed(body))
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_TREES)
+def test_any_tree_decodes_or_is_refused(tree: object) -> None:
+    with contextlib.suppress(ProtocolError):
+        decode_value(tree, [np.zeros(2), np.ones(1, dtype=bool)])

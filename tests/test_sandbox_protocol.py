@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from grader.conventions import Convention
-from grader.sandbox.helpers import MAX_ELEMENTS, ReferenceHelpers
+from grader.sandbox.helpers import MAX_ELEMENTS, ArgumentBounds, ReferenceHelpers
 from grader.sandbox.protocol import (
     HEADER,
     ProtocolError,
@@ -95,11 +95,28 @@ def test_object_arrays_cannot_be_sent() -> None:
         ([16], bytes(16), "description"),
         ("frames", b"", "frame list"),
         ([["<f8", [10**9]]], b"", "over the"),
+        # Empty arrays too: numpy refuses such shapes with errors of its own.
+        ([["<f8", [0, 10**30]]], b"", "shape"),
+        ([["<f8", [0, 2**31 + 1]]], b"", "shape"),
+        ([["<f8", [0, 2**31, 2**31]]], b"", "over the"),
+        ([["<f8", [0, 2**20 + 1]]], b"", "over the"),
+        ([["<f8", [True]]], bytes(8), "shape"),
+        ([["<f8", [1], "extra"]], bytes(8), "description"),
+        ([[8, [1]]], bytes(8), "not accepted"),
+        ([[["<f8"], [1]]], bytes(8), "not accepted"),
+        ([["<f8", [[1]]]], bytes(8), "shape"),
+        ({"0": ["<f8", [1]]}, bytes(8), "frame list"),
     ],
 )
 def test_malformed_frame_descriptions_are_refused(frames: object, payload: bytes, match: str) -> None:
     with pytest.raises(ProtocolError, match=match):
         receive_raw(raw_message(frames, payload))
+
+
+def test_empty_frames_of_many_dimensions_arrive_with_their_shape() -> None:
+    first, second = receive_raw(raw_message([["<f8", [0, 2**20]], ["|u1", [2**10, 0, 2**10]]], b""))
+    assert (first.shape, first.dtype) == ((0, 2**20), np.float64)
+    assert (second.shape, second.dtype) == ((2**10, 0, 2**10), np.uint8)
 
 
 def test_a_payload_shorter_than_its_frames_is_a_closed_channel() -> None:
@@ -159,7 +176,7 @@ def test_helpers_answer_in_the_students_layout_matching_parameters_by_name() -> 
     # A rows-convention student whose function takes the same names in another order.
     params = ["w1", "b1", "w2", "b2", "X"]
     header, arrays = request([("w1", w1.T), ("b1", b1.T), ("w2", w2.T), ("b2", b2.T), ("X", x.T)], params)
-    reply, out = ReferenceHelpers([HELPER])(header, arrays)
+    reply, out = ReferenceHelpers([HELPER], bounds=ArgumentBounds(ndim=2, dim=1_000_000))(header, arrays)
     assert reply["status"] == "ok"
     a1, a2 = feedForward(x, w1, w2, b1, b2)
     np.testing.assert_allclose(out[0], a1.T)
@@ -167,7 +184,7 @@ def test_helpers_answer_in_the_students_layout_matching_parameters_by_name() -> 
 
 
 def test_helpers_refuse_oversized_or_unusable_arguments() -> None:
-    helpers = ReferenceHelpers([HELPER])
+    helpers = ReferenceHelpers([HELPER], bounds=ArgumentBounds(ndim=2, dim=1_000_000))
     big = np.zeros(MAX_ELEMENTS + 1)
     header, arrays = request([("X", big), ("w1", 1.0), ("w2", 1.0), ("b1", 1.0), ("b2", 1.0)], ["X", "w1"])
     assert helpers(header, arrays)[0] == {

@@ -231,6 +231,221 @@ def test_missing_file_and_directory_are_unreadable(tmp_path: Path) -> None:
         assert caught.value.message.startswith("The file could not be read: ")
 
 
+def _write_notebook(directory: Path, text: str) -> Path:
+    path = directory / "entrega.ipynb"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _notebook(cells: object, **fields: object) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells, **fields})
+
+
+def _load_error(path: Path) -> SourceError:
+    with pytest.raises(SourceError) as caught:
+        load_source(path)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "message"),
+    [
+        (
+            '{"nbformat": 4, "cells": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "not_json",
+            "The file is not valid JSON: it nests too deeply.",
+        ),
+        (
+            '{"nbformat": 4, "cells": [], "metadata": ' + '{"a": ' * 100_000 + "1" + "}" * 100_001,
+            "not_json",
+            "The file is not valid JSON: it nests too deeply.",
+        ),
+        (
+            '{"nbformat": ' + "4" * 5000 + ', "nbformat_minor": 5, "cells": []}',
+            "not_json",
+            "The file is not valid JSON: a number in it is too long.",
+        ),
+        (
+            '{"nbformat": 4, "nbformat_minor": ' + "5" * 5000 + ', "cells": []}',
+            "not_json",
+            "The file is not valid JSON: a number in it is too long.",
+        ),
+        (
+            '{"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {"n": -' + "1" * 1001 + "}}",
+            "not_json",
+            "The file is not valid JSON: a number in it is too long.",
+        ),
+        (
+            '{"nbformat": ' + "9" * 1000 + ', "nbformat_minor": 0, "cells": []}',
+            "unsupported_nbformat",
+            "The notebook uses an nbformat version that large, "
+            "but only nbformat 3 and 4 notebooks can be read.",
+        ),
+        (
+            '{"nbformat": -3, "cells": []}',
+            "unsupported_nbformat",
+            "The notebook uses nbformat -3, but only nbformat 3 and 4 notebooks can be read.",
+        ),
+        (
+            '{"nbformat": ' + "[" * 900 + "]" * 900 + ', "cells": []}',
+            "not_a_notebook",
+            "The notebook's 'nbformat' field is not a number: a list.",
+        ),
+        (
+            '{"nbformat": "' + "4" * 100_000 + '", "cells": []}',
+            "not_a_notebook",
+            "The notebook's 'nbformat' field is not a number: '" + "4" * 40 + "…'.",
+        ),
+        (
+            '{"nbformat": true, "cells": []}',
+            "not_a_notebook",
+            "The notebook's 'nbformat' field is not a number: True.",
+        ),
+        (
+            '{"nbformat": 4.0, "cells": []}',
+            "not_a_notebook",
+            "The notebook's 'nbformat' field is not a number: 4.0.",
+        ),
+        ('{"nbformat": 4, "cells": {"0": {}}}', "not_a_notebook", "The notebook has no list of cells."),
+        ('{"nbformat": 3, "worksheets": {}}', "not_a_notebook", "The notebook has no list of worksheets."),
+        ('{"nbformat": 3}', "not_a_notebook", "The notebook has no list of worksheets."),
+        (
+            '{"nbformat": 3, "worksheets": [{"cells": []}, 5]}',
+            "not_a_notebook",
+            "The notebook's structure is broken: a worksheet has no list of cells.",
+        ),
+        (
+            '{"nbformat": 3, "worksheets": [{"cells": null}]}',
+            "not_a_notebook",
+            "The notebook's structure is broken: a worksheet has no list of cells.",
+        ),
+    ],
+)
+def test_hostile_notebook_json_is_a_source_error(tmp_path: Path, text: str, kind: str, message: str) -> None:
+    error = _load_error(_write_notebook(tmp_path, text))
+
+    assert (error.kind, error.message) == (kind, message)
+
+
+def test_a_huge_nbformat_minor_is_never_looked_at(tmp_path: Path) -> None:
+    for major in (3, 4):
+        document = json.loads(_notebook([{"cell_type": "code", "source": "x = 1"}]))
+        if major == 3:
+            del document["cells"]
+            document["worksheets"] = [{"cells": [{"cell_type": "code", "input": "x = 1"}]}]
+        text = json.dumps({**document, "nbformat": major, "nbformat_minor": -(10**900)})
+
+        (unit,) = load_source(_write_notebook(tmp_path, text)).units
+
+        assert unit.source == "x = 1"
+
+
+def test_cells_of_odd_types_are_passed_over_or_left_out_with_a_note(tmp_path: Path) -> None:
+    cells = [
+        5,
+        None,
+        "x = 1",
+        ["x = 1"],
+        {"cell_type": ["code"], "source": "x = 1"},
+        {"cell_type": "code", "source": "a = 1", "metadata": 5, "outputs": "none", "id": [None]},
+        {"cell_type": "code", "source": 5},
+        {"cell_type": "code", "source": ["b = 1\n", 2]},
+        {"cell_type": "code", "source": {"text": "c = 1"}},
+        {"cell_type": "code"},
+        {"cell_type": "code", "source": None},
+        {"cell_type": "code", "source": ["d = (\n", "  1)"]},
+        {"cell_type": "markdown", "source": 5},
+    ]
+
+    loaded = load_source(_write_notebook(tmp_path, _notebook(cells)))
+
+    assert [(unit.cell, unit.source) for unit in loaded.units] == [
+        (6, "a = 1"),
+        (10, ""),
+        (11, ""),
+        (12, "d = (\n  1)"),
+    ]
+    assert loaded.notes == (
+        "cell 7: left out, its source is not text",
+        "cell 8: left out, its source is not text",
+        "cell 9: left out, its source is not text",
+    )
+
+
+def test_nbformat_3_worksheets_are_read_one_after_the_other(tmp_path: Path) -> None:
+    worksheets = [
+        {
+            "cells": [
+                {"cell_type": "heading", "source": "T"},
+                {"cell_type": "code", "input": ["a = 1\n", "b = 2"]},
+            ]
+        },
+        {
+            "cells": [
+                5,
+                {"cell_type": "code", "input": "%%bash\nls"},
+                {"cell_type": "code", "source": "c = 3"},
+            ]
+        },
+    ]
+    text = json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": worksheets})
+
+    loaded = load_source(_write_notebook(tmp_path, text))
+
+    # nbformat 3 keeps a code cell's source in "input": a "source" field there is not the code.
+    assert [(unit.cell, unit.source) for unit in loaded.units] == [(2, "a = 1\nb = 2"), (4, "\n"), (5, "")]
+    assert loaded.notes == ("cell 4: skipped %%bash cell",)
+
+
+_NOTEBOOK_KINDS = {"not_json", "truncated_notebook", "not_a_notebook", "unsupported_nbformat"}
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["cell_type", "source", "input", "cells", "metadata", "outputs"])
+            | st.text(max_size=3),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=20,
+)
+_CELLS = st.lists(
+    st.fixed_dictionaries(
+        {"cell_type": st.sampled_from(["code", "markdown"]) | _JSON},
+        optional={"source": _JSON | st.text(max_size=10), "input": _JSON, "metadata": _JSON},
+    )
+    | _JSON,
+    max_size=5,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    major=st.sampled_from([3, 4]) | _JSON,
+    minor=_JSON,
+    cells=_CELLS | _JSON,
+    metadata=_JSON,
+)
+def test_any_notebook_structure_loads_or_is_a_source_error(
+    major: object, minor: object, cells: object, metadata: object
+) -> None:
+    document: dict[str, object] = {"nbformat": major, "nbformat_minor": minor, "metadata": metadata}
+    if major == 3:
+        document["worksheets"] = [{"cells": cells}] if isinstance(cells, list) else cells
+    else:
+        document["cells"] = cells
+    with tempfile.TemporaryDirectory() as directory:
+        path = _write_notebook(Path(directory), json.dumps(document))
+        try:
+            loaded = load_source(path)
+        except SourceError as error:
+            assert error.kind in _NOTEBOOK_KINDS
+            return
+    assert all(isinstance(unit.source, str) for unit in loaded.units)
+
+
 # --- modules -----------------------------------------------------------------------------------------
 
 

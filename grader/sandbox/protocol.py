@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import struct
 from collections.abc import Sequence
@@ -29,9 +30,20 @@ MAX_HEADER_BYTES = 4 * 1024 * 1024
 # complex arrays are refused: none is a legitimate answer and object arrays are the pickle door.
 ACCEPTED_DTYPE_KINDS = frozenset("biuf")
 MAX_TREE_ITEMS = 10_000
+# How deeply containers nest in a value tree: deeper values travel as ``{"o": "too large"}``.
+MAX_DEPTH = 8
 MAX_TEXT = 200
 MAX_DIMS = 32
+# Each dimension of a frame, and the product of its non-zero dimensions (in elements, bounded by the
+# message's byte limit): numpy refuses larger shapes with errors of its own, even for empty arrays.
+MAX_DIM = 2**31
 FRAME_ALIGNMENT = 8
+# Brackets nesting in a header. A well-formed message nests about 25 deep (a value tree inside a batch
+# of answers); anything much deeper is refused before it reaches code that walks it recursively.
+MAX_HEADER_DEPTH = 64
+# Digits (with the sign) of an integer in a header: well-formed messages send none beyond 2**53 (larger
+# integers travel as floats), and a longer one costs time to convert whatever the interpreter's limit.
+MAX_INT_DIGITS = 40
 
 
 def _accepted_dtypes() -> dict[str, np.dtype[Any]]:
@@ -78,17 +90,16 @@ def _plain(array: np.ndarray) -> np.ndarray:
 
 
 def receive_message(sock: socket.socket, *, max_bytes: int) -> tuple[dict[str, Any], list[np.ndarray]]:
-    """Read one message; refuse it when it would exceed ``max_bytes`` in total."""
+    """Read one message; refuse it when it would exceed ``max_bytes`` in total.
+
+    Whatever the peer sends, this returns or raises :class:`ProtocolError` (or ``EOFError`` and
+    ``OSError`` when the channel closes or times out), never another exception.
+    """
     (length,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
     if length > min(max_bytes, MAX_HEADER_BYTES):
         raise ProtocolError(f"header of {length} bytes is over the limit")
-    try:
-        header = json.loads(_read_exactly(sock, length))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProtocolError(f"header is not JSON: {exc}") from None
-    if not isinstance(header, dict):
-        raise ProtocolError("header is not a JSON object")
-    layout = _frame_layout(header.pop("frames", []))
+    header = _parse_header(_read_exactly(sock, length))
+    layout = _frame_layout(header.pop("frames", []), max_bytes=max_bytes)
     total = sum(_padded(count * dtype.itemsize) for dtype, _, count in layout)
     if length + total > max_bytes:
         raise ProtocolError(f"message of {length + total} bytes is over the {max_bytes}-byte limit")
@@ -101,6 +112,47 @@ def receive_message(sock: socket.socket, *, max_bytes: int) -> tuple[dict[str, A
     return header, arrays
 
 
+def _parse_header(body: bytearray) -> dict[str, Any]:
+    """The header's JSON object, refused when it is not UTF-8 JSON, nests too deeply or holds huge numbers."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError("header is not UTF-8 text") from None
+    try:
+        header = json.loads(text, parse_int=_header_int)
+    except RecursionError:
+        raise ProtocolError("header nests too deeply") from None
+    except ValueError as exc:
+        # JSONDecodeError, and the integers _header_int refuses.
+        raise ProtocolError(f"header is not JSON: {exc}") from None
+    if not isinstance(header, dict):
+        raise ProtocolError("header is not a JSON object")
+    # Checked on the text once it is known to be valid JSON: then every quote opens or closes a string.
+    if _too_deep(body):
+        raise ProtocolError("header nests too deeply")
+    return header
+
+
+def _header_int(digits: str) -> int:
+    if len(digits) > MAX_INT_DIGITS:
+        raise ValueError("a number in it is too long")
+    return int(digits)
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def _too_deep(body: bytes | bytearray) -> bool:
+    """Whether the brackets of a valid JSON text nest deeper than MAX_HEADER_DEPTH (those in strings
+    do not count)."""
+    if body.count(b"[") + body.count(b"{") <= MAX_HEADER_DEPTH:
+        return False
+    brackets = np.frombuffer(_JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS), np.uint8)
+    steps = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1)
+    return int(np.cumsum(steps).max(initial=0)) > MAX_HEADER_DEPTH
+
+
 def _padding(size: int) -> int:
     """How many zero bytes follow a frame of ``size`` bytes, so that the next one starts aligned."""
     return -size % FRAME_ALIGNMENT
@@ -110,20 +162,23 @@ def _padded(size: int) -> int:
     return size + _padding(size)
 
 
-def _frame_layout(frames: Any) -> list[tuple[np.dtype[Any], tuple[int, ...], int]]:
+def _frame_layout(frames: Any, *, max_bytes: int) -> list[tuple[np.dtype[Any], tuple[int, ...], int]]:
     """Each frame's dtype, shape and element count, from the header's descriptions (validated)."""
-    if not isinstance(frames, list):
+    if type(frames) is not list:
         raise ProtocolError("bad frame list")
     layout = []
     for frame in frames:
-        if not (isinstance(frame, list) and len(frame) == 2 and isinstance(frame[1], list)):
+        if not (type(frame) is list and len(frame) == 2 and type(frame[1]) is list):
             raise ProtocolError("bad frame description")
-        dtype = DTYPES.get(frame[0]) if isinstance(frame[0], str) else None
+        described, shape = frame
+        dtype = DTYPES.get(described) if type(described) is str else None
         if dtype is None:
-            raise ProtocolError(f"arrays of dtype {str(frame[0])[:20]!r} are not accepted")
-        shape = frame[1]
-        if len(shape) > MAX_DIMS or not all(type(n) is int and n >= 0 for n in shape):
+            shown = f"dtype {described[:20]!r}" if type(described) is str else "that dtype"
+            raise ProtocolError(f"arrays of {shown} are not accepted")
+        if len(shape) > MAX_DIMS or not all(type(n) is int and 0 <= n <= MAX_DIM for n in shape):
             raise ProtocolError("bad frame shape")
+        if math.prod(n for n in shape if n) > max_bytes:
+            raise ProtocolError(f"a frame of that shape is over the {max_bytes}-byte limit")
         layout.append((dtype, tuple(shape), math.prod(shape)))
     return layout
 
@@ -166,7 +221,7 @@ def encode_value(value: Any, arrays: list[np.ndarray]) -> Any:
 
 def _encode(value: Any, arrays: list[np.ndarray], budget: list[int], *, depth: int) -> Any:
     budget[0] -= 1
-    if budget[0] < 0 or depth > 8:
+    if budget[0] < 0 or depth > MAX_DEPTH:
         return {"o": "too large"}
     if value is None or isinstance(value, bool):
         return value
@@ -218,30 +273,62 @@ class Opaque:
         return f"<{self.type_name}>"
 
 
+# encode_value makes at most MAX_TREE_ITEMS nodes, plus a "too large" marker in each list left open
+# when its budget runs out; twice as many is a bound no tree of its making reaches.
+MAX_DECODED_ITEMS = 2 * MAX_TREE_ITEMS
+_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
 def decode_value(tree: Any, arrays: Sequence[np.ndarray]) -> Any:
-    """Rebuild a value from :func:`encode_value`'s tree, validating every tag."""
+    """Rebuild a value from :func:`encode_value`'s tree, validating every tag.
+
+    Raises :class:`ProtocolError`, and nothing else, for any tree that :func:`encode_value` could not
+    have made: unknown tags, payloads of the wrong type, containers nested deeper than ``MAX_DEPTH``,
+    more nodes than ``MAX_DECODED_ITEMS``.
+    """
+    return _decode(tree, arrays, [MAX_DECODED_ITEMS], depth=0)
+
+
+def _decode(tree: Any, arrays: Sequence[np.ndarray], budget: list[int], *, depth: int) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ProtocolError("value tree has too many items")
     if tree is None or isinstance(tree, bool | int | float):
         return tree
-    if not isinstance(tree, dict) or len(tree) != 1:
+    if type(tree) is not dict or len(tree) != 1:
         raise ProtocolError("malformed value tree")
     ((tag, payload),) = tree.items()
     if tag == "a":
-        if not isinstance(payload, int) or not 0 <= payload < len(arrays):
+        if type(payload) is not int or not 0 <= payload < len(arrays):
             raise ProtocolError("array reference out of range")
         return arrays[payload]
+    if tag in ("t", "l", "d"):
+        if depth > MAX_DEPTH:
+            raise ProtocolError("value tree nests too deeply")
+        # Refused before walking: a container too large for the budget must not cost a walk.
+        if isinstance(payload, list | dict) and len(payload) > budget[0]:
+            raise ProtocolError("value tree has too many items")
     if tag in ("t", "l"):
-        if not isinstance(payload, list):
+        if type(payload) is not list:
             raise ProtocolError("malformed sequence")
-        items = [decode_value(v, arrays) for v in payload]
+        items = [_decode(v, arrays, budget, depth=depth + 1) for v in payload]
         return tuple(items) if tag == "t" else items
     if tag == "d":
-        if not isinstance(payload, dict):
+        if type(payload) is not dict:
             raise ProtocolError("malformed mapping")
-        return {str(k): decode_value(v, arrays) for k, v in payload.items()}
+        if not all(type(k) is str for k in payload):
+            raise ProtocolError("malformed mapping key")
+        return {k[:MAX_TEXT]: _decode(v, arrays, budget, depth=depth + 1) for k, v in payload.items()}
     if tag == "s":
-        return str(payload)[:MAX_TEXT]
+        if type(payload) is not str:
+            raise ProtocolError("malformed string")
+        return payload[:MAX_TEXT]
     if tag == "f":
-        return {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}.get(str(payload), math.nan)
+        if type(payload) is not str or payload not in _NON_FINITE:
+            raise ProtocolError("malformed non-finite float")
+        return _NON_FINITE[payload]
     if tag == "o":
-        return Opaque(str(payload)[:MAX_TEXT])
-    raise ProtocolError(f"unknown value tag {tag!r}")
+        if type(payload) is not str:
+            raise ProtocolError("malformed type name")
+        return Opaque(payload[:MAX_TEXT])
+    raise ProtocolError(f"unknown value tag {tag[:20]!r}" if isinstance(tag, str) else "unknown value tag")

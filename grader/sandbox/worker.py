@@ -251,8 +251,23 @@ def _functions(namespace: dict[str, Any]) -> dict[str, Any]:
             "varargs": any(p.kind is p.VAR_POSITIONAL for p in parameters),
             "unit": int(code.co_filename[len(STUDENT_FILE_PREFIX) : -1]),
             "line": code.co_firstlineno,
+            "end_line": _last_line(code),
         }
     return found
+
+
+def _last_line(code: types.CodeType) -> int:
+    """The last line of a function's body, nested functions included (the grader shows that text)."""
+    last = code.co_firstlineno
+    positions = getattr(code, "co_positions", None)  # Python 3.11: where each instruction ends
+    if positions is not None:
+        last = max([last, *(end for _, end, _, _ in positions() if end is not None)])
+    else:
+        last = max([last, *(line for _, _, line in code.co_lines() if line is not None)])
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            last = max(last, _last_line(constant))
+    return last
 
 
 # --- calling ---------------------------------------------------------------------------------------
