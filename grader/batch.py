@@ -2,6 +2,11 @@
 
 Threads would share one interpreter lock, and the grader's own work (comparisons, reference runs,
 decoding answers) is Python: with processes, ``--jobs N`` uses N cores.
+
+A grading process can die while grading (the kernel ends the biggest process when memory runs out,
+and the grader computes references on arrays a submission chose). That costs only the submission it
+was grading: the batch goes on, and the submission is recorded as a ``grading_crashed`` error, kept
+like any other result so that a re-run does not die on it again (``--fresh`` tries again).
 """
 
 from __future__ import annotations
@@ -11,20 +16,34 @@ import multiprocessing.util
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.errors import GraderError
 from grader.grading import ExecMode, Grader
+from grader.messages import Translator
 from grader.results import SubmissionError, SubmissionResult
 from grader.rubric import Rubric, load_rubric
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.privileges import protect_grader_process
+from grader.store import ResultStore
 from grader.submission import Submission
 from grader.timing import FIGURE_COUNT, Timings
+
+GRADING_CRASHED = "grading_crashed"
+INTERNAL_ERROR = "internal_error"
+
+
+class GradingProcessFailed(GraderError):
+    """No grading process starts at all: nothing a submission did, so nothing to record against one."""
+
+    exit_code = 3
 
 
 @dataclass(frozen=True)
@@ -55,8 +74,194 @@ def grade_safely(
             id=submission.id,
             source=submission.source,
             status="error",
-            error=SubmissionError("internal_error", f"internal grader error: {type(exc).__name__}: {exc}"),
+            error=SubmissionError(INTERNAL_ERROR, f"internal grader error: {type(exc).__name__}: {exc}"),
         )
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What a batch does with each submission, from what the store holds: reuse its kept result,
+    record it as crashed (grading it ended the grader's own process last time), or grade it."""
+
+    submissions: tuple[Submission, ...]
+    keys: Mapping[str, str]
+    kept: Mapping[str, SubmissionResult]
+    crashed: tuple[Submission, ...]
+    todo: tuple[Submission, ...]
+    fresh: bool
+
+    @property
+    def pending(self) -> int:
+        """How many results the batch records (the reused ones are already recorded)."""
+        return len(self.crashed) + len(self.todo)
+
+
+def plan_batch(
+    grader: Grader, submissions: Sequence[Submission], store: ResultStore, *, fresh: bool
+) -> BatchPlan:
+    """Reuse kept results and believe crash markers, unless ``fresh``; only reads the store."""
+    keys = {s.id: grader.result_key(s) for s in submissions}
+    kept = {} if fresh else {s.id: r for s in submissions if (r := store.get(keys[s.id])) is not None}
+    left = [s for s in submissions if s.id not in kept]
+    crashed = () if fresh else tuple(s for s in left if store.was_started(keys[s.id]))
+    crashed_ids = {s.id for s in crashed}
+    return BatchPlan(
+        submissions=tuple(submissions),
+        keys=keys,
+        kept=kept,
+        crashed=crashed,
+        todo=tuple(s for s in left if s.id not in crashed_ids),
+        fresh=fresh,
+    )
+
+
+def grade_batch(
+    grader: Grader,
+    plan: BatchPlan,
+    store: ResultStore,
+    *,
+    only_given_rubrics: bool,
+    jobs: int,
+    on_result: Callable[[SubmissionResult], None],
+    on_retry: Callable[[Sequence[Submission]], None] | None = None,
+) -> tuple[SubmissionResult, ...]:
+    """Carry out ``plan``: the results of all its submissions, in their order.
+
+    Each result is kept in ``store`` as soon as it is known, so an interruption loses nothing graded;
+    internal errors are not kept (the next run tries again). ``on_result`` hears of each new result.
+    With ``jobs`` > 1 (and more than one submission to grade) grading runs in processes of its own,
+    and a process dying costs only the submission it was grading (``on_retry`` hears which ones are
+    graded again one by one because of it); in this process, grading leaves a marker in the store for
+    the next run to find if it never finishes.
+    """
+    if plan.fresh:
+        store.forget_started()
+    only = grader.rubrics if only_given_rubrics else None
+    crashed = _crash_recorder(_language(grader))
+    done: dict[str, SubmissionResult] = {}
+
+    def record(submission: Submission, result: SubmissionResult) -> None:
+        key = plan.keys[submission.id]
+        if not (result.error and result.error.kind == INTERNAL_ERROR):
+            store.put(key, result)
+        # After the result: a run killed in between finds both, and the result wins.
+        store.unmark_started(key)
+        done[submission.id] = result
+        on_result(result)
+
+    for submission in plan.crashed:
+        record(submission, crashed(submission))
+    if jobs == 1 or len(plan.todo) <= 1:
+        for submission in plan.todo:
+            key = plan.keys[submission.id]
+            store.mark_started(key)
+            try:
+                result = grade_safely(grader, submission, rubrics=only)
+            except BaseException:
+                # Interrupted (Ctrl-C), not killed: this submission ended nothing.
+                store.unmark_started(key)
+                raise
+            record(submission, result)
+    else:
+        settings = GraderSettings.of(grader, only_given_rubrics=only_given_rubrics)
+        _grade_in_pools(
+            settings, plan.todo, jobs=jobs, record=record, crashed=crashed, on_retry=on_retry or _ignore
+        )
+    return tuple(plan.kept.get(s.id) or done[s.id] for s in plan.submissions)
+
+
+def _grade_in_pools(
+    settings: GraderSettings,
+    todo: Sequence[Submission],
+    *,
+    jobs: int,
+    record: Callable[[Submission, SubmissionResult], None],
+    crashed: Callable[[Submission], SubmissionResult],
+    on_retry: Callable[[Sequence[Submission]], None],
+) -> None:
+    """Grade ``todo`` in a pool of ``jobs`` processes. When one dies the pool is lost: the submissions
+    it was grading are graded again one by one, each in a pool of its own (one of them caused it; the
+    others were only cut short), and the rest in a new pool of ``jobs`` processes."""
+    waiting = deque(todo)
+    while waiting:
+        suspects = _grade_until_broken(settings, waiting, jobs=min(jobs, len(waiting)), record=record)
+        if suspects:
+            on_retry(suspects)
+        for submission in suspects:
+            record(submission, _grade_alone(settings, submission) or crashed(submission))
+
+
+def _grade_until_broken(
+    settings: GraderSettings,
+    waiting: deque[Submission],
+    *,
+    jobs: int,
+    record: Callable[[Submission, SubmissionResult], None],
+) -> list[Submission]:
+    """Grade submissions taken from ``waiting`` until none is left or the pool breaks; the submissions
+    the pool was grading when it broke.
+
+    No more submissions are handed out than there are processes: every one handed out is being
+    graded, so those a break cuts short are exactly the ones in flight, and the others stay waiting.
+    """
+    running: dict[Future[SubmissionResult], Submission] = {}
+    suspects: list[Submission] = []
+    broken = False
+    with ProcessPool(settings, jobs=jobs) as pool:
+        while True:
+            while waiting and not broken and len(running) < jobs:
+                try:
+                    future = pool.submit(waiting[0])
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                running[future] = waiting.popleft()
+            if not running:
+                return suspects
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                submission = running.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    suspects.append(submission)
+                else:
+                    record(submission, result)
+
+
+def _grade_alone(settings: GraderSettings, submission: Submission) -> SubmissionResult | None:
+    """Grade one submission in a process of its own; ``None`` when that process dies grading it."""
+    with ProcessPool(settings, jobs=1) as pool:
+        pool.wait_started()
+        try:
+            return pool.submit(submission).result()
+        except BrokenProcessPool:
+            return None
+
+
+def _ignore(submissions: Sequence[Submission]) -> None:
+    pass
+
+
+def _crash_recorder(lang: str) -> Callable[[Submission], SubmissionResult]:
+    message = Translator(lang)("submission.grading_crashed")
+
+    def crashed(submission: Submission) -> SubmissionResult:
+        return SubmissionResult(
+            id=submission.id,
+            source=submission.source,
+            status="error",
+            error=SubmissionError(GRADING_CRASHED, message),
+        )
+
+    return crashed
+
+
+def _language(grader: Grader) -> str:
+    """The language of the run's messages, as :class:`Grader` picks it before knowing the rubrics."""
+    chosen = grader.settings()["lang"]
+    return str(chosen) if chosen else (grader.rubrics[0].lang if grader.rubrics else "es")
 
 
 class ProcessPool:
@@ -80,6 +285,14 @@ class ProcessPool:
 
     def submit(self, submission: Submission) -> Future[SubmissionResult]:
         return self._executor.submit(_grade_in_process, submission)
+
+    def wait_started(self) -> None:
+        """Wait until a grading process is up; :class:`GradingProcessFailed` when none can start (a
+        pool that breaks after this broke on what it was given)."""
+        try:
+            self._executor.submit(_ready).result()
+        except BrokenProcessPool:
+            raise GradingProcessFailed("a grading process could not start") from None
 
     def close(self, *, cancel: bool = False) -> None:
         self._executor.shutdown(wait=True, cancel_futures=cancel)
@@ -120,6 +333,10 @@ def _start_process(settings: GraderSettings, totals: Any) -> None:
         exec_mode=settings.exec_mode,
     )
     _ONLY = rubrics if settings.only_given_rubrics else None
+
+
+def _ready() -> bool:
+    return _GRADER is not None
 
 
 def _grade_in_process(submission: Submission) -> SubmissionResult:

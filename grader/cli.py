@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from grader import __version__
-from grader.batch import GraderSettings, ProcessPool, completed, grade_safely
+from grader.batch import GRADING_CRASHED, grade_batch, plan_batch
 from grader.errors import GraderError, UsageError
 from grader.grading import EXEC_MODES, ExecMode, Grader
 from grader.messages import LANGUAGES
@@ -297,36 +297,41 @@ def _grade_all(
     quiet: bool,
     fresh: bool,
 ) -> list[SubmissionResult]:
-    """Grade every submission (reusing kept results unless ``fresh``), keeping each result as it completes."""
-    only = grader.rubrics if rubrics_given else None
-    keys = {s.id: grader.result_key(s) for s in submissions}
-    kept = {} if fresh else {s.id: r for s in submissions if (r := store.get(keys[s.id])) is not None}
-    todo = [s for s in submissions if s.id not in kept]
-    if kept and not quiet:
+    """Grade every submission (see :func:`grader.batch.grade_batch`), telling how it goes on stderr."""
+    plan = plan_batch(grader, submissions, store, fresh=fresh)
+    if plan.kept and not quiet:
         click.echo(
-            f"Reusing {len(kept)} result(s) kept from an earlier run (--fresh grades them again).", err=True
+            f"Reusing {len(plan.kept)} result(s) kept from an earlier run (--fresh grades them again).",
+            err=True,
         )
-
-    done: dict[str, SubmissionResult] = {}
-    with _Progress(total=len(todo), quiet=quiet) as progress:
-
-        def record(result: SubmissionResult) -> None:
-            # Kept as soon as it is known, so an interruption loses nothing graded; internal errors are
-            # not kept: the next run tries again.
-            if not (result.error and result.error.kind == "internal_error"):
-                store.put(keys[result.id], result)
-            done[result.id] = result
-            progress.advance(result)
-
-        if jobs == 1 or len(todo) <= 1:
-            for submission in todo:
-                record(grade_safely(grader, submission, rubrics=only))
-        else:
-            settings = GraderSettings.of(grader, only_given_rubrics=rubrics_given)
-            with ProcessPool(settings, jobs=min(jobs, len(todo))) as pool:
-                for result in completed([pool.submit(s) for s in todo]):
-                    record(result)
-    return [kept.get(s.id) or done[s.id] for s in submissions]
+    for submission in plan.crashed:
+        click.echo(
+            f"{submission.id}: the grader's process ended while grading it in an earlier run (probably out "
+            f"of memory); recorded as {GRADING_CRASHED} without grading it again (--fresh tries again).",
+            err=True,
+        )
+    with _Progress(total=plan.pending, quiet=quiet) as progress:
+        results = grade_batch(
+            grader,
+            plan,
+            store,
+            only_given_rubrics=rubrics_given,
+            jobs=jobs,
+            on_result=progress.advance,
+            on_retry=lambda cut: progress.note(
+                "A grading process ended (probably out of memory) while grading "
+                f"{', '.join(s.id for s in cut)}: grading each again on its own."
+            ),
+        )
+    told = {s.id for s in plan.crashed} | set(plan.kept)
+    for result in results:
+        if result.error and result.error.kind == GRADING_CRASHED and result.id not in told:
+            click.echo(
+                f"{result.id}: the grader's process ended while grading it, alone too (probably out of "
+                f"memory); recorded as {GRADING_CRASHED}, the rest was graded (--fresh tries again).",
+                err=True,
+            )
+    return list(results)
 
 
 class _Progress:
@@ -347,6 +352,10 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self.tty and not self.quiet:
             click.echo(err=True)
+
+    def note(self, text: str) -> None:
+        """A line that must be seen even with --quiet, below the bar rather than over it."""
+        click.echo(("\n" if self.tty and not self.quiet and self.done else "") + text, err=True)
 
     def advance(self, result: SubmissionResult) -> None:
         self.done += 1

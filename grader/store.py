@@ -3,6 +3,9 @@
 Each finished submission is written atomically to ``<out>/.results/<key>.json``, where the key is
 :meth:`grader.grading.Grader.result_key` (content, rubrics, version, language and secret, hashed).
 Re-running the same command reuses every result whose key still matches; anything else is graded again.
+
+A submission graded in the grader's own process is marked ``<key>.started`` until its result is kept:
+a marker left without a result means that grading it ended the process (see :mod:`grader.batch`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 from grader.results import SubmissionResult
 
 STORE_DIR = ".results"
+STARTED_SUFFIX = ".started"
 
 
 class ResultStore:
@@ -33,6 +37,22 @@ class ResultStore:
 
     def put(self, key: str, result: SubmissionResult) -> None:
         write_atomically(self.folder / f"{key}.json", json.dumps(result.to_json(), ensure_ascii=False))
+
+    def mark_started(self, key: str) -> None:
+        """Note that grading ``key`` began; :meth:`unmark_started` once its result is kept."""
+        (self.folder / f"{key}{STARTED_SUFFIX}").touch()
+
+    def unmark_started(self, key: str) -> None:
+        (self.folder / f"{key}{STARTED_SUFFIX}").unlink(missing_ok=True)
+
+    def was_started(self, key: str) -> bool:
+        """Whether grading ``key`` began and was not marked finished since."""
+        return (self.folder / f"{key}{STARTED_SUFFIX}").exists()
+
+    def forget_started(self) -> None:
+        """Drop every marker: the next grading of each submission starts afresh."""
+        for marker in self.folder.glob(f"*{STARTED_SUFFIX}"):
+            marker.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 from grader.cli import main
 from grader.results import schema_path
+from grader.store import STARTED_SUFFIX, STORE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "submissions"
@@ -112,7 +114,7 @@ def test_correct_samples_get_no_mistake_diagnosis(graded: dict[str, Any]) -> Non
 def test_reports_are_written_and_never_contain_the_secret(graded: dict[str, Any]) -> None:
     out: Path = graded["out"]
     assert (out / "index.html").is_file()
-    assert (out / "grades.csv").read_text(encoding="utf-8").startswith("id,status,")
+    assert (out / "grades.csv").read_text(encoding="utf-8").startswith('"id","status",')
     pages = list((out / "students").glob("*.html"))
     assert len(pages) == len(MANIFEST)
     for path in out.rglob("*"):
@@ -197,3 +199,89 @@ def test_unreadable_files_are_explained_in_the_run_language(graded: dict[str, An
     assert truncated["kind"] == "truncated_notebook"
     assert truncated["message"].startswith("El notebook está cortado")
     assert "line" in truncated["message"]  # the technical detail (where it stops) is kept
+
+
+CRASH = FILES / "crash"
+# Sorted by id, the crasher comes second: one neighbour is graded before it, the others after.
+CRASH_CLASS = ("lucia_nunez.py", "mateo_vargas.py", "sebastian_moreno.py")
+
+
+def _crash_batch(tmp_path: Path, grader_command: list[str], jobs: str) -> tuple[list[str], dict[str, str]]:
+    """A class whose submission m_crash kills the process grading it (see tests/files/crash)."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in CRASH_CLASS:
+        (folder / name).write_bytes((SUBMISSIONS / name).read_bytes())
+    (folder / "m_crash.py").write_bytes((CRASH / "crasher.py").read_bytes())
+    paths = [str(CRASH), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "GRADER_SECRET": SECRET, "PYTHONPATH": os.pathsep.join(paths)}
+    command = [*grader_command, "grade", str(folder), "--out", str(tmp_path / "out")]
+    return [*command, "--rubric", str(CRASH / "crash.toml"), "--jobs", jobs], env
+
+
+def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def _check_crash_results(out: Path) -> None:
+    document = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, json.loads(schema_path().read_text(encoding="utf-8")))
+    results = {s["id"]: s for s in document["submissions"]}
+    assert list(results) == ["lucia_nunez", "m_crash", "mateo_vargas", "sebastian_moreno"]
+    crashed = results.pop("m_crash")
+    assert crashed["status"] == "error"
+    assert crashed["error"]["kind"] == "grading_crashed"
+    assert "probably out of memory" in crashed["error"]["message"]
+    for result in results.values():
+        assert result["status"] == "graded", result["error"]
+        assert result["score"] == result["max_score"] > 0, result["id"]
+    page = next((out / "students").glob("m-crash-*.html")).read_text(encoding="utf-8")
+    assert "grading_crashed" in page
+    assert len(list((out / "students").glob("*.html"))) == 4
+
+
+@pytest.mark.slow
+def test_a_grading_process_that_dies_costs_only_the_submission_it_was_grading(
+    grader_command: list[str], tmp_path: Path
+) -> None:
+    command, env = _crash_batch(tmp_path, grader_command, jobs="2")
+    first = _run(command, env)
+    assert first.returncode == 0, first.stderr
+    assert "m_crash: the grader's process ended while grading it, alone too" in first.stderr
+    _check_crash_results(tmp_path / "out")
+
+    # The crash is a result like any other: the same command reuses it instead of dying again.
+    again = _run(command, env)
+    assert again.returncode == 0, again.stderr
+    assert "Reusing 4 result(s)" in again.stderr
+    assert "A grading process ended" not in again.stderr
+    _check_crash_results(tmp_path / "out")
+
+
+@pytest.mark.slow
+def test_grading_that_ends_the_grader_itself_is_recorded_by_the_next_run(
+    grader_command: list[str], tmp_path: Path
+) -> None:
+    # With --jobs 1 the grader's own process grades, and dies with the submission that kills it.
+    command, env = _crash_batch(tmp_path, grader_command, jobs="1")
+    store = tmp_path / "out" / STORE_DIR
+    first = _run(command, env)
+    assert first.returncode == -signal.SIGKILL, first.stderr
+    assert not (tmp_path / "out" / "results.json").exists()
+    assert len(list(store.glob("*.json"))) == 1  # lucia_nunez, graded before it
+    assert len(list(store.glob(f"*{STARTED_SUFFIX}"))) == 1
+
+    second = _run(command, env)
+    assert second.returncode == 0, second.stderr
+    assert "m_crash: the grader's process ended while grading it in an earlier run" in second.stderr
+    assert "Reusing 1 result(s)" in second.stderr
+    _check_crash_results(tmp_path / "out")
+    assert not list(store.glob(f"*{STARTED_SUFFIX}"))
+
+    third = _run(command, env)
+    assert third.returncode == 0, third.stderr
+    assert "Reusing 4 result(s)" in third.stderr and "earlier run (probably" not in third.stderr
+
+    # --fresh grades it again: it kills the grader again.
+    fresh = _run([*command, "--fresh"], env)
+    assert fresh.returncode == -signal.SIGKILL, fresh.stderr
