@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import ast
-import functools
 import hashlib
 import re
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -31,8 +28,8 @@ from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.replies import FunctionInfo, LoadReport
 from grader.sandbox.session import StudentRuntime
-from grader.source import CodeUnit, SourceError, load_source
-from grader.submission import Submission
+from grader.source import CodeUnit, SourceError, load_code
+from grader.submission import ReadLimits, Refusal, Submission, SubmissionFile
 from grader.timing import TimedModule, Timings
 from reference.mistakes import NO_MISTAKES, KnownMistakes, known_mistakes
 
@@ -117,26 +114,35 @@ class Grader:
 
     def _grade(self, submission: Submission, only: Sequence[Rubric] | None) -> SubmissionResult:
         t = Translator(self._lang or (self.rubrics[0].lang if self.rubrics else "es"))
-        if not submission.files:
+        files, refused = submission.read()
+        notes: list[str] = [_refusal_note(r, submission.limits, t) for r in refused]
+        if not files:
+            if refused:
+                return _error(submission, refused[0].kind, "; ".join(notes))
             return _error(submission, "no_files", t("submission.no_files"))
         units: list[CodeUnit] = []
-        notes: list[str] = []
         failures: list[SourceError] = []
-        for path in submission.files:
+        for file in files:
             try:
                 read_started = time.perf_counter()
-                loaded = load_source(path, display_name=submission.display_name(path))
+                loaded = load_code(file.data, filename=file.name)
                 self.timings.add_stage("read", time.perf_counter() - read_started)
             except SourceError as exc:
                 failures.append(exc)
-                notes.append(f"{submission.display_name(path)}: {exc.message}")
+                notes.append(f"{file.name}: {exc.message}")
                 continue
             units.extend(loaded.units)
-            notes.extend(f"{submission.display_name(path)}: {n}" for n in loaded.notes)
+            notes.extend(f"{file.name}: {n}" for n in loaded.notes)
         if failures and not units:
-            if len(failures) > 1:
+            if len(failures) > 1 or refused:
                 return _error(submission, failures[0].kind, "; ".join(notes))
             return _error(submission, failures[0].kind, _source_message(failures[0], t))
+        code_size = sum(len(unit.source) for unit in units)
+        if code_size > submission.limits.code_bytes:
+            message = t(
+                "submission.code_too_large", size=_mib(code_size), limit=_mib(submission.limits.code_bytes)
+            )
+            return _error(submission, "code_too_large", message, notes)
         defined = {name for unit in units for name in _DEF.findall(unit.source)}
         applicable = [r for r in (only or self.rubrics) if any(_find_name(task, defined) for task in r.tasks)]
         if not applicable:
@@ -145,10 +151,21 @@ class Grader:
         if self._lang is None:
             t = Translator(applicable[0].lang)
         full = self._exec == "notebook"
-        result, needs_state = self._run(submission, units, applicable, notes, t, full=full)
-        if needs_state and self._exec == "auto":
+        # One budget for everything this submission may cost, whatever it does: its deadline is shared
+        # by every worker and by a second run of the whole notebook.
+        deadline = time.monotonic() + sum(r.budget_s for r in applicable)
+        # A folder's modules can import each other; a lone file has no siblings to import.
+        modules = (
+            [f for f in files if f.name.endswith(".py")] if submission.root not in submission.files else []
+        )
+        result, needs_state = self._run(
+            submission, units, modules, applicable, notes, t, full=full, deadline=deadline
+        )
+        if needs_state and self._exec == "auto" and time.monotonic() < deadline:
             # Some function looked up a name that only skipped top-level code defines: run it all.
-            again, _ = self._run(submission, units, applicable, notes, t, full=True)
+            again, _ = self._run(
+                submission, units, modules, applicable, notes, t, full=True, deadline=deadline
+            )
             return replace(again, notes=(*again.notes, t("note.full_notebook")))
         return result
 
@@ -156,17 +173,19 @@ class Grader:
         self,
         submission: Submission,
         units: Sequence[CodeUnit],
+        modules: Sequence[SubmissionFile],
         applicable: Sequence[Rubric],
         notes: Sequence[str],
         t: Translator,
         *,
         full: bool,
+        deadline: float,
     ) -> tuple[SubmissionResult, bool]:
         """Load the units in a worker (definitions only, or ``full``: every statement) and grade them;
         also whether some function missed a name that only skipped top-level code binds."""
         notes = list(notes)
         workdir = Path(tempfile.mkdtemp(prefix="work-", dir=self._scratch_root))
-        _copy_modules(submission, workdir)
+        _copy_modules(modules, workdir)
         output = workdir.with_suffix(".out")
         runtime = StudentRuntime(
             self._zygote,
@@ -175,6 +194,7 @@ class Grader:
             output=output,
             limits=self._limits,
             full=full,
+            deadline=deadline,
         )
         try:
             load_started = time.perf_counter()
@@ -279,7 +299,7 @@ class Grader:
             function.name,
             tuple(checks),
             tuple(notes),
-            source=function_source(units[function.unit].source, function.line)
+            source=function_source(units[function.unit].source, function)
             if 0 <= function.unit < len(units)
             else None,
             location=locate(function.unit, function.line),
@@ -288,33 +308,13 @@ class Grader:
         return GradedTask(result, ctx.convention, task)
 
 
-def function_source(unit_source: str, first_line: int) -> str | None:
-    """The text of the function defined at ``first_line`` of a code unit, as the student wrote it."""
-    tree = _parsed(unit_source)
-    if tree is None:
+def function_source(unit_source: str, function: FunctionInfo) -> str | None:
+    """The text of a function as the student wrote it, from its first line (decorators included) to
+    the last line the worker found in its body; nothing is parsed here, whatever the unit's size."""
+    if function.end_line < function.line:
         return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            if start == first_line and node.end_lineno is not None:
-                lines = unit_source.splitlines()[start - 1 : node.end_lineno]
-                return "\n".join(lines)[:20_000]
-    return None
-
-
-_AST_LOCK = threading.Lock()
-
-
-@functools.lru_cache(maxsize=32)
-def _parsed(unit_source: str) -> ast.Module | None:
-    """A unit parsed once for all its functions (the grader never runs it: it only reads line numbers)."""
-    # CPython 3.11 keeps the AST converter's recursion depth per interpreter, not per thread: two
-    # threads parsing at once can fail with "AST constructor recursion depth mismatch".
-    with _AST_LOCK:
-        try:
-            return ast.parse(unit_source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
+    lines = unit_source.split("\n", function.end_line)[function.line - 1 : function.end_line]
+    return "\n".join(lines)[:20_000] or None
 
 
 def _run_digest(
@@ -334,15 +334,30 @@ def _run_digest(
     return digest.hexdigest()
 
 
-def _copy_modules(submission: Submission, workdir: Path) -> None:
-    """Copy a folder submission's modules beside its worker, so ``import utils`` finds ``utils.py``."""
-    if submission.root.is_file():
-        return
-    for path in submission.files:
-        if path.suffix == ".py":
-            target = workdir / path.relative_to(submission.root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+def _copy_modules(files: Sequence[SubmissionFile], workdir: Path) -> None:
+    """Put a submission's modules beside its worker, so ``import utils`` finds ``utils.py``.
+
+    Written from the bytes already read (never copied from the submission's paths, which may be links).
+    """
+    for file in files:
+        target = workdir.joinpath(*Path(file.name).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.data)
+
+
+def _refusal_note(refusal: Refusal, limits: ReadLimits, t: Translator) -> str:
+    """Why a file of the submission was not read, for the student and the instructor."""
+    return t(
+        f"refused.{refusal.kind}",
+        file=refusal.name,
+        size=_mib(refusal.detail),
+        limit=_mib(limits.max_bytes(refusal.name)),
+        count=refusal.detail,
+    )
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024**2:.1f} MiB"
 
 
 def _source_message(error: SourceError, t: Translator) -> str:

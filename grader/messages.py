@@ -170,9 +170,21 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
             "top to bottom, to grade it."
         ),
     },
-    "call.message_hidden": {
-        "es": "(el mensaje no se muestra en los casos ocultos)",
-        "en": "(the message is not shown for hidden cases)",
+    "call.exception.hidden": {
+        "es": "{case}: tu función lanzó una excepción (en los casos ocultos no se muestra cuál ni dónde;"
+        " prueba tu función con entradas de otros tamaños).",
+        "en": "{case}: your function raised an exception (hidden cases do not show which or where;"
+        " try your function on inputs of other sizes).",
+    },
+    "call.crash.hidden": {
+        "es": "{case}: el proceso que ejecuta tu código terminó abruptamente.",
+        "en": "{case}: the process running your code ended abruptly.",
+    },
+    "call.over_budget": {
+        "es": "{case}: no se ejecutó: la entrega agotó su tiempo total de {seconds:g} s"
+        " (revisa funciones lentas o ciclos que esperan).",
+        "en": "{case}: not run: the submission used up its total time of {seconds:g} s"
+        " (look for slow functions or loops that wait).",
     },
     "out.incomparable": {
         "es": "{case}: los valores de {name} no se pueden comparar con los esperados: su tamaño es otro.",
@@ -425,14 +437,49 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "Solo se califican notebooks (.ipynb) y módulos de Python (.py).",
         "en": "Only notebooks (.ipynb) and Python modules (.py) can be graded.",
     },
+    # files of a submission that the grader does not open (links, special files, size limits)
+    "refused.symlink": {
+        "es": "{file} es un enlace simbólico y no se lee: entrega el archivo mismo, no un enlace.",
+        "en": "{file} is a symbolic link and is not read: hand in the file itself, not a link.",
+    },
+    "refused.special_file": {
+        "es": "{file} no es un archivo normal (es un dispositivo, FIFO o socket) y no se lee.",
+        "en": "{file} is not a regular file (it is a device, FIFO or socket) and is not read.",
+    },
+    "refused.file_too_large": {
+        "es": "{file} ocupa {size}, más que el máximo de {limit}; no se lee.",
+        "en": "{file} takes {size}, more than the {limit} allowed; it is not read.",
+    },
+    "refused.too_many_files": {
+        "es": "{file} no se lee: una entrega puede tener a lo sumo {count} archivos .py/.ipynb.",
+        "en": "{file} is not read: a submission may hold at most {count} .py/.ipynb files.",
+    },
+    "refused.too_deep": {
+        "es": "{file} está anidada en demasiadas carpetas y no se lee.",
+        "en": "{file} is nested in too many folders and is not read.",
+    },
+    "refused.unreadable_file": {
+        "es": "No se pudo leer {file}.",
+        "en": "{file} could not be read.",
+    },
     # submission-level
     "submission.no_rubric": {
         "es": "La entrega no define ninguna de las funciones de los talleres ({expected}).",
         "en": "The submission defines none of the workshops' functions ({expected}).",
     },
+    "submission.code_too_large": {
+        "es": "El código de la entrega ocupa {size}, más que el máximo de {limit}; no se califica.",
+        "en": "The submission's code takes {size}, more than the {limit} allowed; it is not graded.",
+    },
     "submission.no_files": {
         "es": "La carpeta no contiene archivos .py ni .ipynb.",
         "en": "The folder holds no .py or .ipynb files.",
+    },
+    "submission.grading_crashed": {
+        "es": "El proceso del calificador terminó de golpe mientras calificaba esta entrega (probablemente "
+        "por falta de memoria); el resto del lote se calificó.",
+        "en": "The grader's process ended abruptly while grading this submission (probably out of "
+        "memory); the rest of the batch was graded.",
     },
 }
 

@@ -74,6 +74,9 @@ class HiddenCases:
     ranges: Mapping[str, tuple[int, int]]
 
 
+DEFAULT_BUDGET_S = 60.0
+
+
 @dataclass(frozen=True)
 class Rubric:
     """A workshop's grading rules: reference module, case generator, conventions, tasks and checks."""
@@ -87,6 +90,9 @@ class Rubric:
     seed: int
     lang: str
     timeout_s: float
+    # The most one submission may take on this rubric, everything included (loading, every call, a
+    # second run of the whole notebook): what an honest submission needs is a small part of it.
+    budget_s: float
     conventions: tuple[Convention, ...]
     public_cases: tuple[Mapping[str, Any], ...]
     hidden_cases: HiddenCases
@@ -190,6 +196,7 @@ def parse_rubric(data: Mapping[str, Any], *, source: str) -> Rubric:
         seed=r.integer("seed"),
         lang=r.choice("lang", ("es", "en"), default="es"),
         timeout_s=timeout_s,
+        budget_s=r.positive("budget_s", default=DEFAULT_BUDGET_S),
         conventions=conventions,
         public_cases=public_cases,
         hidden_cases=hidden,

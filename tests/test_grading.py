@@ -313,7 +313,7 @@ def test_hidden_cases_reveal_no_values(grader: Grader, tmp_path: Path) -> None:
         for check in hidden:
             assert "expected" not in check.message and "suma" not in check.message, check.message
             assert "inputs:" not in check.message
-    assert "the message is not shown for hidden cases" in messages(graded["backProp"])
+    assert "hidden cases do not show which or where" in messages(graded["backProp"])
     assert "X suma" in next(c for c in graded["backProp"].checks if c.visibility == "public").message
     assert "expected" in next(c for c in graded["costoGlobal"].checks if c.visibility == "public").message
 
@@ -450,3 +450,36 @@ def test_no_student_call_is_made_twice(
     assert round_trips.count("feedForward") == 3
     # entrenarRed: the probe (the first epoch), the hidden epoch, a batch of costs per case, learning.
     assert round_trips.count("entrenarRed") == 5
+
+
+def test_a_submission_that_uses_up_its_time_budget_is_stopped_and_told(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """Every function waits just under its time limit: without a budget per submission, that costs a
+    limit per call (tens of seconds); with it, the calls past the budget are not made and say why."""
+    import dataclasses
+
+    rubrics = [dataclasses.replace(r, budget_s=1.5) for r in load_bundled_rubrics() if r.id == "xor"]
+    zygote = Zygote()
+    try:
+        slow = Grader(
+            rubrics,
+            zygote=zygote,
+            secret="unit-tests",
+            limits=Limits(call_timeout_s=2.0, statement_timeout_s=0.5),
+            scratch_root=tmp_path_factory.mktemp("scratch"),
+            lang="en",
+        )
+        source = XOR_FUNCTIONS.replace("import numpy as np\n", "import numpy as np\nimport time\n")
+        for name in ("feedForward", "costoGlobal", "backProp"):
+            source = source.replace(
+                f"def {name}(",
+                f"def {name}(*a):\n    time.sleep(0.3)\n    return _{name}(*a)\n\ndef _{name}(",
+            )
+        graded = tasks(slow.grade(write(tmp_path, "slow.py", source)))
+    finally:
+        zygote.close()
+    said = "\n".join(messages(task) for task in graded.values())
+    assert "used up its total time of 1.5 s" in said
+    stopped = [c for task in graded.values() for c in task.checks if "used up its total time" in c.message]
+    assert stopped and all(c.status == "timeout" and c.score < c.max_score for c in stopped)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from grader.sandbox import bwrap
@@ -53,12 +54,14 @@ class Expect:
     ``says``: a pattern the result must contain (check messages, notes, error, captured output).
     ``never``: a pattern its captured output must not contain (what a successful attack prints).
     ``statuses``: check statuses that must occur among its checks.
+    ``error``: the submission cannot be graded at all: the error kind its result must carry.
     """
 
     honest: tuple[str, ...] = ("feedForward",)
     says: str | None = None
     never: str | None = None
     statuses: tuple[str, ...] = ()
+    error: str | None = None
 
 
 EXPECTED: dict[str, Expect] = {
@@ -94,6 +97,13 @@ EXPECTED: dict[str, Expect] = {
     "kill_parent": Expect(says=r"Operation not permitted", never=r"KILLED"),
     "sysv_ipc": Expect(says=r"ipc: \[1, 1, 1, 1\]", never=r"IPC CREATED"),
     "sched_others": Expect(says=r"sched: \[1(, 1)*\]", never=r"RESCHEDULED"),
+    # Hidden inputs carried out through every channel but the return value: the public material of two
+    # runs with two secrets is compared below; here, that the hidden cases say nothing of the failure.
+    "hidden_stash": Expect(says=r"STASH"),
+    "hidden_side_channels": Expect(says=r"raised an exception \(hidden cases do not show which or where"),
+    "slow_everything": Expect(says=r"used up its total time", statuses=("timeout",)),
+    "malformed_replies": Expect(says=r"worker process died|unreadable answer"),
+    "malformed_load": Expect(honest=(), error="load_crash", says=r"unreadable|worker"),
     "sudo_root": Expect(says=r"Operation not permitted|failed to map segment", never=r"BECAME ROOT"),
     "input_top_level": Expect(says=r"input\(\) is not available while grading"),
     "cell_never_ends": Expect(honest=("feedForward", "costoGlobal"), says=r"took too long"),
@@ -103,6 +113,42 @@ EXPECTED: dict[str, Expect] = {
 
 def _attack_ids() -> list[str]:
     return sorted(p.stem for p in ATTACKS.iterdir() if p.suffix in (".py", ".ipynb"))
+
+
+# Files no grader may read on a submission's behalf: links to them, and special files, are laid into
+# the batch as submissions (id -> what it is). Made at run time: a link to /proc in the repository
+# would be followed by every tool that walks it.
+INSTRUCTOR_FILE = "tg-attack-instructor-notes.txt"
+PLANTED: dict[str, str] = {
+    "link_environ": "symlink",
+    "link_shadow": "symlink",
+    "link_reference": "symlink",
+    "link_classmate": "symlink",
+    "link_instructor_file": "symlink",
+    "link_folder": "symlink",
+    "fifo_module": "special_file",
+}
+
+
+def _plant_links(batch: Path, base: Path, secret: str) -> None:
+    """Links and special files in the batch, as an LMS download or a cloned repository can hold them."""
+    notes = base / INSTRUCTOR_FILE
+    notes.write_text(f"{MARKER} instructor notes {secret}\n")
+    (batch / "link_environ.py").symlink_to("/proc/self/environ")
+    (batch / "link_shadow.py").symlink_to("/etc/shadow")
+    (batch / "link_reference.py").symlink_to(ROOT / "reference" / "xor.py")
+    (batch / "link_classmate.py").symlink_to(batch / f"{HONEST_ID}.py")
+    (batch / "link_instructor_file.ipynb").symlink_to(notes)
+    (batch / "link_folder").symlink_to(ROOT / "reference")
+    os.mkfifo(batch / "fifo_module.py")
+    # A folder that is honest but for what it links to: graded on its own file only, and told why.
+    folder = batch / "links_inside"
+    folder.mkdir()
+    shutil.copy(HONEST_SAMPLE, folder / "taller.py")
+    (folder / "solucion.py").symlink_to(ROOT / "reference" / "xor.py")
+    (folder / "secreto.py").symlink_to("/proc/self/environ")
+    (folder / "referencia").symlink_to(ROOT / "reference")
+    os.mkfifo(folder / "tuberia.py")
 
 
 def test_every_attack_file_has_an_expectation() -> None:
@@ -194,8 +240,9 @@ def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 
 def _reduced_rubric(target: Path) -> Path:
-    """The xor rubric with short time limits and one hidden case: the attacks wait out every limit."""
-    text = (ROOT / "rubrics" / "xor.toml").read_text(encoding="utf-8")
+    """The xor rubric with short time limits, a short budget per submission and one hidden case: the
+    attacks wait out every limit."""
+    text = "budget_s = 10.0\n" + (ROOT / "rubrics" / "xor.toml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(\s*)timeout_s = [\d.]+", r"\g<1>timeout_s = 1.0", text)
     text = re.sub(r"(?m)^count = \d+", "count = 1", text)
     target.write_text(text, encoding="utf-8")
@@ -320,10 +367,11 @@ def _grade_batch_in(base: Path, grader_command: list[str], user: RunAs) -> Batch
     shutil.copy(HONEST_SAMPLE, batch / f"{HONEST_ID}.py")
     (out / "tg-sentinel.txt").write_text("kept as it is\n")
     rubric = _reduced_rubric(base / "xor_short.toml")
+    secret = secrets.token_hex(16)
+    _plant_links(batch, base, secret)
     if user.uid != os.getuid():
         for path in [base, *base.rglob("*")]:
             os.chown(path, user.uid, user.gid, follow_symlinks=False)
-    secret = secrets.token_hex(16)
     listener = Listener(base)
     listener.start()
     before = {
@@ -415,7 +463,37 @@ def batch(request: pytest.FixtureRequest, grader_command: list[str]) -> Iterator
 def test_the_batch_completes_with_every_submission(batch: Batch) -> None:
     assert batch.returncode == 0, batch.stderr[-3000:]
     ids = {s["id"] for s in batch.results["submissions"]}
-    assert ids == {*_attack_ids(), HONEST_ID}
+    assert ids == {*_attack_ids(), *PLANTED, "links_inside", HONEST_ID}
+
+
+@pytest.mark.slow
+def test_no_submission_is_the_graders_internal_error(batch: Batch) -> None:
+    """Everything a hostile submission does is that submission's problem, never a failure of the grader."""
+    kinds = {s["id"]: s["error"]["kind"] for s in batch.results["submissions"] if s.get("error")}
+    assert "internal_error" not in kinds.values(), kinds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("planted", sorted(PLANTED))
+def test_links_and_special_files_are_reported_and_never_read(batch: Batch, planted: str) -> None:
+    result = batch.submission(planted)
+    assert result["status"] == "error" and result["error"]["kind"] == PLANTED[planted], result
+    assert result["score"] == 0 and result["tasks"] == []
+    assert result["output"] == ""
+    text = _text_of(result)
+    assert batch.secret not in text and MARKER not in text and "PATH=" not in text and "root:" not in text
+    assert "link" in result["error"]["message"] or "regular file" in result["error"]["message"]
+
+
+@pytest.mark.slow
+def test_a_folder_is_graded_on_its_own_files_and_told_what_was_not_read(batch: Batch) -> None:
+    result = batch.submission("links_inside")
+    assert result["status"] == "graded"
+    assert result["score"] == result["max_score"], result["tasks"]
+    notes = "\n".join(result["notes"])
+    for name in ("solucion.py", "secreto.py", "referencia"):
+        assert f"{name} is a symbolic link and is not read" in notes
+    assert "tuberia.py is not a regular file" in notes
 
 
 @pytest.mark.slow
@@ -460,6 +538,7 @@ def test_the_secret_appears_in_no_output(batch: Batch) -> None:
         if path.is_file():
             assert batch.secret not in path.read_text(encoding="utf-8", errors="replace"), path
     assert batch.secret not in json.dumps(batch.results)
+    assert "instructor notes" not in json.dumps(batch.results)
 
 
 # --- what must hold for each attack ----------------------------------------------------------------
@@ -480,6 +559,12 @@ def _text_of(result: dict[str, Any]) -> str:
 def test_attack_earns_nothing_and_says_what_happened(batch: Batch, attack: str) -> None:
     expect = EXPECTED[attack]
     result = batch.submission(attack)
+    if expect.error is not None:
+        assert result["status"] == "error" and result["error"]["kind"] == expect.error, result
+        assert result["score"] == 0
+        if expect.says:
+            assert re.search(expect.says, _text_of(result)), _text_of(result)
+        return
     assert result["status"] == "graded", result.get("error")
     tasks = {t["id"]: t for t in result["tasks"]}
     for task_id in ALL_TASKS:
@@ -498,3 +583,90 @@ def test_attack_earns_nothing_and_says_what_happened(batch: Batch, attack: str) 
         assert not re.search(expect.never, result.get("output", "")), result.get("output", "")[-4000:]
     statuses = {c["status"] for t in result["tasks"] for c in t["checks"]}
     assert set(expect.statuses) <= statuses, statuses
+
+
+# --- hidden inputs: the same submissions under two secrets ------------------------------------------
+
+LEAKS = ("hidden_stash", "hidden_side_channels", "malformed_replies")
+
+
+@dataclass(frozen=True)
+class LeakRun:
+    secret: str
+    results: dict[str, Any]
+    texts: str  # every file written to --out, and what the command printed
+    rubric: Path
+
+
+@pytest.fixture(scope="module")
+def leak_runs(grader_command: list[str], tmp_path_factory: pytest.TempPathFactory) -> list[LeakRun]:
+    """The attacks that try to carry hidden inputs out, graded twice (every report format) with two
+    secrets: whatever differs between the two runs' student-visible material came from hidden inputs."""
+    base = tmp_path_factory.mktemp("tg-leaks")
+    batch = base / "tg-attack-batch"
+    batch.mkdir()
+    for name in LEAKS:
+        shutil.copy(ATTACKS / f"{name}.py", batch / f"{name}.py")
+    shutil.copy(HONEST_SAMPLE, batch / f"{HONEST_ID}.py")
+    rubric = _reduced_rubric(base / "xor_short.toml")
+    runs = []
+    for index in range(2):
+        secret = secrets.token_hex(16)
+        out = base / f"out{index}"
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "GRADER_SECRET": secret}
+        command = [*grader_command, "grade", str(batch), "--out", str(out), "--rubric", str(rubric)]
+        done = subprocess.run(
+            [*command, "--jobs", "1", "--lang", "en", "--format", "all", "--quiet"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        files = [
+            p.read_text(encoding="utf-8", errors="replace") for p in sorted(out.rglob("*")) if p.is_file()
+        ]
+        results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        runs.append(LeakRun(secret, results, "\n".join([*files, done.stdout, done.stderr]), rubric))
+    return runs
+
+
+def _student_visible(result: dict[str, Any]) -> dict[str, Any]:
+    """A result without what legitimately differs from run to run (times; lines a thread printed, whose
+    number depends on scheduling)."""
+    output = "\n".join(line for line in result["output"].splitlines() if not line.startswith("THREAD"))
+    tasks = [{k: v for k, v in task.items() if k != "duration_s"} for task in result["tasks"]]
+    return {**{k: v for k, v in result.items() if k != "duration_s"}, "output": output, "tasks": tasks}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", [*LEAKS, HONEST_ID])
+def test_nothing_student_visible_depends_on_the_hidden_inputs(leak_runs: list[LeakRun], attack: str) -> None:
+    first, second = (next(s for s in run.results["submissions"] if s["id"] == attack) for run in leak_runs)
+    assert _student_visible(first) == _student_visible(second)
+
+
+def _hidden_digits(run: LeakRun) -> set[str]:
+    """Ten digits of every non-round number of the run's hidden cases, as any printing would show them."""
+    from grader.cases import make_cases
+    from grader.rubric import load_rubric
+
+    cases = make_cases(load_rubric(run.rubric), secret=run.secret)
+    digits = set()
+    for case in cases.hidden:
+        for value in case.values.values():
+            for number in np.ravel(np.asarray(value, dtype=float)):
+                fraction = f"{abs(number):.12f}".split(".")[1][:10]
+                if len(set(fraction)) > 3:
+                    digits.add(fraction)
+    return digits
+
+
+@pytest.mark.slow
+def test_no_hidden_input_appears_in_any_output(leak_runs: list[LeakRun]) -> None:
+    for run in leak_runs:
+        digits = _hidden_digits(run)
+        assert digits, "the reduced rubric has hidden cases with numbers in them"
+        found = sorted(d for d in digits if d in run.texts)
+        assert not found, found[:5]

@@ -427,25 +427,49 @@ def test_reference_helpers_are_computed_by_the_grader(zygote: Zygote, tmp_path: 
         runtime.close()
 
 
-def test_what_hidden_cases_print_is_not_shown(zygote: Zygote, tmp_path: Path) -> None:
+def test_hidden_cases_run_in_a_sealed_worker_whose_products_are_discarded(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    """Whatever channel a function uses after it has seen a hidden input (printing, stashing it for a
+    later public call, writing at an earlier offset of the output, a warning, an exception whose type
+    is named after it), only its return value comes back."""
     runtime = runtime_for(
         zygote,
         tmp_path,
         """
+        import fcntl, os, warnings
+
         def echo(x):
+            global SEEN
+            SEEN = x
             print("got", x)
             return x
+
+        def reveal():
+            print("stashed", globals().get("SEEN"))
+            return str(globals().get("SEEN"))
+
+        def sneaky(x):
+            flags = fcntl.fcntl(1, fcntl.F_GETFL)
+            fcntl.fcntl(1, fcntl.F_SETFL, flags & ~os.O_APPEND)
+            os.pwrite(1, f"PWRITE {x} ".encode(), 0)
+            warnings.warn(f"WARN {x}")
+            raise type(f"Err_{x}", (Exception,), {})(x)
         """,
     )
     try:
-        runtime.call("echo", ["public-input"], timeout_s=5)
-        runtime.call("echo", ["hidden-input-1"], timeout_s=5, hidden=True)
-        runtime.call("echo", ["hidden-input-2"], timeout_s=5, hidden=True)
-        runtime.call("echo", ["public-again"], timeout_s=5)
+        assert runtime.call("echo", ["public-input"], timeout_s=5).value == "public-input"
+        assert runtime.call("echo", ["hiddeninput1"], timeout_s=5, hidden=True).value == "hiddeninput1"
+        failed = runtime.call("sneaky", ["hiddeninput2"], timeout_s=5, hidden=True)
+        assert failed.status == "exception"
+        assert "hiddeninput" not in repr(failed)
+        assert failed.warnings == () and failed.frames == () and failed.error_type == ""
+        revealed = runtime.call("reveal", [], timeout_s=5)
+        assert revealed.value == "public-input"
         text = runtime.output()
-        assert "hidden-input" not in text
+        assert "hiddeninput" not in text
         assert text == (
-            "got public-input\n[… output printed during a hidden case is not shown]\ngot public-again\n"
+            "got public-input\nstashed public-input\n[… output printed during hidden cases is not shown]\n"
         )
     finally:
         runtime.close()

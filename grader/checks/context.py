@@ -321,6 +321,13 @@ class TaskContext:
     def describe_failure(self, case: Case, outcome: CallOutcome, *, timeout_s: float) -> CaseVerdict:
         """A verdict for a call that produced no value (exception, timeout, crash)."""
         label = self.case_label(case)
+        if outcome.over_budget:
+            return CaseVerdict(
+                case,
+                "timeout",
+                (self.t("call.over_budget", case=label, seconds=self.rubric.budget_s),),
+                (Diagnosis("timeout"),),
+            )
         if outcome.status == "timeout":
             return CaseVerdict(
                 case,
@@ -328,6 +335,12 @@ class TaskContext:
                 (self.t("call.timeout", case=label, seconds=timeout_s),),
                 (Diagnosis("timeout"),),
             )
+        if not case.is_public:
+            # A hidden case's call ran in the sealed worker: nothing of its failure (type, message,
+            # frames, warnings) came back, and nothing would be shown if it had.
+            key = "call.crash.hidden" if outcome.status == "crash" else "call.exception.hidden"
+            diagnoses = () if outcome.status == "crash" else (Diagnosis("student_exception"),)
+            return CaseVerdict(case, "error", (self.t(key, case=label),), diagnoses)
         if outcome.status == "crash":
             return CaseVerdict(case, "error", (self.t("call.crash", case=label, reason=outcome.message),))
         where = ""
@@ -338,10 +351,10 @@ class TaskContext:
                 self.t("call.frame", where=self.locate(f.unit, f.line), function=f.function) for f in frames
             )
             where = self.t("call.in_location", where=chain)
-        # A hidden case's exception message is not shown: student code could put the hidden inputs in it.
-        message = outcome.message if case.is_public else self.t("call.message_hidden")
         details = [
-            self.t("call.exception", case=label, type=outcome.error_type, message=message, where=where),
+            self.t(
+                "call.exception", case=label, type=outcome.error_type, message=outcome.message, where=where
+            ),
             *self.warning_detail(outcome),
         ]
         return CaseVerdict(case, "error", tuple(details), (Diagnosis("student_exception"),))

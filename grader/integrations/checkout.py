@@ -7,7 +7,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.submission import IGNORED_DIRS, SOURCE_SUFFIXES, Submission
+from grader.submission import (
+    DEFAULT_READ_LIMITS,
+    RefusedFile,
+    Submission,
+    folder_submission,
+    read_regular_file,
+)
 
 # A definition at the start of a line of a module, or at the start of one of a notebook's source lines
 # as they sit in its JSON: either a string of its own (`"def f(`) or after an escaped newline (`\ndef f(`).
@@ -29,17 +35,7 @@ def checkout_submission(folder: Path, *, submission_id: str | None = None) -> Su
     The files are chosen as the batch run chooses them for a folder submission (tool folders and hidden
     ones left out), so a push is graded on the same files the instructor's run over the clones grades.
     """
-    root = folder.resolve()
-    files = tuple(
-        sorted(
-            path
-            for path in root.rglob("*")
-            if path.suffix in SOURCE_SUFFIXES
-            and not any(part in IGNORED_DIRS or part.startswith(".") for part in path.relative_to(root).parts)
-            and path.is_file()
-        )
-    )
-    return Submission(id=submission_id or root.name, source=str(root), root=root, files=files)
+    return folder_submission(folder.resolve(), submission_id=submission_id)
 
 
 def definition_lines(files: Iterable[Path], names: Iterable[str]) -> dict[str, Location]:
@@ -52,9 +48,12 @@ def definition_lines(files: Iterable[Path], names: Iterable[str]) -> dict[str, L
     found: dict[str, Location] = {}
     for path in files:
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            data = read_regular_file(
+                path.parent, (path.name,), max_bytes=DEFAULT_READ_LIMITS.max_bytes(path.name)
+            )
+        except RefusedFile:
             continue
+        text = data.decode("utf-8", errors="replace")
         pattern = _NOTEBOOK_DEF if path.suffix == ".ipynb" else _MODULE_DEF
         for number, line in enumerate(text.splitlines(), start=1):
             for match in pattern.finditer(line):

@@ -3,8 +3,9 @@
 When a training loop is graded, a helper the student got wrong (``feedForward``, ``backProp``) is
 replaced by the reference so that the loop is judged on its own. The reference never enters the
 worker: the stand-in there sends its arguments here, and gets the reference's result back in the
-student's layout. Arguments come from student code, so their size is bounded and any failure is
-answered as an exception for the student's code to see.
+student's layout. Arguments come from student code: the grader computes on them only when every array
+is no larger than what the student's function was itself given (see :class:`ArgumentBounds`), and any
+failure is answered as an exception for the student's code to see.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,52 @@ from grader.sandbox.protocol import Opaque, ProtocolError, decode_value, encode_
 
 # Far above any workshop problem, far below what would stall the grader.
 MAX_ELEMENTS = 1_000_000
+
+
+@dataclass(frozen=True)
+class ArgumentBounds:
+    """How large a stand-in's array arguments may be: the call's own arrays, give or take a row.
+
+    Bounding each dimension and the number of dimensions bounds what the reference computes: arrays
+    that broadcast to a cube (``(N, 1, 1) * (1, N, 1) * (1, 1, N)``) or stack many cases into one are
+    refused, while a bias row or column added to an input (one more than the call's largest dimension)
+    still passes.
+    """
+
+    ndim: int
+    dim: int
+
+    @classmethod
+    def of(cls, args: Sequence[Any]) -> ArgumentBounds:
+        arrays = [np.shape(a) for a in args if isinstance(a, np.ndarray | list)]
+        return cls(
+            ndim=max([2, *(len(shape) for shape in arrays)]),
+            dim=max([1, *(max(shape, default=1) for shape in arrays)]) + 1,
+        )
+
+    def refuses(self, value: Any) -> str | None:
+        """Why ``value`` (an argument, possibly nested) is too large; None when it is within bounds."""
+        if isinstance(value, np.ndarray):
+            return self._shape(value.shape)
+        if isinstance(value, list):
+            # A nested list becomes an array in the reference: judge the array it would become.
+            try:
+                return self._shape(np.shape(value))
+            except ValueError:
+                pass
+        if isinstance(value, tuple | list):
+            for item in value:
+                if (problem := self.refuses(item)) is not None:
+                    return problem
+        return None
+
+    def _shape(self, shape: tuple[int, ...]) -> str | None:
+        if len(shape) > self.ndim or any(n > self.dim for n in shape):
+            return (
+                f"an argument of shape {shape} is larger than any array of this case"
+                f" (at most {self.ndim} dimensions of at most {self.dim})"
+            )
+        return None
 
 
 class _Helper:
@@ -57,8 +105,9 @@ class _Helper:
 class ReferenceHelpers:
     """Answers a worker's ``{"op": "helper"}`` requests for the substitutes of one call."""
 
-    def __init__(self, substitutes: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, substitutes: Sequence[Mapping[str, Any]], *, bounds: ArgumentBounds) -> None:
         self._helpers = {str(spec["name"]): _Helper(spec) for spec in substitutes}
+        self._bounds = bounds
 
     def __call__(
         self, request: dict[str, Any], arrays: list[np.ndarray]
@@ -75,6 +124,9 @@ class ReferenceHelpers:
             raise ProtocolError(f"malformed helper request: {exc}") from None
         if any(isinstance(v, Opaque) for _, v in arguments):
             return _error("TypeError", "the reference helper takes arrays and numbers only"), []
+        for _, value in arguments:
+            if (problem := self._bounds.refuses(value)) is not None:
+                return _error("ValueError", problem), []
         try:
             value = helper(params, arguments)
         except Exception as exc:  # the student's arguments made the reference fail: their code sees it

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
+import math
 import os
+import shutil
 import stat
+import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from grader.sandbox.helpers import ReferenceHelpers
+from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.launcher import WorkerDied, WorkerProcess, WorkerTimeout, Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.protocol import ProtocolError, encode_value
@@ -37,11 +39,27 @@ MAX_RESTARTS = 4
 # killed; at most this many such statements are left out before the load is given up.
 STATEMENT_GRACE_S = 1.0
 MAX_STUCK_STATEMENTS = 5
-HIDDEN_OUTPUT = "[… output printed during a hidden case is not shown]\n"
+# Why a load or a call was not made: the submission's total time budget was used up.
+OVER_BUDGET = "the submission used up its time budget"
+# Said at the end of the output once hidden cases have run: what they printed went nowhere.
+HIDDEN_OUTPUT = "[… output printed during hidden cases is not shown]\n"
+# What a sealed worker's failed call says: fixed words, never anything the worker sent.
+SEALED_MESSAGE = "hidden case"
 
 
 class StudentRuntime:
-    """Owns the worker of one submission; restarts and reloads it after a timeout or a crash."""
+    """Owns the workers of one submission; restarts and reloads a worker after a timeout or a crash.
+
+    Hidden cases never reach the worker whose products the student sees. They run in a *sealed* twin:
+    another worker of the same code, with its own scratch folder and uid, whose printed output goes to
+    ``/dev/null`` and of whose calls nothing but the returned values is kept (no exception type,
+    message, frame, warning or missing name). So no channel, however clever (stashing an input and
+    printing it later, writing at an earlier offset of the output, a warning, a renamed frame),
+    carries a hidden input to anything student-visible: the sealed worker has none of those channels.
+
+    ``deadline`` (a ``time.monotonic()`` value) is the submission's total time budget, shared by both
+    workers: once it has passed, loads and calls are not started, and answer ``over_budget``.
+    """
 
     def __init__(
         self,
@@ -52,10 +70,15 @@ class StudentRuntime:
         output: Path,
         limits: Limits,
         full: bool = False,
+        deadline: float | None = None,
+        sealed: bool = False,
     ) -> None:
-        """``full``: run every top-level statement (the whole notebook), not only the definitions."""
+        """``full``: run every top-level statement (the whole notebook), not only the definitions.
+        ``sealed``: this runtime is the hidden cases' twin (see the class)."""
         self._zygote = zygote
         self._full = full
+        self._sealed = sealed
+        self._deadline = deadline
         # Names the student's code looked up and did not find (from NameError), to tell when a
         # function needs state that only running the whole notebook builds.
         self.missing_names: set[str] = set()
@@ -68,9 +91,14 @@ class StudentRuntime:
         # Top-level statements (unit, line) that hung the worker: left out of every later load.
         self._stuck: set[tuple[int, int]] = set()
         self._timeouts: dict[str, int] = {}
-        # Byte ranges of the output file printed during hidden cases.
-        self._hidden_output: list[tuple[int, int]] = []
         self.report: LoadReport | None = None
+        self._twin: StudentRuntime | None = None
+        self._twin_workdir: Path | None = None
+        if not sealed:
+            # A copy of the scratch folder as it is now, before any student code runs in it: the twin
+            # must not find files the public worker wrote (nor the public one the twin's).
+            self._twin_workdir = Path(tempfile.mkdtemp(prefix=f"{workdir.name}-hidden-", dir=workdir.parent))
+            shutil.copytree(workdir, self._twin_workdir, dirs_exist_ok=True, symlinks=True)
 
     def load(self) -> LoadReport:
         """Start a worker and load the submission's code units in it.
@@ -81,7 +109,10 @@ class StudentRuntime:
         """
         load_budget = self._limits.notebook_timeout_s if self._full else self._limits.load_timeout_s
         statement_budget = self._limits.cell_timeout_s if self._full else self._limits.statement_timeout_s
-        deadline = time.monotonic() + load_budget
+        deadline = min(time.monotonic() + load_budget, self._deadline or math.inf)
+        if deadline <= time.monotonic():
+            self.report = LoadReport(status="timeout", message=OVER_BUDGET)
+            return self.report
         while True:
             worker = self._worker = self._zygote.spawn(
                 workdir=self._workdir, output=self._output, limits=self._limits
@@ -108,7 +139,11 @@ class StudentRuntime:
             except WorkerDied as exc:
                 self.report = LoadReport(status="crash", message=str(exc))
                 return self.report
-            self.report = parse_load(reply)
+            try:
+                self.report = parse_load(reply, units=len(self._units))
+            except ProtocolError as exc:
+                worker.kill()
+                self.report = LoadReport(status="crash", message=f"unreadable answer from the worker: {exc}")
             return self.report
 
     def call(
@@ -122,17 +157,33 @@ class StudentRuntime:
         return_args: Sequence[int] = (),
         hidden: bool = False,
     ) -> CallOutcome:
-        """Call a student function. ``hidden``: the arguments are a hidden case, so whatever the call
-        prints is left out of :meth:`output` (printing them must not reveal them to the student).
+        """Call a student function. ``hidden``: the arguments are a hidden case, so the call is made in
+        the sealed twin, and only its returned values come back.
 
         A function that has run out of time is not called again (see MAX_TIMEOUTS_PER_FUNCTION).
         """
+        here = self._hidden_twin() if hidden and not self._sealed else self
+        return here._call_here(function, args, timeout_s, substitutes, watch_globals, return_args)
+
+    def _call_here(
+        self,
+        function: str,
+        args: Sequence[Any],
+        timeout_s: float,
+        substitutes: Sequence[Mapping[str, Any]],
+        watch_globals: Sequence[str],
+        return_args: Sequence[int],
+    ) -> CallOutcome:
         if self._timeouts.get(function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
             return CallOutcome(status="timeout", message="not called again after running out of time")
-        with self._printing(hidden=hidden):
-            outcome = self._call(function, args, timeout_s, substitutes, watch_globals, return_args)
+        limit = self._time_left(timeout_s)
+        if limit <= 0:
+            return self._seal(CallOutcome(status="timeout", message=OVER_BUDGET, over_budget=True))
+        outcome = self._call(function, args, limit, substitutes, watch_globals, return_args)
+        if outcome.status == "timeout" and limit < timeout_s:
+            outcome = replace(outcome, over_budget=True)
         self._account(function, outcome)
-        return outcome
+        return self._seal(outcome)
 
     def call_many(
         self,
@@ -150,21 +201,36 @@ class StudentRuntime:
         ready, has died or the function already ran out of time): the batch stops at the first time-out,
         and the caller makes the rest with :meth:`call`, which knows what to do about time-outs.
         """
+        here = self._hidden_twin() if hidden and not self._sealed else self
+        return here._call_many_here(function, arg_lists, timeout_s, watch_globals, return_args)
+
+    def _call_many_here(
+        self,
+        function: str,
+        arg_lists: Sequence[Sequence[Any]],
+        timeout_s: float,
+        watch_globals: Sequence[str],
+        return_args: Sequence[int],
+    ) -> list[CallOutcome]:
+        if self._worker is None and self._sealed and self.report is None:
+            self.load()
         worker = self._worker
         if worker is None or not worker.alive or self._timeouts.get(function, 0) or not arg_lists:
+            return []
+        # A batch that might not fit in what is left of the budget goes one call at a time.
+        if self._time_left(timeout_s * len(arg_lists) + 1.0) < timeout_s * len(arg_lists) + 1.0:
             return []
         arrays: list[np.ndarray] = []
         requests = [
             _call_request(function, args, arrays, timeout_s, watch_globals, return_args) for args in arg_lists
         ]
         try:
-            with self._printing(hidden=hidden):
-                reply, frames = worker.request(
-                    {"op": "calls", "calls": requests},
-                    arrays,
-                    timeout_s=timeout_s * len(requests) + 1.0,
-                    answers=len(requests),
-                )
+            reply, frames = worker.request(
+                {"op": "calls", "calls": requests},
+                arrays,
+                timeout_s=timeout_s * len(requests) + 1.0,
+                answers=len(requests),
+            )
             results = reply.get("results")
             if not isinstance(results, list) or len(results) > len(requests):
                 raise ProtocolError("malformed batch answer")
@@ -176,24 +242,52 @@ class StudentRuntime:
             return []
         except WorkerDied:
             return []
-        except (ProtocolError, KeyError, TypeError, ValueError, AttributeError):
+        except ProtocolError:
             worker.kill()
             return []
         for index, outcome in enumerate(outcomes):
             if outcome.status == "timeout":
                 outcomes[index] = replace(outcome, elapsed_s=timeout_s)
             self._account(function, outcomes[index])
-        return outcomes
+        return [self._seal(outcome) for outcome in outcomes]
 
-    @contextlib.contextmanager
-    def _printing(self, *, hidden: bool) -> Iterator[None]:
-        """Around calls: what they print is left out of :meth:`output` when ``hidden``."""
-        start = self._output_size() if hidden else 0
-        try:
-            yield
-        finally:
-            if hidden:
-                self._hidden_output.append((start, self._output_size()))
+    def _hidden_twin(self) -> StudentRuntime:
+        """The sealed worker of the hidden cases, started (and loaded) on first use."""
+        if self._twin is None:
+            assert self._twin_workdir is not None
+            self._twin = StudentRuntime(
+                self._zygote,
+                units=self._units,
+                workdir=self._twin_workdir,
+                output=Path(os.devnull),
+                limits=self._limits,
+                full=self._full,
+                deadline=self._deadline,
+                sealed=True,
+            )
+            # Statements that hung the public worker would hang this one too.
+            self._twin._stuck = set(self._stuck)
+        return self._twin
+
+    def _seal(self, outcome: CallOutcome) -> CallOutcome:
+        """In the sealed twin, an outcome keeps only what the grader judges: status and values."""
+        if not self._sealed:
+            return outcome
+        return CallOutcome(
+            status=outcome.status,
+            value=outcome.value,
+            args_after=outcome.args_after,
+            globals_after=outcome.globals_after,
+            message=SEALED_MESSAGE,
+            elapsed_s=outcome.elapsed_s,
+            over_budget=outcome.over_budget,
+        )
+
+    def _time_left(self, wanted_s: float) -> float:
+        """``wanted_s``, or less when the submission's budget ends sooner."""
+        if self._deadline is None:
+            return wanted_s
+        return min(wanted_s, self._deadline - time.monotonic())
 
     def _account(self, function: str, outcome: CallOutcome) -> None:
         """Remember what a call says about the function: time-outs, and names it found missing."""
@@ -214,7 +308,8 @@ class StudentRuntime:
         if self._worker is None or not self._worker.alive:
             if self._restarts >= MAX_RESTARTS:
                 return CallOutcome(status="crash", message="too many timeouts or crashes; not called again")
-            self._restarts += 1
+            # The twin's first load is not a restart.
+            self._restarts += int(self._worker is not None or not self._sealed)
             if self.load().status != "ok":
                 return CallOutcome(status="crash", message="the submission could not be reloaded")
         assert self._worker is not None
@@ -233,7 +328,9 @@ class StudentRuntime:
                 header,
                 arrays,
                 timeout_s=timeout_s + 1.0,
-                helpers=ReferenceHelpers(substitutes) if substitutes else None,
+                helpers=ReferenceHelpers(substitutes, bounds=ArgumentBounds.of(args))
+                if substitutes
+                else None,
             )
         except WorkerTimeout:
             # The student's code ran until it was killed: that time, too, was spent inside it.
@@ -248,14 +345,16 @@ class StudentRuntime:
             if outcome.status == "timeout":
                 outcome = replace(outcome, elapsed_s=time.monotonic() - started)
             return outcome
-        except (ProtocolError, KeyError, TypeError, ValueError) as exc:
+        except ProtocolError as exc:
             self._worker.kill()
             return CallOutcome(status="crash", message=f"unreadable answer from the worker: {exc}")
 
     def output(self) -> str:
-        """What the student's code printed, capped (with a note saying so when it was cut), less what
-        it printed during hidden cases."""
+        """What the student's code printed in the public worker, capped (with a note saying so when it
+        was cut)."""
         cap = self._limits.output_bytes
+        if self._sealed:
+            return ""
         try:
             # Not by following a link, nor blocking on a pipe, whatever stands at that name now.
             fd = os.open(self._output, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -264,32 +363,24 @@ class StudentRuntime:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return ""
-            data = bytearray()
-            position = 0
-            for start, end in [*sorted(self._hidden_output), (1 << 62, 1 << 62)]:
-                if start > position:
-                    handle.seek(position)
-                    data += handle.read(min(start - position, cap + 1 - len(data)))
-                if len(data) > cap or start >= 1 << 62:
-                    break
-                if end > start and not data.endswith(HIDDEN_OUTPUT.encode()):
-                    data += HIDDEN_OUTPUT.encode()
-                position = max(position, end)
-        text = bytes(data[:cap]).decode("utf-8", errors="replace")
+            data = handle.read(cap + 1)
+        text = data[:cap].decode("utf-8", errors="replace")
         if len(data) > cap:
             text += f"\n[… output cut: only the first {cap // 1024} KiB printed are kept]"
+        if self._twin is not None:
+            text += ("" if not text or text.endswith("\n") else "\n") + HIDDEN_OUTPUT
         return text
-
-    def _output_size(self) -> int:
-        try:
-            return os.stat(self._output, follow_symlinks=False).st_size
-        except OSError:
-            return 0
 
     def close(self) -> None:
         if self._worker is not None:
             self._worker.close()
             self._worker = None
+        if self._twin is not None:
+            self._twin.close()
+            self._twin = None
+        if self._twin_workdir is not None:
+            shutil.rmtree(self._twin_workdir, ignore_errors=True)
+            self._twin_workdir = None
 
 
 def _call_request(
