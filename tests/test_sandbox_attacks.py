@@ -261,6 +261,26 @@ def _markers_under(folder: Path) -> list[str]:
     return found
 
 
+# The key sysv_ipc.py gives every object it tries to make ("ATKM").
+IPC_KEY = 0x41544B4D
+
+
+def _ipc_objects_left() -> list[str]:
+    """SysV IPC objects carrying the attack's key, and a POSIX queue named after the marker."""
+    found = []
+    for kind in ("shm", "msg", "sem"):
+        table = Path("/proc/sysvipc") / kind
+        if not table.exists():
+            continue
+        for line in table.read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields and int(fields[0]) == IPC_KEY:
+                found.append(f"sysv {kind}: {line}")
+    if Path("/dev/mqueue/ATTACK-MARKER").exists():
+        found.append("posix message queue /ATTACK-MARKER")
+    return found
+
+
 def _processes_of(uids: set[int]) -> list[str]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -408,7 +428,7 @@ def _grade_batch_in(base: Path, grader_command: list[str], user: RunAs) -> Batch
         "output": {k: v for k, v in _tree_hashes(out).items() if k in before["output"]},
         **{name: _tree_hashes(ROOT / name) for name in PROTECTED},
     }
-    leftovers = _markers_under(base) + _markers_under(Path(tempfile.gettempdir()))
+    leftovers = _markers_under(base) + _markers_under(Path(tempfile.gettempdir())) + _ipc_objects_left()
     # Workers of a root grader run as uids of their own, in a block derived from the grader's pid.
     first = worker_uid(process.pid, 0)
     worker_uids = set(range(first, first + 1024))

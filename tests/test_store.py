@@ -6,8 +6,10 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +20,7 @@ from grader.store import STORE_DIR, ResultStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "submissions"
+SUBREAPER = ROOT / "tests" / "files" / "subreaper.py"
 
 
 def copy_samples(target: Path, names: list[str]) -> None:
@@ -79,29 +82,21 @@ def test_interrupted_batch_leaves_no_process_and_resumes(
         (folder / f"alumno_{i}.py").write_text(slow, encoding="utf-8")
     out = tmp_path / "out"
     env = {**os.environ, "GRADER_SECRET": "interrupt"}
-    before = _sandbox_processes()
     command = [*grader_command, "grade", str(folder), "--out", str(out), "--jobs", jobs]
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
+    # Workers run in sessions of their own: only a subreaper sees every process the run leaves,
+    # and only those of this run, whatever else runs on the machine.
+    reaper = start_reaped(command, deadline=60, env=env)
     store = out / STORE_DIR
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(store.glob("*.json"))) < 2:
         time.sleep(0.05)
     kept = len(list(store.glob("*.json")))
+    # Interrupt before asserting anything, so that a failed assertion leaves no run behind.
+    os.killpg(reaper.pid, signal.SIGINT)
+    report, errors = reaped_report(reaper)
     assert 2 <= kept < 8
-    os.killpg(process.pid, signal.SIGINT)
-    process.communicate(timeout=60)
-    assert process.returncode != 0
-    time.sleep(0.5)
-    # Workers run in sessions of their own: look for any sandbox process that was not there before.
-    assert _sandbox_processes() - before == set(), "sandbox processes survived the interrupt"
-    # Still running, that is: a finished child the init process has not reaped yet is only a zombie.
-    session = subprocess.run(
-        ["ps", "-o", "pid=,stat=,args=", "-s", str(process.pid)], capture_output=True, text=True
-    )
-    running = [line for line in session.stdout.splitlines() if line.split()[1][0] != "Z"]
-    assert not running, running
+    assert report["returncode"] != 0, errors
+    assert report["survivors"] == [], f"processes outlived the interrupted run: {report['survivors']}"
 
     resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert resumed.returncode == 0, resumed.stderr
@@ -111,6 +106,50 @@ def test_interrupted_batch_leaves_no_process_and_resumes(
     assert len(document["submissions"]) == 8
 
 
-def _sandbox_processes() -> set[str]:
-    found = subprocess.run(["pgrep", "-f", "grader.sandbox"], capture_output=True, text=True, check=False)
-    return set(found.stdout.split())
+def test_subreaper_reports_and_kills_a_descendant_that_outlives_the_command() -> None:
+    lingering = "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(300)\n"
+    report, errors = reaped_report(start_reaped([sys.executable, "-c", lingering], deadline=1))
+    assert report["returncode"] == 0, errors
+    assert [survivor["cmdline"] for survivor in report["survivors"]] == [f"{sys.executable} -c {lingering}"]
+
+
+def test_subreaper_waits_for_descendants_that_end_on_their_own(tmp_path: Path) -> None:
+    marker = tmp_path / "done"
+    # The descendant writes its marker only once the command has exited (the end of the pipe the
+    # command holds closes then): finding the marker shows that the subreaper waited for it.
+    ending = (
+        "import os, sys\n"
+        "end, hold = os.pipe()\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    os.close(hold)\n"
+        "    os.read(end, 1)\n"
+        f"    open({str(marker)!r}, 'w').close()\n"
+        "else:\n"
+        "    sys.exit(3)\n"
+    )
+    report, errors = reaped_report(start_reaped([sys.executable, "-c", ending], deadline=60))
+    assert report == {"returncode": 3, "survivors": []}, errors
+    assert marker.exists()
+
+
+def start_reaped(
+    command: list[str], deadline: float, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """Run ``command`` under the subreaper script, in a process group of its own to signal."""
+    return subprocess.Popen(
+        [sys.executable, str(SUBREAPER), str(deadline), *command],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def reaped_report(reaper: subprocess.Popen[str]) -> tuple[dict[str, Any], str]:
+    """The subreaper's report on the command and what it left, and the command's output."""
+    # Long enough for the subreaper's own deadline plus the time it takes to kill what is left.
+    output, errors = reaper.communicate(timeout=120)
+    assert reaper.returncode == 0, errors
+    return json.loads(output.splitlines()[-1]), errors

@@ -267,6 +267,10 @@ class StudentRuntime:
             )
             # Statements that hung the public worker would hang this one too.
             self._twin._stuck = set(self._stuck)
+            # A function that ran out of time is given up in both workers: its time-outs cost the
+            # batch the same whichever worker ran them, and that a hidden case timed out is already
+            # what its verdict says.
+            self._twin._timeouts = self._timeouts
         return self._twin
 
     def _seal(self, outcome: CallOutcome) -> CallOutcome:
