@@ -20,10 +20,10 @@ import tomllib
 from grader.diagnose import PLAIN_CODES
 from grader.grading import Grader
 from grader.results import SubmissionResult, TaskResult
-from grader.rubric import load_bundled_rubrics
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
+from grader.workshop import load_bundled_rubrics
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "tests" / "files" / "mistakes"

@@ -22,12 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from grader.grading import Grader
-from grader.rubric import load_bundled_rubrics
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.layers import Hardening
 from grader.sandbox.limits import Limits
 from grader.sandbox.session import StudentRuntime
 from grader.submission import Submission, discover
+from grader.workshop import load_bundled_rubrics
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"

@@ -25,11 +25,11 @@ from typing import Any
 from grader.batch import GraderSettings, ProcessPool, completed
 from grader.grading import ExecMode, Grader
 from grader.results import SubmissionResult
-from grader.rubric import load_bundled_rubrics
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
 from grader.timing import Timings
+from grader.workshop import load_bundled_rubrics
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"

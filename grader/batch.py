@@ -28,13 +28,14 @@ from grader.errors import GraderError
 from grader.grading import ExecMode, Grader
 from grader.messages import Translator
 from grader.results import SubmissionError, SubmissionResult
-from grader.rubric import Rubric, load_rubric
+from grader.rubric import Rubric
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.privileges import protect_grader_process
 from grader.store import ResultStore
 from grader.submission import Submission
 from grader.timing import FIGURE_COUNT, Timings
+from grader.workshop import load_rubric
 
 GRADING_CRASHED = "grading_crashed"
 INTERNAL_ERROR = "internal_error"

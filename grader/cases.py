@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from grader.results import Visibility
-from grader.rubric import Rubric, resolve_generator
+from grader.rubric import Rubric
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def hidden_seed(secret: str, rubric_id: str) -> int:
 
 def make_cases(rubric: Rubric, *, secret: str | None) -> CaseSet:
     """All cases of a rubric; without a secret there are no hidden cases."""
-    generate = resolve_generator(rubric)
+    generate = rubric.generate
     public = tuple(
         Case(
             index=i,
@@ -70,6 +70,6 @@ def make_cases(rubric: Rubric, *, secret: str | None) -> CaseSet:
 
 def extra_case(rubric: Rubric, sizes: Mapping[str, Any], *, index: int) -> Case:
     """A public case a check defines for itself (e.g. the XOR truth table for a learning check)."""
-    generate = resolve_generator(rubric)
+    generate = rubric.generate
     rng = np.random.default_rng([rubric.seed, 1000 + index])
     return Case(index=index, visibility="public", sizes=dict(sizes), values=generate(rng, **sizes))

@@ -22,12 +22,13 @@ from grader.messages import LANGUAGES
 from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats, render_reports
 from grader.report.github import ANNOTATIONS_FILE, OUTPUT_FILE, SUMMARY_FILE
 from grader.results import RunInfo, SubmissionResult, read_results, results_document
-from grader.rubric import Rubric, load_bundled_rubrics, resolve_rubric
+from grader.rubric import Rubric
 from grader.sandbox.launcher import UNSAFE, SandboxUnavailable, Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.privileges import protect_grader_process
 from grader.store import ResultStore, write_atomically
 from grader.submission import Submission, discover
+from grader.workshop import load_bundled_rubrics, resolve_rubric
 
 SECRET_ENV = "GRADER_SECRET"
 EXIT_INTERNAL = 3
@@ -583,7 +584,7 @@ def init() -> None:
 def init_github(rubric_names: tuple[str, ...], dest: Path, requirement: str | None, force: bool) -> None:
     """Write .github/workflows/classroom.yml: grade every push and report the points to GitHub Classroom."""
     from grader.integrations.github import WORKFLOW_FILE, classroom_workflow, default_requirement
-    from grader.rubric import bundled_rubric_paths
+    from grader.workshop import bundled_rubric_paths
 
     with _errors_as_exit_codes():
         bundled = sorted(p.stem for p in bundled_rubric_paths())

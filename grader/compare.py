@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.sandbox.protocol import Opaque
+from grader.calls import Opaque
 
 
 @dataclass(frozen=True)

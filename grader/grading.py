@@ -16,6 +16,7 @@ import numpy as np
 
 import reference
 from grader import __version__
+from grader.calls import FunctionInfo, Substitute
 from grader.cases import Case, CaseSet, hidden_seed, make_cases
 from grader.checks import TaskContext, prefetch_cases, run_check
 from grader.checks.memo import Memo
@@ -26,7 +27,7 @@ from grader.results import CheckResult, SubmissionError, SubmissionResult, TaskR
 from grader.rubric import Rubric, TaskSpec
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
-from grader.sandbox.replies import FunctionInfo, LoadReport
+from grader.sandbox.replies import LoadReport
 from grader.sandbox.session import StudentRuntime
 from grader.source import CodeUnit, SourceError, load_code
 from grader.submission import ReadLimits, Refusal, Submission, SubmissionFile
@@ -80,7 +81,7 @@ class Grader:
         self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang, sandbox=tuple(zygote.sandbox))
         self.timings = Timings()
         self.memo = Memo()
-        self._reference = {r.id: TimedModule(r.reference_module(), self.timings) for r in self.rubrics}
+        self._reference = {r.id: TimedModule(r.module, self.timings) for r in self.rubrics}
 
     def settings(self) -> dict[str, Any]:
         """What another process needs to build an equivalent grader (see :mod:`grader.batch`)."""
@@ -430,23 +431,24 @@ def _missing(
 
 def _substitutes(
     rubric: Rubric, task: TaskSpec, graded: Mapping[str, GradedTask]
-) -> tuple[list[dict[str, Any]], list[str]]:
+) -> tuple[list[Substitute], list[str]]:
     """Reference stand-ins for the helpers this task uses that were found but are not fully right."""
-    specs, names = [], []
+    substitutes, names = [], []
+    reference = rubric.module
     for used in task.uses:
         helper = graded.get(used)
         if helper is None or helper.result.found_as is None or helper.fully_correct:
             continue
-        specs.append(
-            {
-                "name": helper.result.found_as,
-                "target": f"{rubric.reference}:{helper.spec.reference}",
-                "convention": helper.convention.to_json(),
-                "outputs": list(helper.spec.returns),
-            }
+        substitutes.append(
+            Substitute(
+                name=helper.result.found_as,
+                function=getattr(reference, helper.spec.reference),
+                convention=helper.convention,
+                outputs=tuple(helper.spec.returns),
+            )
         )
         names.append(helper.result.found_as)
-    return specs, names
+    return substitutes, names
 
 
 def _established_convention(graded: Mapping[str, GradedTask]) -> Convention | None:

@@ -11,12 +11,12 @@ import pytest
 from grader.batch import GRADING_CRASHED, GraderSettings, ProcessPool, completed, grade_batch, plan_batch
 from grader.grading import Grader
 from grader.results import SubmissionResult
-from grader.rubric import load_bundled_rubrics, load_rubric
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.store import ResultStore
 from grader.submission import Submission, discover
 from grader.timing import STAGES
+from grader.workshop import load_bundled_rubrics, load_rubric
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 CHOSEN = ("carlos_ruiz.py", "ana_gomez.ipynb", "camila_herrera.py", "sofia_martinez.ipynb")

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from grader.calls import Opaque
 from grader.compare import as_array, compare, relative_error
-from grader.sandbox.protocol import Opaque
 
 finite = st.floats(-1e6, 1e6, allow_nan=False)
 

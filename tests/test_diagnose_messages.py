@@ -14,10 +14,10 @@ import reference.xor
 from grader.cases import make_cases
 from grader.grading import Grader
 from grader.results import SubmissionResult, TaskResult
-from grader.rubric import load_bundled_rubrics
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
+from grader.workshop import load_bundled_rubrics
 
 SIGMOID = "import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
 FORWARD_WITHOUT_B2 = {

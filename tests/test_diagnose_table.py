@@ -16,10 +16,10 @@ from grader.diagnose import PLAIN_CODES, REFINES
 from grader.grading import Grader
 from grader.messages import CATALOGUE, LANGUAGES, Translator
 from grader.results import SubmissionResult, TaskResult
-from grader.rubric import load_bundled_rubrics
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import discover
+from grader.workshop import load_bundled_rubrics
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE_DIR = ROOT / "tests" / "files" / "mistakes"

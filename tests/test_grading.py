@@ -12,10 +12,10 @@ import pytest
 
 from grader.grading import Grader
 from grader.results import SubmissionResult, TaskResult
-from grader.rubric import load_bundled_rubrics
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
+from grader.workshop import load_bundled_rubrics
 
 XOR_FUNCTIONS = """
 import numpy as np
@@ -427,7 +427,7 @@ def test_no_student_call_is_made_twice(
         made.append((function, values_key(named, tuple(named)), helpers))
 
     def recording(self: StudentRuntime, function: str, args: Any, **kwargs: Any) -> Any:
-        remember(function, args, tuple(str(s["name"]) for s in kwargs.get("substitutes", ())))
+        remember(function, args, tuple(s.name for s in kwargs.get("substitutes", ())))
         round_trips.append(function)
         return call(self, function, args, **kwargs)
 

@@ -23,7 +23,7 @@ from grader import __version__
 from grader.cli import main
 from grader.integrations.gradescope import SECRET_FILE, autograder_zip
 from grader.integrations.wheel import build_wheel, wheel_name
-from grader.rubric import resolve_rubric
+from grader.workshop import resolve_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "submissions"

@@ -10,7 +10,7 @@ import pytest
 import tomllib
 
 from grader.errors import RubricError
-from grader.rubric import (
+from grader.workshop import (
     bundled_rubric_paths,
     load_bundled_rubrics,
     load_rubric,

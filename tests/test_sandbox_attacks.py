@@ -670,7 +670,7 @@ def test_nothing_student_visible_depends_on_the_hidden_inputs(leak_runs: list[Le
 def _hidden_digits(run: LeakRun) -> set[str]:
     """Ten digits of every non-round number of the run's hidden cases, as any printing would show them."""
     from grader.cases import make_cases
-    from grader.rubric import load_rubric
+    from grader.workshop import load_rubric
 
     cases = make_cases(load_rubric(run.rubric), secret=run.secret)
     digits = set()

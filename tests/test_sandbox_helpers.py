@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.calls import Substitute
 from grader.conventions import Convention
 from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.protocol import encode_value
+from reference import xor
 
-FEED_FORWARD = {
-    "name": "feedForward",
-    "target": "reference.xor:feedForward",
-    "convention": Convention("columns").to_json(),
-    "outputs": ["a1", "a2"],
-}
+FEED_FORWARD = Substitute("feedForward", xor.feedForward, Convention("columns"), ("a1", "a2"))
 PARAMS = ["X", "w1", "w2", "b1", "b2"]
 
 

@@ -20,12 +20,14 @@ import pytest
 from click.testing import CliRunner
 
 import grader.cli
+from grader.calls import Substitute
 from grader.conventions import Convention
 from grader.sandbox import bwrap, landlock, layers, privileges, seccomp
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.layers import Hardening
 from grader.sandbox.limits import Limits
 from grader.sandbox.session import StudentRuntime
+from reference import xor
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "submissions" / "carlos_ruiz.py"
@@ -408,12 +410,7 @@ def test_reference_helpers_are_computed_by_the_grader(zygote: Zygote, tmp_path: 
     rng = np.random.default_rng(0)
     x, w1, w2 = rng.normal(size=(2, 4)), rng.normal(size=(3, 2)), rng.normal(size=(1, 3))
     b1, b2 = np.zeros((3, 1)), np.zeros((1, 1))
-    helper = {
-        "name": "forward",
-        "target": "reference.xor:feedForward",
-        "convention": Convention("columns").to_json(),
-        "outputs": ["a1", "a2"],
-    }
+    helper = Substitute("forward", xor.feedForward, Convention("columns"), ("a1", "a2"))
     try:
         outcome = runtime.call("uses_forward", [x, w1, w2, b1, b2], timeout_s=5, substitutes=[helper])
         from reference.xor import feedForward

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 
 import numpy as np
 import pytest
 
+from grader.calls import Substitute
 from grader.conventions import Convention
 from grader.sandbox.helpers import MAX_ELEMENTS, ArgumentBounds, ReferenceHelpers
 from grader.sandbox.protocol import (
@@ -18,6 +18,7 @@ from grader.sandbox.protocol import (
     receive_message,
     send_message,
 )
+from reference import xor
 
 
 def exchange(arrays: list[np.ndarray]) -> list[np.ndarray]:
@@ -133,9 +134,7 @@ def test_bool_frames_hold_only_true_and_false() -> None:
 
 def test_huge_nested_lists_are_cut_short_quickly() -> None:
     value = [[0.5] * 1000 for _ in range(20_000)]
-    started = time.perf_counter()
     tree = encode_value(value, [])
-    assert time.perf_counter() - started < 1.0
     assert {"o": "too large"} in tree["l"]
 
 
@@ -151,12 +150,7 @@ def test_frames_of_one_message_arrive_together() -> None:
 
 # --- reference helpers ----------------------------------------------------------------------------
 
-HELPER = {
-    "name": "ff",
-    "target": "reference.xor:feedForward",
-    "convention": Convention("rows", transpose=True).to_json(),
-    "outputs": ["a1", "a2"],
-}
+HELPER = Substitute("ff", xor.feedForward, Convention("rows", transpose=True), ("a1", "a2"))
 
 
 def request(

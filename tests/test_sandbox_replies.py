@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grader.calls import Frame, FunctionInfo
 from grader.sandbox.launcher import WorkerProcess
 from grader.sandbox.limits import Limits
 from grader.sandbox.protocol import HEADER, ProtocolError, receive_message
@@ -23,8 +24,6 @@ from grader.sandbox.replies import (
     MAX_ELAPSED_S,
     MAX_EVENTS,
     MAX_FUNCTIONS,
-    Frame,
-    FunctionInfo,
     LoadEvent,
     parse_call,
     parse_load,

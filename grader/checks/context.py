@@ -9,6 +9,7 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 
+from grader.calls import CallOutcome, FunctionInfo, StudentCode, Substitute
 from grader.cases import Case, CaseSet
 from grader.checks.memo import Memo, function_key, values_key
 from grader.compare import Comparison, as_array
@@ -16,8 +17,6 @@ from grader.conventions import Convention
 from grader.diagnose import Diagnosis
 from grader.messages import Translator
 from grader.rubric import CheckSpec, Rubric, TaskSpec
-from grader.sandbox.replies import CallOutcome, FunctionInfo
-from grader.sandbox.session import StudentRuntime
 from grader.timing import Timings
 from reference.mistakes import KnownMistakes
 
@@ -68,7 +67,7 @@ class TaskContext:
 
     rubric: Rubric
     task: TaskSpec
-    runtime: StudentRuntime
+    runtime: StudentCode
     function: FunctionInfo
     convention: Convention
     cases: CaseSet
@@ -76,7 +75,7 @@ class TaskContext:
     mistakes: KnownMistakes
     t: Translator
     locate: Callable[[int, int], str]
-    substitutes: Sequence[Mapping[str, Any]] = ()
+    substitutes: Sequence[Substitute] = ()
     helper_names: Sequence[str] = ()
     timings: Timings = field(default_factory=Timings)
     memo: Memo = field(default_factory=Memo)
@@ -106,7 +105,7 @@ class TaskContext:
         values: Mapping[str, Any],
         *,
         check: CheckSpec,
-        substitutes: Sequence[Mapping[str, Any]] = (),
+        substitutes: Sequence[Substitute] = (),
         hidden: bool,
     ) -> StudentCall:
         """Call the student's function. ``hidden``: the values come from a hidden case, so nothing the
@@ -155,7 +154,7 @@ class TaskContext:
         self,
         values: Mapping[str, Any],
         *,
-        substitutes: Sequence[Mapping[str, Any]],
+        substitutes: Sequence[Substitute],
         check: CheckSpec,
         hidden: bool,
     ) -> tuple[Any, ...]:
@@ -163,7 +162,7 @@ class TaskContext:
         return (
             self.convention.id,
             values_key(values, names),
-            tuple(str(spec["name"]) for spec in substitutes),
+            tuple(substitute.name for substitute in substitutes),
             check.timeout_s,
             hidden,
         )

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.calls import Substitute
 from grader.cases import Case, extra_case
 from grader.checks.context import CaseVerdict, TaskContext, Trained
 from grader.checks.registry import register
@@ -26,9 +27,7 @@ from grader.rubric import CheckSpec, OptionSpec
 TRAINING = ("trains", "steps", "rate")
 
 
-def _with_own_logic(
-    ctx: TaskContext, evaluate: Callable[[Sequence[Mapping[str, Any]]], CaseVerdict]
-) -> CaseVerdict:
+def _with_own_logic(ctx: TaskContext, evaluate: Callable[[Sequence[Substitute]], CaseVerdict]) -> CaseVerdict:
     verdict = evaluate(())
     if verdict.passed or not ctx.substitutes or verdict.status == "timeout":
         return verdict
@@ -46,7 +45,7 @@ def _train(
     *,
     steps: int,
     rate: float,
-    substitutes: Sequence[Mapping[str, Any]],
+    substitutes: Sequence[Substitute],
 ) -> Trained | CaseVerdict:
     """Call the training function: the trained parameters, or the verdict explaining why there are none."""
     assert ctx.task.steps is not None and ctx.task.rate is not None
@@ -90,7 +89,7 @@ def one_step(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[C
     steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
     rtol, atol = float(spec.options["rtol"]), float(spec.options["atol"])
 
-    def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
+    def evaluate(case: Case, substitutes: Sequence[Substitute]) -> CaseVerdict:
         trained = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
         if isinstance(trained, CaseVerdict):
             return trained
@@ -138,7 +137,7 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
     and never up. Each length is a fresh call from the same starting point."""
     steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
 
-    def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
+    def evaluate(case: Case, substitutes: Sequence[Substitute]) -> CaseVerdict:
         label = ctx.case_label(case)
         initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
         costs = [_cost(ctx, case.values, initial)]
@@ -208,7 +207,7 @@ def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -
     atol = float(spec.options["atol"])
     solve = getattr(ctx.reference, str(spec.options["solution"]))
 
-    def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
+    def evaluate(case: Case, substitutes: Sequence[Substitute]) -> CaseVerdict:
         trained = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
         if isinstance(trained, CaseVerdict):
             return trained
@@ -261,7 +260,7 @@ def learns(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[Cas
     threshold = float(spec.options["threshold"])
     predict = getattr(ctx.reference, str(spec.options["predict"]))
 
-    def evaluate(case: Case, substitutes: Sequence[Mapping[str, Any]]) -> CaseVerdict:
+    def evaluate(case: Case, substitutes: Sequence[Substitute]) -> CaseVerdict:
         trained = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
         if isinstance(trained, CaseVerdict):
             return trained
@@ -326,7 +325,7 @@ def _step_diagnoses(
     *,
     steps: int,
     rate: float,
-    substitutes: Sequence[Mapping[str, Any]],
+    substitutes: Sequence[Substitute],
     rtol: float,
     atol: float,
 ) -> tuple[Diagnosis, ...]:
@@ -359,7 +358,7 @@ def _epoch_count(
     trained: Trained,
     steps: int,
     rate: float,
-    substitutes: Sequence[Mapping[str, Any]],
+    substitutes: Sequence[Substitute],
 ) -> tuple[Diagnosis, ...]:
     """``off_by_one_epochs`` when the loop ran one epoch more, or one fewer, than asked."""
     names = ctx.task.trains

@@ -10,16 +10,15 @@ failure is answered as an exception for the student's code to see.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from grader.conventions import Convention
-from grader.sandbox.protocol import Opaque, ProtocolError, decode_value, encode_value
+from grader.calls import Opaque, Substitute
+from grader.sandbox.protocol import ProtocolError, decode_value, encode_value
 
 # Far above any workshop problem, far below what would stall the grader.
 MAX_ELEMENTS = 1_000_000
@@ -72,12 +71,11 @@ class ArgumentBounds:
 
 
 class _Helper:
-    def __init__(self, spec: Mapping[str, Any]) -> None:
-        module_name, _, attribute = str(spec["target"]).partition(":")
-        self.target: Callable[..., Any] = getattr(importlib.import_module(module_name), attribute)
+    def __init__(self, substitute: Substitute) -> None:
+        self.target = substitute.function
         self.params = list(inspect.signature(self.target).parameters)
-        self.convention = Convention.from_json(dict(spec["convention"]))
-        self.outputs = [str(o) for o in spec.get("outputs", [])]
+        self.convention = substitute.convention
+        self.outputs = list(substitute.outputs)
 
     def __call__(self, student_params: Sequence[str], arguments: Sequence[tuple[str, Any]]) -> Any:
         """The reference's answer for arguments given the way the student's function takes them.
@@ -105,8 +103,8 @@ class _Helper:
 class ReferenceHelpers:
     """Answers a worker's ``{"op": "helper"}`` requests for the substitutes of one call."""
 
-    def __init__(self, substitutes: Sequence[Mapping[str, Any]], *, bounds: ArgumentBounds) -> None:
-        self._helpers = {str(spec["name"]): _Helper(spec) for spec in substitutes}
+    def __init__(self, substitutes: Sequence[Substitute], *, bounds: ArgumentBounds) -> None:
+        self._helpers = {substitute.name: _Helper(substitute) for substitute in substitutes}
         self._bounds = bounds
 
     def __call__(

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.calls import Opaque
+
 HEADER = struct.Struct(">Q")
 # The page a loading worker shares with the grader: statements started so far, and the unit and line
 # of the last one. Written before each statement, read only when the worker seems stuck: no message,
@@ -261,16 +263,6 @@ def _encode(value: Any, arrays: list[np.ndarray], budget: list[int], *, depth: i
             entries[str(key)[:MAX_TEXT]] = _encode(item, arrays, budget, depth=depth + 1)
         return {"d": entries}
     return {"o": type(value).__name__[:MAX_TEXT]}
-
-
-class Opaque:
-    """A value the worker could not send as data (a class instance, a generator, ...)."""
-
-    def __init__(self, type_name: str) -> None:
-        self.type_name = type_name
-
-    def __repr__(self) -> str:
-        return f"<{self.type_name}>"
 
 
 # encode_value makes at most MAX_TREE_ITEMS nodes, plus a "too large" marker in each list left open

@@ -11,9 +11,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from grader.calls import CallOutcome, Frame, FunctionInfo
 from grader.sandbox.protocol import ProtocolError, decode_value
-
-CallStatus = Literal["ok", "exception", "timeout", "crash"]
 
 # Bounds on what a reply may hold. A worker that keeps to the protocol stays far inside them; one that
 # does not (its student code may have taken it over) gets its reply refused, never a grader exception.
@@ -31,33 +30,6 @@ MAX_MESSAGE = 500
 MAX_LABEL = 100  # a kind of event, an error type, a function named in a traceback
 # Seconds: a measurement outside [0, MAX_ELAPSED_S] is brought inside it.
 MAX_ELAPSED_S = 24 * 3600.0
-
-
-@dataclass(frozen=True)
-class Frame:
-    """A line of the student's code in a traceback: which code unit, which line, which function."""
-
-    unit: int
-    line: int
-    function: str
-
-
-@dataclass(frozen=True)
-class FunctionInfo:
-    """A function the submission defines, as seen after loading it."""
-
-    name: str
-    params: tuple[str, ...]
-    required: int
-    varargs: bool
-    unit: int
-    line: int
-    # The last line of its body, where the worker could tell (0: unknown).
-    end_line: int = 0
-
-    def accepts(self, count: int) -> bool:
-        """Whether it can be called with ``count`` positional arguments."""
-        return self.required <= count and (self.varargs or count <= len(self.params))
 
 
 @dataclass(frozen=True)
@@ -81,23 +53,6 @@ class LoadReport:
     skipped_names: frozenset[str] = frozenset()
     # Seconds spent running the student's statements, as the worker measured them.
     elapsed_s: float = 0.0
-
-
-@dataclass(frozen=True)
-class CallOutcome:
-    """What one call of a student function produced (values are plain data, already validated)."""
-
-    status: CallStatus
-    value: Any = None
-    args_after: tuple[Any, ...] = ()
-    globals_after: Mapping[str, Any] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
-    error_type: str = ""
-    message: str = ""
-    frames: tuple[Frame, ...] = ()
-    elapsed_s: float = 0.0
-    # Not made, or cut short, because the submission's total time budget ran out.
-    over_budget: bool = False
 
 
 def parse_load(reply: Any, *, units: int) -> LoadReport:

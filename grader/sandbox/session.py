@@ -8,19 +8,19 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from grader.calls import CallOutcome, Substitute
 from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.launcher import WorkerDied, WorkerProcess, WorkerTimeout, Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.protocol import ProtocolError, encode_value
 from grader.sandbox.replies import (
-    CallOutcome,
     LoadReport,
     missing_name,
     parse_call,
@@ -152,7 +152,7 @@ class StudentRuntime:
         args: Sequence[Any],
         *,
         timeout_s: float,
-        substitutes: Sequence[Mapping[str, Any]] = (),
+        substitutes: Sequence[Substitute] = (),
         watch_globals: Sequence[str] = (),
         return_args: Sequence[int] = (),
         hidden: bool = False,
@@ -170,7 +170,7 @@ class StudentRuntime:
         function: str,
         args: Sequence[Any],
         timeout_s: float,
-        substitutes: Sequence[Mapping[str, Any]],
+        substitutes: Sequence[Substitute],
         watch_globals: Sequence[str],
         return_args: Sequence[int],
     ) -> CallOutcome:
@@ -305,7 +305,7 @@ class StudentRuntime:
         function: str,
         args: Sequence[Any],
         timeout_s: float,
-        substitutes: Sequence[Mapping[str, Any]],
+        substitutes: Sequence[Substitute],
         watch_globals: Sequence[str],
         return_args: Sequence[int],
     ) -> CallOutcome:
@@ -322,7 +322,7 @@ class StudentRuntime:
             "op": "call",
             **_call_request(function, args, arrays, timeout_s, watch_globals, return_args),
             # The worker learns only which of its functions to stand in for; the grader computes them.
-            "substitutes": [{"name": str(spec["name"])} for spec in substitutes],
+            "substitutes": [{"name": substitute.name} for substitute in substitutes],
         }
         started = time.monotonic()
         try:
