@@ -7,13 +7,38 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 SCHEMA_ID = "taller-grader/results/1"
 
 CheckStatus = Literal["pass", "fail", "error", "timeout", "skipped"]
 Visibility = Literal["public", "hidden"]
 SubmissionStatus = Literal["graded", "error"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the student's code as the student knows it: the file relative to the submission's
+    root (never an absolute path), the notebook cell (1-based, as Jupyter numbers them; None in a
+    module) and the 1-based line (in the cell for a notebook, in the file for a module). Renderers
+    put it into words in their language; annotations take file and line from it."""
+
+    file: str
+    cell: int | None
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "cell": self.cell, "line": self.line}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Location:
+        cell = data.get("cell")
+        return cls(file=str(data["file"]), cell=None if cell is None else int(cell), line=int(data["line"]))
+
+
+TaskLocation: TypeAlias = Location | str
+"""Where a task's function is. A ``str`` is a location as an older ``results.json`` wrote it: words
+in the language of that run, shown as they are and never read back into a place."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +87,8 @@ class TaskResult:
     checks: tuple[CheckResult, ...]
     notes: tuple[str, ...] = ()
     source: str | None = None
-    location: str | None = None
+    # Where the function is defined or, for one that a syntax error keeps from loading, that error.
+    location: TaskLocation | None = None
     curve: Mapping[str, tuple[float, ...]] | None = None
 
     @property
@@ -82,7 +108,7 @@ class TaskResult:
             "max_score": self.max_score,
             "notes": list(self.notes),
             "source": self.source,
-            "location": self.location,
+            "location": self.location.to_json() if isinstance(self.location, Location) else self.location,
             "curve": {k: [_finite(v) for v in vs] for k, vs in self.curve.items()} if self.curve else None,
             "checks": [c.to_json() for c in self.checks],
         }
@@ -96,7 +122,7 @@ class TaskResult:
             checks=tuple(CheckResult.from_json(c) for c in data["checks"]),
             notes=tuple(data.get("notes", ())),
             source=data.get("source"),
-            location=data.get("location"),
+            location=_location(data.get("location")),
             curve=_curve(data.get("curve")),
         )
 
@@ -186,6 +212,13 @@ class RunInfo:
             "lang": self.lang,
             **dict(self.extra),
         }
+
+
+def _location(data: Any) -> TaskLocation | None:
+    """A task's location as ``results.json`` holds it: an object, or the words of an older file."""
+    if data is None or isinstance(data, str):
+        return data
+    return Location.from_json(data)
 
 
 def _curve(data: Mapping[str, Any] | None) -> dict[str, tuple[float, ...]] | None:

@@ -327,6 +327,19 @@ def test_student_functions_include_conditional_defs_but_not_methods_or_nested_de
     assert student_function_names(sources) == {"feedForward", "backProp", "cargar"}
 
 
+def test_student_functions_include_lambdas_and_aliases_of_them_across_units() -> None:
+    sources = ["sigmoide = lambda z: 1 / (1 + np.exp(-z))", "activacion = sigmoide\nescala = 2.0"]
+    functions = student_function_names(sources)
+    assert functions == {"sigmoide", "activacion"}
+
+    plan = plan_unit("a = activacion(0.5)\nb = escala * 2", student_functions=functions)
+
+    assert _decisions(plan) == [
+        (1, "skip", "calls a student function (activacion)"),
+        (2, "keep", "assignment"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("source", "message"),
     [

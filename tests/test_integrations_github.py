@@ -21,7 +21,7 @@ from grader import __version__
 from grader.cli import main
 from grader.integrations.github import RESULTS_ENV, STEP_ID, WORKFLOW_FILE, actions_report
 from grader.integrations.template import fill_template
-from grader.results import CheckResult, SubmissionError, SubmissionResult, TaskResult
+from grader.results import CheckResult, Location, SubmissionError, SubmissionResult, TaskResult
 from grader.submission import Submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,9 +170,9 @@ def test_templates_refuse_missing_or_unknown_values() -> None:
 # --- annotations and payload, from results -------------------------------------------------------------
 
 
-def failing_task(name: str, message: str = "values: wrong") -> TaskResult:
+def failing_task(name: str, message: str = "values: wrong", location: Location | None = None) -> TaskResult:
     check = CheckResult("values", "fail", 0.0, 1.0, "public", message, ("missing_mean",))
-    return TaskResult("xor", name, name, (check,))
+    return TaskResult("xor", name, name, (check,), location=location)
 
 
 def test_annotations_point_at_definitions_and_stop_at_ten(tmp_path: Path) -> None:
@@ -213,11 +213,13 @@ def test_paths_are_relative_to_the_repository_not_the_grading_machine(tmp_path: 
     module.write_text("import numpy as np\n\ndef backProp(X, y):\n    return X\n", encoding="utf-8")
     other.write_text("x = 1\n", encoding="utf-8")
     missing = CheckResult("values", "skipped", 0.0, 2.0, "public", "No se encontró costoGlobal", ())
-    syntax = CheckResult("values", "skipped", 0.0, 2.0, "public", "src/taller.py, línea 9: SyntaxError", ())
+    syntax = CheckResult("values", "skipped", 0.0, 2.0, "public", "notas.py, línea 1: SyntaxError", ())
     tasks = (
         failing_task("backProp"),
         TaskResult("xor", "costoGlobal", None, (missing,)),
-        TaskResult("xor", "entrenarRed", None, (syntax,)),
+        # A function a syntax error keeps from loading is placed at that error, by its location (the
+        # message naming another place is not read).
+        TaskResult("xor", "entrenarRed", None, (syntax,), location=Location("src/taller.py", None, 9)),
     )
     submission = Submission("repo", str(repo), repo, (other, module))
     result = SubmissionResult("repo", str(repo), "graded", tasks)
@@ -231,6 +233,58 @@ def test_paths_are_relative_to_the_repository_not_the_grading_machine(tmp_path: 
         "::error file=.",
         "::error file=src/taller.py,line=9",
     ]
+
+
+def test_a_notebook_annotation_lands_on_the_line_of_its_json_that_holds_the_cell_line(tmp_path: Path) -> None:
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Taller\n", "def costoGlobal(y): texto\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": ["x = 1\n"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": [
+                "import numpy as np\n",
+                "\n",
+                "@np.vectorize\n",
+                "def costoGlobal(y_est, y):\n",
+                "    pass",
+            ],
+        },
+    ]
+    notebook = tmp_path / "taller.ipynb"
+    notebook.write_text(
+        json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}, indent=1)
+    )
+    submission = Submission("repo", str(tmp_path), tmp_path, (notebook,))
+    task = failing_task("costoGlobal", location=Location("taller.ipynb", 3, 4))
+    result = SubmissionResult("repo", str(tmp_path), "graded", (task,))
+    report = actions_report(
+        result, submission, run={"hidden_cases": True}, workspace=tmp_path, max_score=1, lang="es"
+    )
+    lines = notebook.read_text(encoding="utf-8").splitlines()
+    match = re.match(r"::error file=taller\.ipynb,line=(\d+),", report.annotations[0])
+    assert match, report.annotations[0]
+    assert lines[int(match.group(1)) - 1].strip() == '"def costoGlobal(y_est, y):\\n",'
+    assert [(t["filename"], t["line_no"]) for t in report.payload["tests"]] == [
+        ("taller.ipynb", int(match.group(1)))
+    ]
+
+
+def test_a_task_without_a_structured_location_points_at_its_definition(tmp_path: Path) -> None:
+    module = tmp_path / "taller.py"
+    module.write_text("import numpy as np\n\n\ndef backProp(X, y):\n    return X\n", encoding="utf-8")
+    submission = Submission("repo", str(tmp_path), tmp_path, (module,))
+    # As an older results file has it: words, which are never read back into a place.
+    task = TaskResult(
+        "xor", "backProp", "backProp", failing_task("backProp").checks, location="taller.py, línea 40"
+    )
+    result = SubmissionResult("repo", str(tmp_path), "graded", (task,))
+    report = actions_report(
+        result, submission, run={"hidden_cases": True}, workspace=tmp_path, max_score=1, lang="en"
+    )
+    assert report.annotations[0].startswith("::error file=taller.py,line=4,")
 
 
 def test_ungradable_submission_reports_zero_out_of_the_rubric(tmp_path: Path) -> None:

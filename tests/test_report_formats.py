@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from grader.cli import main
 from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats, render_reports
 from grader.report.formats import ReportFormat
-from grader.results import CheckResult, RunInfo, SubmissionResult, TaskResult, results_document
+from grader.results import CheckResult, Location, RunInfo, SubmissionResult, TaskResult, results_document
 
 RUN = RunInfo(grader_version="0.1.0", rubrics=("xor",), hidden_cases=True, lang="en")
 
@@ -33,6 +33,7 @@ def submissions() -> list[SubmissionResult]:
                         CheckResult("shapes", "pass", 1, 1, "public", ""),
                         CheckResult("values", "fail", 0, 2, "public", "wrong (at ana.py, line 7)"),
                     ),
+                    location=Location("ana.py", None, 7),
                 ),
             ),
         )

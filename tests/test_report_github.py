@@ -20,7 +20,15 @@ from grader.report.github import (
     encoded_payload,
     github_reports,
 )
-from grader.results import CheckResult, CheckStatus, SubmissionError, SubmissionResult, TaskResult
+from grader.results import (
+    CheckResult,
+    CheckStatus,
+    Location,
+    SubmissionError,
+    SubmissionResult,
+    TaskLocation,
+    TaskResult,
+)
 
 RUN = {"grader_version": "0.1.0", "rubrics": ["xor"], "hidden_cases": True, "lang": "es"}
 TEST_FIELDS = {"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"}
@@ -33,7 +41,11 @@ def check(
     return CheckResult(id, status, score, max_score, "public", message, codes)
 
 
-def ana(*, source: str = "tarea_xor.py") -> SubmissionResult:
+# Where backProp is, unless a test says otherwise.
+BACKPROP = Location("tarea_xor.py", None, 12)
+
+
+def ana(*, source: str = "tarea_xor.py", location: TaskLocation | None = BACKPROP) -> SubmissionResult:
     return SubmissionResult(
         "ana",
         source,
@@ -61,6 +73,7 @@ def ana(*, source: str = "tarea_xor.py") -> SubmissionResult:
                         "missing_mean",
                     ),
                 ),
+                location=location,
             ),
         ),
     )
@@ -177,14 +190,36 @@ def test_annotations_point_at_the_file_and_line_and_escape_properly() -> None:
     assert "%25 mal" in lines[0]
 
 
+def first_annotation(submission: SubmissionResult) -> dict[str, str]:
+    props, _ = parse_annotation(
+        github_reports(RUN, [submission], lang="es")[ANNOTATIONS_FILE].splitlines()[0]
+    )
+    return props
+
+
 def test_annotations_for_notebooks_and_folders() -> None:
-    notebook = ana(source="entregas/ana.ipynb")
-    props, _ = parse_annotation(github_reports(RUN, [notebook], lang="es")[ANNOTATIONS_FILE].splitlines()[0])
-    # A cell's line is not a line of the .ipynb file: the annotation points at the file only.
-    assert props == {"file": "entregas/ana.ipynb", "title": "backProp: 1 / 5"}
+    notebook = ana(source="entregas/ana.ipynb", location=Location("ana.ipynb", 3, 4))
+    # A cell's line is not a line of the .ipynb file, and this report has no notebook to look it up in:
+    # the annotation points at the file only.
+    assert first_annotation(notebook) == {"file": "entregas/ana.ipynb", "title": "backProp: 1 / 5"}
     folder = ana(source="./repo")
-    props, _ = parse_annotation(github_reports(RUN, [folder], lang="es")[ANNOTATIONS_FILE].splitlines()[0])
+    props = first_annotation(folder)
     assert props["file"] == "repo/tarea_xor.py" and props["line"] == "12"
+    payload = decode_output(github_reports(RUN, [folder], lang="es"))
+    assert [t["filename"] for t in payload["tests"]] == ["repo"] * 2 + ["repo/tarea_xor.py"] * 2
+    in_folder = ana(source="./repo", location=Location("cuadernos/ana.ipynb", 2, 7))
+    assert first_annotation(in_folder) == {"file": "repo/cuadernos/ana.ipynb", "title": "backProp: 1 / 5"}
+
+
+@pytest.mark.parametrize("location", [None, "tarea_xor.py, línea 12"], ids=["none", "old words"])
+def test_a_place_is_taken_from_the_location_never_from_words(location: TaskLocation | None) -> None:
+    # The message names "tarea_xor.py, línea 12", and so does an older results file's location: neither
+    # is read back into a place.
+    assert first_annotation(ana(location=location)) == {"file": "tarea_xor.py", "title": "backProp: 1 / 5"}
+    assert first_annotation(ana(source="repo", location=location)) == {
+        "file": "repo",
+        "title": "backProp: 1 / 5",
+    }
 
 
 def test_at_most_ten_annotations() -> None:

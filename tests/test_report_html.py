@@ -9,7 +9,7 @@ import posixpath
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from grader.report import OUTPUT_LIMIT, page_name, render_site
 from grader.results import (
     CheckResult,
     CheckStatus,
+    Location,
     RunInfo,
     SubmissionError,
     SubmissionResult,
@@ -546,6 +547,39 @@ def test_english_chrome() -> None:
         "Funciones",
         "Salida capturada",
     ]
+
+
+def located(location: Location | str) -> SubmissionResult:
+    source = "def feedForward(X):\n    return X"
+    task = TaskResult("xor", "feedForward", "feedForward", (check("shape", "pass", 1, 1),), source=source)
+    return SubmissionResult("ana", "ana", "graded", tasks=(replace(task, location=location),))
+
+
+def source_summary(page: Element) -> str:
+    (details,) = [d for d in page.iter("details") if d.attrs.get("class") == "source"]
+    return details.find("summary").text()
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_location_is_put_in_words_in_the_pages_language(lang: str) -> None:
+    t = Translator(lang)
+    in_cell = student_page(
+        render_site(run_info(), [located(Location("cuadernos/ana.ipynb", 3, 2))], lang=lang), "ana"
+    )
+    your_code = {"es": "Tu código", "en": "Your code"}[lang]
+    cell_words = t("where.cell", cell=3, line=2)
+    assert source_summary(in_cell) == f"{your_code} — cuadernos/ana.ipynb, {cell_words}"
+    assert cell_words == {"es": "celda 3, línea 2", "en": "cell 3, line 2"}[lang]
+    in_module = student_page(
+        render_site(run_info(), [located(Location("taller.py", None, 12))], lang=lang), "ana"
+    )
+    assert source_summary(in_module).endswith(" — " + t("where.file", file="taller.py", line=12))
+    assert source_summary(in_module).endswith({"es": "taller.py, línea 12", "en": "taller.py, line 12"}[lang])
+
+
+def test_a_location_in_words_from_an_older_results_file_is_shown_as_it_is() -> None:
+    page = student_page(render_site(run_info(), [located("ana.ipynb, celda 3, línea 2")], lang="en"), "ana")
+    assert source_summary(page) == "Your code — ana.ipynb, celda 3, línea 2"
 
 
 def test_unknown_language_is_rejected() -> None:

@@ -8,16 +8,15 @@ output from the environment variable :data:`RESULTS_ENV`. Formats and their esca
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeAlias
 
 from grader import __version__
 from grader.errors import UsageError
-from grader.integrations.checkout import Location, definition_lines, relative_locations
+from grader.integrations.checkout import FileLine, definition_lines, disk_lines, relative_locations
 from grader.integrations.template import SAFE_WORD, fill_template
 from grader.report.github import (
     MAX_ANNOTATIONS,
@@ -28,7 +27,7 @@ from grader.report.github import (
     github_reports,
 )
 from grader.report.text import first_line, hint, points
-from grader.results import SubmissionResult
+from grader.results import Location, SubmissionResult
 from grader.submission import Submission
 
 WORKFLOW_FILE = PurePosixPath(".github/workflows/classroom.yml")
@@ -37,8 +36,8 @@ RESULTS_ENV = f"{STEP_ID.upper()}_RESULTS"
 """The reporter looks each runner's result up as ``<STEP ID IN CAPITALS>_RESULTS``."""
 PYTHON_VERSION = "3.11"
 
-# A place as the grader's messages name it: "taller.py, line 12", "taller.ipynb, celda 3, línea 2".
-_WHERE = re.compile(r"([^\s(),:;]+\.(?:py|ipynb))(?:, (?:cell|celda) \d+)?, (?:line|línea) (\d+)")
+# A task of a result: its rubric and its id.
+TaskKey: TypeAlias = tuple[str, str]
 
 _WORDS: Mapping[str, Mapping[str, str]] = {
     "es": {
@@ -132,12 +131,11 @@ def actions_report(
     still reports zero points out of that, not zero out of zero (which Classroom would not record).
     """
     words = _WORDS.get(lang, _WORDS["en"])
-    names = {task.found_as for task in result.tasks if task.found_as is not None}
-    locations = relative_locations(definition_lines(submission.files, names), base=workspace)
+    places = relative_locations(_task_places(result, submission), base=workspace)
     # A single-file submission names its file relative to the folder holding it.
     root = _relative(submission.root.parent if submission.root.is_file() else submission.root, workspace)
     files = [_relative(path, workspace) for path in submission.files]
-    # Where a problem that names no place is shown: the only file, or else the submission's folder.
+    # Where a problem without a place of its own is shown: the only file, or else the submission's folder.
     fallback = files[0] if len(files) == 1 else root
     summary = github_reports(run, [result], lang=lang)[SUMMARY_FILE]
     notes = [words["provisional"]]
@@ -146,35 +144,48 @@ def actions_report(
     summary = summary.rstrip("\n") + "\n\n" + "\n>\n".join(f"> {note}" for note in notes) + "\n"
     return ActionsReport(
         summary=summary,
-        annotations=tuple(a.command() for a in _annotations(result, locations, root, fallback, words, lang)),
-        payload=_payload(result, locations, root, fallback, max_score=max_score, lang=lang),
+        annotations=tuple(a.command() for a in _annotations(result, places, fallback, words, lang)),
+        payload=_payload(result, places, fallback, max_score=max_score, lang=lang),
     )
+
+
+def _task_places(result: SubmissionResult, submission: Submission) -> dict[TaskKey, FileLine]:
+    """Where each task is in the files on disk: its location (its function, or the syntax error that
+    kept it from loading); for a task that carries none in structured form, its function's definition."""
+    located = [task.location for task in result.tasks if isinstance(task.location, Location)]
+    on_disk = disk_lines(submission, located)
+    unplaced = {
+        task.found_as
+        for task in result.tasks
+        if task.found_as is not None
+        and not (isinstance(task.location, Location) and task.location in on_disk)
+    }
+    defined = definition_lines(submission.files, unplaced) if unplaced else {}
+    places: dict[TaskKey, FileLine] = {}
+    for task in result.tasks:
+        if isinstance(task.location, Location) and task.location in on_disk:
+            places[(task.rubric, task.id)] = on_disk[task.location]
+        elif task.found_as is not None and task.found_as in defined:
+            places[(task.rubric, task.id)] = defined[task.found_as]
+    return places
 
 
 def _payload(
     result: SubmissionResult,
-    locations: Mapping[str, Location],
-    root: PurePosixPath,
+    places: Mapping[TaskKey, FileLine],
     fallback: PurePosixPath,
     *,
     max_score: float,
     lang: str,
 ) -> dict[str, Any]:
-    """The Classroom payload, each test pointing at its function's definition (or the place its
-    message names), relative to the repository rather than to the machine that graded it."""
+    """The Classroom payload, each test pointing at its task's place, relative to the repository
+    rather than to the machine that graded it."""
     payload = classroom_payload([result], lang=lang)
-    found = {task.id: task.found_as for task in result.tasks}
     tests = []
     for test in payload["tests"]:
-        # test_code is "<rubric>/<task>/<check>".
+        # test_code is "<rubric>/<task>/<check>" (or "grading", for a submission not graded).
         parts = str(test.get("test_code", "")).split("/")
-        name = found.get(parts[1]) if len(parts) == 3 else None
-        where = locations.get(name) if name is not None else None
-        line: int | None
-        if where is not None:
-            file, line = PurePosixPath(where.path.as_posix()), where.line
-        else:
-            file, line = _mentioned(str(test.get("message", "")), root, default=fallback)
+        file, line = _file_and_line(places.get((parts[0], parts[1])) if len(parts) == 3 else None, fallback)
         tests.append({**test, "filename": file.as_posix(), "line_no": line or 0})
     payload = {**payload, "tests": tests}
     if result.status != "graded":
@@ -184,8 +195,7 @@ def _payload(
 
 def _annotations(
     result: SubmissionResult,
-    locations: Mapping[str, Location],
-    root: PurePosixPath,
+    places: Mapping[TaskKey, FileLine],
     fallback: PurePosixPath,
     words: Mapping[str, str],
     lang: str,
@@ -194,8 +204,7 @@ def _annotations(
     found: list[Annotation] = []
     if result.status != "graded" or result.error is not None:
         kind, message = (result.error.kind, result.error.message) if result.error else ("error", "")
-        file, line = _mentioned(message, root, default=fallback)
-        found.append(Annotation(file.as_posix(), f"{words['not_graded']} ({kind})", message, line))
+        found.append(Annotation(fallback.as_posix(), f"{words['not_graded']} ({kind})", message))
     for task in result.tasks:
         failing = [check for check in task.checks if check.status != "pass"]
         if not failing:
@@ -203,11 +212,7 @@ def _annotations(
         lines = [f"{check.id}: {first_line(check.message)}" for check in failing]
         codes = dict.fromkeys(code for check in failing for code in check.diagnoses)
         lines += [text for code in codes if (text := hint(code, lang))]
-        where = locations.get(task.found_as) if task.found_as is not None else None
-        if where is not None:
-            file, line = PurePosixPath(where.path.as_posix()), where.line
-        else:
-            file, line = _mentioned(" ".join(check.message for check in failing), root, default=fallback)
+        file, line = _file_and_line(places.get((task.rubric, task.id)), fallback)
         title = f"{task.id}: {points(task.score, task.max_score)}"
         found.append(Annotation(file.as_posix(), title, "\n".join(lines), line))
     if len(found) <= MAX_ANNOTATIONS:
@@ -217,16 +222,10 @@ def _annotations(
     return [*found[: MAX_ANNOTATIONS - 1], Annotation(last.file, last.title, more, last.line)]
 
 
-def _mentioned(
-    message: str, root: PurePosixPath, *, default: PurePosixPath
-) -> tuple[PurePosixPath, int | None]:
-    """The file (and, for a module, the line) a grader message names; ``default`` when it names none."""
-    match = _WHERE.search(message)
-    if match is None:
-        return default, None
-    file = root / match.group(1)
-    # A line inside a notebook cell is not a line of the .ipynb file that GitHub would point at.
-    return file, int(match.group(2)) if file.suffix == ".py" else None
+def _file_and_line(place: FileLine | None, fallback: PurePosixPath) -> tuple[PurePosixPath, int | None]:
+    if place is None:
+        return fallback, None
+    return PurePosixPath(place.path.as_posix()), place.line
 
 
 def _relative(path: Path, workspace: Path) -> PurePosixPath:

@@ -13,13 +13,12 @@ import base64
 import html
 import json
 import posixpath
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from grader.report.text import first_line, hint, number, percentage, points, printable
-from grader.results import CheckResult, SubmissionResult, TaskResult
+from grader.results import CheckResult, Location, SubmissionResult, TaskLocation, TaskResult
 
 SUMMARY_FILE = "github/summary.md"
 ANNOTATIONS_FILE = "github/annotations.txt"
@@ -95,11 +94,6 @@ _MARKS = {"complete": "✅", "partial": "🟡", "zero": "❌", "not_found": "❔
 
 # Characters that Markdown would read as syntax, written as numeric references so student text is text.
 _MARKDOWN_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]~|$@"})
-# Where the grader's messages say code failed: "(en tarea.py, línea 12)", "(at nb.ipynb, cell 3, line 4)".
-# The file name is bounded and must follow a space or "(": messages hold long unbroken runs (arrays).
-_WHERE = re.compile(
-    r"(?:^|(?<=[\s(]))([^\s(),:;]{1,255}\.(?:py|ipynb))(?:, (?:cell|celda) \d+)?, (?:line|línea) (\d+)"
-)
 
 
 @dataclass(frozen=True)
@@ -157,7 +151,7 @@ def classroom_payload(submissions: Sequence[SubmissionResult], *, lang: str) -> 
                         verdict,
                         check.score,
                         _message(check, lang=lang),
-                        _location(submission, check.message)[0],
+                        _place(submission, task.location)[0],
                         f"{task.rubric}/{task.id}/{check.id}",
                     )
                 )
@@ -272,7 +266,7 @@ def _problems(
             kind, message = (
                 (submission.error.kind, submission.error.message) if submission.error else ("error", "")
             )
-            file, line = _location(submission, message)
+            file, line = _place(submission, None)
             yield Annotation(file, f"{submission.id}: {words['not_graded']} ({kind})", message, line)
     for submission in submissions:
         if submission.status != "graded":
@@ -285,8 +279,7 @@ def _problems(
             message = "\n".join(f"{c.id}: {first_line(c.message)}" for c in failing)
             codes = dict.fromkeys(code for c in failing for code in c.diagnoses)
             hints = [text for code in codes if (text := hint(code, lang))]
-            where = next((c.message for c in failing if _WHERE.search(c.message)), "")
-            file, line = _location(submission, where)
+            file, line = _place(submission, task.location)
             yield Annotation(
                 file,
                 f"{prefix}{task.id}: {points(task.score, task.max_score)}",
@@ -295,21 +288,16 @@ def _problems(
             )
 
 
-def _location(submission: SubmissionResult, message: str) -> tuple[str, int | None]:
-    """The student's file (relative to the repository, as given on the command line) and line, if known."""
+def _place(submission: SubmissionResult, location: TaskLocation | None) -> tuple[str, int | None]:
+    """The student's file (relative to the repository, as given on the command line) and, for a module,
+    the line of a task's location. A cell's line is not a line of the .ipynb file GitHub shows, and
+    this report has only the results, not the notebook: ``grader ci`` finds that line in the file."""
     source = submission.source.replace("\\", "/")
-    match = _WHERE.search(message)
-    if source.endswith((".py", ".ipynb")):
-        file = source
-        named = match is not None and posixpath.basename(match.group(1)) == posixpath.basename(source)
-    elif match is not None:
-        file = posixpath.join(source, match.group(1))
-        named = True
-    else:
+    if not isinstance(location, Location):
         return posixpath.normpath(source), None
-    # A notebook's cell line is not a line of the .ipynb file GitHub would point at.
-    line = int(match.group(2)) if named and match is not None and match.group(1).endswith(".py") else None
-    return posixpath.normpath(file), line
+    # A single file is the submission's source itself; a folder's files are named relative to it.
+    file = source if source.endswith((".py", ".ipynb")) else posixpath.join(source, location.file)
+    return posixpath.normpath(file), location.line if location.cell is None else None
 
 
 def _test(

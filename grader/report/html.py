@@ -17,8 +17,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from grader.messages import Translator
 from grader.report import stats
-from grader.report.text import diagnoses, hint, number, percentage, points, printable
+from grader.report.text import diagnoses, hint, number, percentage, points, printable, where
 from grader.results import CheckResult, SubmissionError, SubmissionResult, TaskResult
 
 LANGUAGES: tuple[str, ...] = ("es", "en")
@@ -792,7 +793,7 @@ def _task_view(number_: int, task: TaskResult, strings: Mapping[str, str], *, la
         checks=tuple(_check_row(c, strings) for c in task.checks),
         diagnoses=tuple(_Diagnosis(code, hint(code, lang)) for code in diagnoses(task.checks)),
         source=printable(task.source) if task.source else None,
-        location=printable(task.location) if task.location else None,
+        location=printable(where(task.location, Translator(lang))) if task.location else None,
         curve=_curve(task.curve, strings),
     )
 

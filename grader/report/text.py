@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from grader.messages import Translator
-from grader.results import CheckResult
+from grader.results import CheckResult, Location, TaskLocation
 
 # Terminal colour codes (ANSI CSI sequences) and the other C0 controls that HTML and XML cannot carry.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
@@ -35,6 +35,16 @@ def printable(text: str) -> str:
     """Student text made safe to embed anywhere: no colour codes, controls or unencodable code points."""
     text = _ANSI_ESCAPE.sub("", text)
     return _NOT_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text))
+
+
+def where(location: TaskLocation, t: Translator) -> str:
+    """A place in the student's code in words, in ``t``'s language: "taller.ipynb, celda 3, línea 2",
+    "taller.py, line 12". Words an older ``results.json`` holds are given back as they are."""
+    if not isinstance(location, Location):
+        return location
+    if location.cell is not None:
+        return f"{location.file}, " + t("where.cell", cell=location.cell, line=location.line)
+    return t("where.file", file=location.file, line=location.line)
 
 
 def hint(code: str, lang: str) -> str | None:

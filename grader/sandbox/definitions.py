@@ -6,6 +6,8 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from grader.defs import find_definitions
+
 # Names students conventionally give plotting modules; imports seen in the unit itself add to these.
 _PLOTTING_NAMES = frozenset({"plt", "pylab", "matplotlib", "mpl", "sns", "seaborn"})
 _PLOTTING_MODULES = ("matplotlib", "seaborn", "pylab", "pandas.plotting")
@@ -49,14 +51,13 @@ Unit = str | ast.Module
 
 
 def student_function_names(sources: Iterable[Unit]) -> frozenset[str]:
-    """Names bound by a module-level `def` in any of `sources`; sources that do not parse are ignored."""
+    """The student's own module-level callables in `sources` (their `def`s, names assigned a lambda or
+    another of them), as :mod:`grader.defs` finds them; sources that do not parse are ignored."""
     names: set[str] = set()
     for source in sources:
         tree = parse(source)
         if isinstance(tree, ast.Module):
-            for stmt in _module_level_statements(tree.body):
-                if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-                    names.add(stmt.name)
+            names.update(d.name for d in find_definitions(tree, callables=names).module_level())
     return frozenset(names)
 
 
@@ -116,6 +117,10 @@ def parse(source: Unit) -> ast.Module | str:
     except ValueError as exc:
         # Before Python 3.12, a null byte in the source raises ValueError instead of SyntaxError.
         return str(exc)
+    except (RecursionError, MemoryError):
+        # An expression nested or chained beyond what the parser can hold (a 60,000-term sum): that
+        # one unit cannot be run, the others still can.
+        return "the code is nested too deeply to be read"
 
 
 class _Planner:
