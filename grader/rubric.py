@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -11,12 +12,74 @@ from grader.conventions import Convention
 
 
 @dataclass(frozen=True)
+class Bounds:
+    """The numbers an option may take: from ``low`` to ``high`` (``None``: no limit), each end included
+    unless it is open."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+    def __contains__(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return self.high is None or (value < self.high if self.high_open else value <= self.high)
+
+    @property
+    def text(self) -> str:
+        """The interval as the documentation writes it: ``≥ 0``, ``> 0``, ``(0, 1]``."""
+        if self.high is None and self.low is not None:
+            return f"{'>' if self.low_open else '≥'} {self.low:g}"
+        if self.low is None and self.high is not None:
+            return f"{'<' if self.high_open else '≤'} {self.high:g}"
+        low = "-∞" if self.low is None else f"{self.low:g}"
+        high = "∞" if self.high is None else f"{self.high:g}"
+        return f"{'(' if self.low_open else '['}{low}, {high}{')' if self.high_open else ']'}"
+
+    @property
+    def requirement(self) -> str:
+        """What a value outside the interval is told: ``must not be negative``, ``must be in (0, 1]``."""
+        if self.high is None and self.low == 0:
+            return "must be positive" if self.low_open else "must not be negative"
+        if self.high is None and self.low is not None and not self.low_open:
+            return f"must be at least {self.low:g}"
+        return f"must be {self.text}" if self.low is None or self.high is None else f"must be in {self.text}"
+
+
+# TOML's names for the types an option may have: rubric authors write TOML, not Python.
+TOML_TYPES = {bool: "boolean", int: "integer", float: "float", str: "string", list: "array", dict: "table"}
+
+
+@dataclass(frozen=True)
 class OptionSpec:
-    """One option a check kind accepts: its type, and its default (``None``: required)."""
+    """One option a check kind accepts: its type, its default, the numbers it may take and what it is for.
+
+    ``doc`` is one line for the documentation generated from the registry (``docs/check-kinds.md``).
+    """
 
     type: type | tuple[type, ...]
     default: Any = None
     required: bool = False
+    doc: str = ""
+    range: Bounds | None = None
+
+    @property
+    def type_name(self) -> str:
+        kinds = self.type if isinstance(self.type, tuple) else (self.type,)
+        return " or ".join(TOML_TYPES.get(kind, kind.__name__) for kind in kinds)
+
+    def problem(self, value: Any) -> str | None:
+        """What is wrong with ``value`` for this option (a phrase for an error message), or ``None``."""
+        # TOML's booleans are Python ints: ``steps = true`` must not pass for 1.
+        if (isinstance(value, bool) and self.type is not bool) or not isinstance(value, self.type):
+            return f"expected {self.type_name}, got {value!r}"
+        # TOML can write nan and inf: a nan tolerance or an infinite rate would fail every student.
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"must be a finite number, got {value!r}"
+        if self.range is not None and isinstance(value, int | float) and value not in self.range:
+            return f"{self.range.requirement}, got {value!r}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -73,7 +136,10 @@ class Rubric:
 
     id: str
     title: str
+    # The rubric file, resolved: another process loads the same rubric from it.
     path: str
+    # reference, mistakes and generator as the rubric writes them: a file ("logistica.py",
+    # "logistica.py:casos") relative to the rubric, or a module name ("reference.xor").
     reference: str
     mistakes: str | None
     generator: str
@@ -91,6 +157,13 @@ class Rubric:
     module: ModuleType = field(compare=False, repr=False)
     generate: Callable[..., Any] = field(compare=False, repr=False)
     mistakes_module: ModuleType | None = field(compare=False, repr=False)
+    # The mistakes module's own hints: diagnosis code → language → sentence.
+    hints: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Every file the rubric loaded (the rubric, its workshop folder's modules, the source of each module
+    # it named): what its results depend on besides the grader itself.
+    files: tuple[str, ...] = ()
+    # The folder of a rubric that names its modules by file (a workshop folder), else None.
+    folder: str | None = None
 
     def task(self, task_id: str) -> TaskSpec:
         for task in self.tasks:

@@ -380,7 +380,10 @@ class TaskContext:
         """Public cases may show their inputs (compactly); hidden ones never do."""
         if not case.is_public:
             return None
-        return self.once(("inputs", self.convention.id, case.index), lambda: self._inputs_text(case))
+        # Keyed by the values: a check's own cases share their indices with the rubric's.
+        names = tuple(self.task.inputs.get(param, param) for param in self.task.params)
+        key = ("inputs", self.convention.id, values_key(case.values, names))
+        return self.once(key, lambda: self._inputs_text(case))
 
     def _inputs_text(self, case: Case) -> str | None:
         shown = []

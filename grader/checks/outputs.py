@@ -3,30 +3,77 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Callable, Collection, Mapping, Sequence
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
+from grader.calls import Substitute
 from grader.cases import Case
 from grader.checks.context import CaseVerdict, TaskContext, format_shape
-from grader.checks.registry import register
+from grader.checks.registry import judge_cases, register
 from grader.compare import Comparison, as_array, compare
 from grader.diagnose import merge, recognise_outputs, transposed_matches
-from grader.rubric import CheckSpec, OptionSpec
+from grader.errors import RubricError
+from grader.rubric import Bounds, CheckSpec, OptionSpec, TaskSpec
 
-TOLERANCES = {"rtol": OptionSpec(float, 1e-6), "atol": OptionSpec(float, 1e-9)}
+NOT_NEGATIVE = Bounds(0)
+TOLERANCES = {
+    "rtol": OptionSpec(float, 1e-6, doc="Relative tolerance of the comparison.", range=NOT_NEGATIVE),
+    "atol": OptionSpec(float, 1e-9, doc="Absolute tolerance of the comparison.", range=NOT_NEGATIVE),
+}
 
 
 @register("shapes")
 def shapes(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """Every output has the reference's shape (in the student's layout); a scalar may be any size-1 value."""
-    return [_compare_case(ctx, spec, case, rtol=1e-6, atol=1e-9, judge=_shape_judge) for case in cases]
+    return judge_cases(
+        ctx,
+        cases,
+        lambda case, helpers: _compare_case(
+            ctx, spec, case, helpers, rtol=1e-6, atol=1e-9, judge=_shape_judge
+        ),
+    )
+
+
+def _check_accept(
+    options: Mapping[str, Any], *, task: TaskSpec, reference: ModuleType, where: str
+) -> Collection[str]:
+    """Each variant in ``accept`` is a table of keyword arguments the reference function takes."""
+    function = getattr(reference, task.reference)
+    signature = inspect.signature(function)
+    takes_any = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
+    keywords = [
+        p.name
+        for p in signature.parameters.values()
+        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    ]
+    for i, variant in enumerate(options["accept"]):
+        if not isinstance(variant, dict) or not variant:
+            raise RubricError(f"{where}.accept[{i}]: expected a table of keyword arguments, got {variant!r}")
+        for keyword in variant:
+            if not takes_any and keyword not in keywords:
+                raise RubricError(
+                    f"{where}.accept[{i}]: {reference.__name__}.{task.reference} takes no argument "
+                    f"{keyword!r} ({', '.join(keywords)})"
+                )
+    return ()
 
 
 @register(
     "matches_reference",
-    options={**TOLERANCES, "accept": OptionSpec(list, [])},
+    options={
+        **TOLERANCES,
+        "accept": OptionSpec(
+            list,
+            [],
+            doc="Other valid variants of the reference: tables of keyword arguments for the reference "
+            "function (e.g. `{ ddof = 1 }`); outputs matching any of them pass too.",
+        ),
+    },
+    validate=_check_accept,
 )
 def matches_reference(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """Every output's values agree with the reference within tolerance (layout is the shapes check's job).
@@ -36,23 +83,27 @@ def matches_reference(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) 
     """
     rtol, atol = float(spec.options["rtol"]), float(spec.options["atol"])
     variants = [dict(v) for v in spec.options["accept"]]
-    return [
-        _compare_case(ctx, spec, case, rtol=rtol, atol=atol, judge=_values_judge, variants=variants)
-        for case in cases
-    ]
+    return judge_cases(
+        ctx,
+        cases,
+        lambda case, helpers: _compare_case(
+            ctx, spec, case, helpers, rtol=rtol, atol=atol, judge=_values_judge, variants=variants
+        ),
+    )
 
 
 def _compare_case(
     ctx: TaskContext,
     spec: CheckSpec,
     case: Case,
+    helpers: Sequence[Substitute],
     *,
     rtol: float,
     atol: float,
     judge: Callable[[Comparison], bool],
     variants: Sequence[dict[str, Any]] = (),
 ) -> CaseVerdict:
-    call = ctx.call_case(case, check=spec)
+    call = ctx.call_student(case.values, check=spec, substitutes=helpers, hidden=not case.is_public)
     if not call.ok:
         return ctx.describe_failure(case, call.outcome, timeout_s=spec.timeout_s)
     raw = ctx.student_outputs(call)

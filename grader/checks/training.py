@@ -9,33 +9,52 @@ helper is known to be wrong, it is run again with reference helpers in their pla
 
 from __future__ import annotations
 
-import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Collection, Mapping, Sequence
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from grader.calls import Substitute
-from grader.cases import Case, extra_case
+from grader.cases import Case
 from grader.checks.context import CaseVerdict, TaskContext, Trained
-from grader.checks.registry import register
+from grader.checks.registry import (
+    judge_cases,
+    one_of,
+    parameters,
+    reference_function,
+    register,
+    require_function,
+    task_values,
+)
 from grader.compare import Comparison, compare
 from grader.diagnose import Diagnosis, agree, implementation_matches, merge, scaling_matches, with_implied
-from grader.rubric import CheckSpec, OptionSpec
+from grader.errors import RubricError
+from grader.rubric import Bounds, CheckSpec, OptionSpec, TaskSpec
 
 TRAINING = ("trains", "steps", "rate")
+POSITIVE = Bounds(0, low_open=True)
+NOT_NEGATIVE = Bounds(0)
+AT_LEAST_ONE = Bounds(1)
+RATE = OptionSpec(
+    (int, float), required=True, doc="Learning rate the training function is called with.", range=POSITIVE
+)
 
 
-def _with_own_logic(ctx: TaskContext, evaluate: Callable[[Sequence[Substitute]], CaseVerdict]) -> CaseVerdict:
-    verdict = evaluate(())
-    if verdict.passed or not ctx.substitutes or verdict.status == "timeout":
-        return verdict
-    retry = evaluate(ctx.substitutes)
-    if not retry.passed:
-        return verdict
-    note = ctx.t("note.helpers_substituted", name=ctx.task.id, helpers=", ".join(ctx.helper_names))
-    return CaseVerdict(retry.case, "pass", notes=(note,))
+def _steps(default: int | None, doc: str) -> OptionSpec:
+    return OptionSpec(int, default, required=default is None, doc=doc, range=AT_LEAST_ONE)
+
+
+def least_squares(X: Any, y: Any) -> np.ndarray:
+    """The parameters minimising the squared error of ``X @ theta`` against ``y``."""
+    theta, *_ = np.linalg.lstsq(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64), rcond=None)
+    return np.asarray(theta, dtype=np.float64)
+
+
+# Solutions a rubric may name without writing them in its reference module.
+BUILTIN_SOLUTIONS: Mapping[str, Callable[..., Any]] = {"least_squares": least_squares}
 
 
 def _train(
@@ -76,10 +95,10 @@ def _reference_trained(
 
 
 STEP_OPTIONS = {
-    "rate": OptionSpec((int, float), required=True),
-    "steps": OptionSpec(int, 1),
-    "rtol": OptionSpec(float, 1e-6),
-    "atol": OptionSpec(float, 1e-9),
+    "rate": RATE,
+    "steps": _steps(1, "Number of updates the function is asked for."),
+    "rtol": OptionSpec(float, 1e-6, doc="Relative tolerance on the trained parameters.", range=NOT_NEGATIVE),
+    "atol": OptionSpec(float, 1e-9, doc="Absolute tolerance on the trained parameters.", range=NOT_NEGATIVE),
 }
 
 
@@ -124,13 +143,25 @@ def one_step(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[C
         )
         return CaseVerdict(case, "fail", tuple(details), diagnoses)
 
-    return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
+    return judge_cases(ctx, cases, evaluate)
+
+
+def _cost_values(
+    options: Mapping[str, Any], *, task: TaskSpec, reference: ModuleType, where: str
+) -> Collection[str]:
+    """The task's ``cost`` is computed by the grader from the case values and the trained parameters."""
+    assert task.cost is not None, "the kind needs the task's cost"
+    return parameters(getattr(reference, task.cost))
 
 
 @register(
     "cost_decreases",
-    options={"rate": OptionSpec((int, float), required=True), "steps": OptionSpec(int, 5)},
+    options={
+        "rate": RATE,
+        "steps": _steps(5, "The cost is computed after 1, 2, … this many updates."),
+    },
     needs=(*TRAINING, "cost"),
+    validate=_cost_values,
 )
 def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """With a small rate, the cost (computed by the grader) goes down after 1, 2, … ``steps`` updates
@@ -174,7 +205,7 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
         diagnoses = (Diagnosis("gradient_ascent"),) if len(rises) == steps else ()
         return CaseVerdict(case, "fail", (detail,), diagnoses)
 
-    return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
+    return judge_cases(ctx, cases, evaluate)
 
 
 def _reference_costs(ctx: TaskContext, case: Case, *, steps: int, rate: float) -> tuple[float, ...]:
@@ -185,19 +216,52 @@ def _reference_costs(ctx: TaskContext, case: Case, *, steps: int, rate: float) -
     return tuple(costs)
 
 
+def _solution(ctx: TaskContext, name: str) -> Callable[..., Any]:
+    if reference_function(ctx.rubric.module, name) is None:
+        return BUILTIN_SOLUTIONS[name]
+    timed: Callable[..., Any] = getattr(ctx.reference, name)
+    return timed
+
+
+def _check_solution(
+    options: Mapping[str, Any], *, task: TaskSpec, reference: ModuleType, where: str
+) -> Collection[str]:
+    """``solution`` is a reference function or a built-in one; the task trains a single parameter."""
+    if len(task.trains) != 1:
+        raise RubricError(
+            f"{where}.kind: 'reaches_solution' compares one trained parameter, and the task trains "
+            f"{', '.join(task.trains)}"
+        )
+    name = options["solution"]
+    solve = reference_function(reference, name) or BUILTIN_SOLUTIONS.get(name)
+    if solve is None:
+        raise RubricError(
+            f"{where}.solution: {reference.__name__} has no function {name!r}, and it is not a built-in "
+            f"solution ({', '.join(BUILTIN_SOLUTIONS)})"
+        )
+    return parameters(solve)
+
+
 @register(
     "reaches_solution",
     options={
-        "rate": OptionSpec((int, float), required=True),
-        "steps": OptionSpec(int, required=True),
-        "solution": OptionSpec(str, required=True),
-        "atol": OptionSpec(float, 1e-4),
+        "rate": RATE,
+        "steps": _steps(None, "Number of updates the function is asked for."),
+        "solution": OptionSpec(
+            str,
+            required=True,
+            doc="A reference function computing the solution from case values (by parameter name), or a "
+            "built-in: `least_squares` (from `X` and `y`).",
+        ),
+        "atol": OptionSpec(
+            float, 1e-4, doc="Absolute tolerance on the trained parameter.", range=NOT_NEGATIVE
+        ),
     },
     needs=TRAINING,
+    validate=_check_solution,
 )
 def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
-    """After ``steps`` updates the (single) trained parameter is the reference ``solution``
-    (e.g. least squares).
+    """After ``steps`` updates the (single) trained parameter is the ``solution`` (a closed-form optimum).
 
     On a case where the reference itself does not get that close in ``steps`` updates (an
     ill-conditioned random problem), the target is where the reference got instead: a correct
@@ -205,7 +269,7 @@ def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -
     """
     steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
     atol = float(spec.options["atol"])
-    solve = getattr(ctx.reference, str(spec.options["solution"]))
+    solve = _solution(ctx, str(spec.options["solution"]))
 
     def evaluate(case: Case, substitutes: Sequence[Substitute]) -> CaseVerdict:
         trained = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
@@ -234,30 +298,59 @@ def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -
         values = _with_schedule(ctx, case.values, steps=steps, rate=rate)
         return CaseVerdict(case, "fail", (detail,), _loop_diagnoses(ctx, case, values, trained))
 
-    return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
+    return judge_cases(ctx, cases, evaluate)
 
 
-def _own_cases(ctx: TaskContext, spec: CheckSpec) -> Sequence[Case]:
-    return [extra_case(ctx.rubric, dict(sizes), index=i) for i, sizes in enumerate(spec.options["cases"])]
+def _check_learning(
+    options: Mapping[str, Any], *, task: TaskSpec, reference: ModuleType, where: str
+) -> Collection[str]:
+    """``predict`` is a reference function; ``labels`` is a value the training function receives."""
+    predict = require_function(reference, options["predict"], f"{where}.predict")
+    problem = one_of(options["labels"], task_values(task), "the values the task receives")
+    if problem is not None:
+        raise RubricError(f"{where}.labels: {problem}")
+    cost = parameters(getattr(reference, task.cost)) if task.cost else []
+    return [*parameters(predict), options["labels"], *cost]
 
 
 @register(
     "learns",
     options={
-        "rate": OptionSpec((int, float), required=True),
-        "steps": OptionSpec(int, required=True),
-        "predict": OptionSpec(str, required=True),
-        "threshold": OptionSpec(float, 0.5),
-        "cases": OptionSpec(list, required=True),
+        "rate": RATE,
+        "steps": _steps(None, "Number of iterations (epochs) the function is asked for."),
+        "predict": OptionSpec(
+            str,
+            required=True,
+            doc="The reference function that turns the trained parameters and the case values (by "
+            "parameter name) into scores; its last output when it returns several.",
+        ),
+        "labels": OptionSpec(
+            str, "y", doc="The case value holding the targets (one of the values the task receives)."
+        ),
+        "threshold": OptionSpec(
+            (int, float),
+            0.5,
+            doc="Decision threshold: an instance is right when its score and its label are on the same side.",
+        ),
+        "accuracy": OptionSpec(
+            (int, float),
+            1.0,
+            doc="The share of instances the trained model must classify right.",
+            range=Bounds(0, 1, low_open=True),
+        ),
     },
     needs=TRAINING,
-    select=_own_cases,
+    validate=_check_learning,
 )
 def learns(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
-    """With the rubric's settings, the trained network (run through the reference ``predict``)
-    classifies every instance of each case right."""
+    """After ``steps`` iterations at ``rate``, the trained model (run through the reference ``predict``)
+    classifies at least the ``accuracy`` share of each case's instances right: a score above
+    ``threshold`` for a label above it, and at most ``threshold`` for one at most it. Usually run on
+    cases of its own (``cases``) that a correct training function is known to learn."""
     steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
     threshold = float(spec.options["threshold"])
+    accuracy = float(spec.options["accuracy"])
+    labels = str(spec.options["labels"])
     predict = getattr(ctx.reference, str(spec.options["predict"]))
 
     def evaluate(case: Case, substitutes: Sequence[Substitute]) -> CaseVerdict:
@@ -265,26 +358,39 @@ def learns(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[Cas
         if isinstance(trained, CaseVerdict):
             return trained
         merged = {**case.values, **trained.params}
-        outputs = predict(*[merged[name] for name in inspect.signature(predict).parameters])
-        scores = np.asarray(outputs[-1] if isinstance(outputs, tuple) else outputs).ravel()
-        target = np.asarray(case.values["y"]).ravel()
-        right = int(np.sum((scores > threshold) == (target > threshold)))
-        if right == target.size:
+        # A diverged model's parameters may overflow inside the reference: its scores are judged as
+        # they come out (not-a-number scores count as wrong), without the warnings.
+        with np.errstate(all="ignore"):
+            outputs = predict(*[merged[name] for name in inspect.signature(predict).parameters])
+        scores = np.asarray(outputs[-1] if isinstance(outputs, tuple) else outputs, dtype=np.float64).ravel()
+        target = np.asarray(case.values[labels], dtype=np.float64).ravel()
+        if scores.size != target.size:
+            raise ValueError(
+                f"check {spec.id}: {spec.options['predict']} gives {scores.size} scores for "
+                f"{target.size} labels ({labels})"
+            )
+        # A score that is not a number (a model that diverged) is wrong whatever the label.
+        right = int(np.sum(np.isfinite(scores) & ((scores > threshold) == (target > threshold))))
+        # The tolerance keeps 0.75 of 4 at 3, whatever the float rounding of the product.
+        needed = math.ceil(accuracy * target.size - 1e-9)
+        if right >= needed:
             return CaseVerdict(case, "pass")
-        cost = _cost(ctx, case.values, trained.params) if ctx.task.cost else float("nan")
-        detail = ctx.t(
-            "train.not_learned",
-            case=ctx.case_label(case),
-            steps=steps,
-            rate=rate,
-            right=right,
-            total=target.size,
-            cost=cost,
-        )
+        said: dict[str, Any] = {
+            "case": ctx.case_label(case),
+            "steps": steps,
+            "rate": rate,
+            "right": right,
+            "total": target.size,
+            "needed": needed,
+        }
+        if ctx.task.cost:
+            detail = ctx.t("train.not_learned_cost", cost=_cost(ctx, case.values, trained.params), **said)
+        else:
+            detail = ctx.t("train.not_learned", **said)
         values = _with_schedule(ctx, case.values, steps=steps, rate=rate)
         return CaseVerdict(case, "fail", (detail,), _loop_diagnoses(ctx, case, values, trained))
 
-    return [_with_own_logic(ctx, functools.partial(evaluate, case)) for case in cases]
+    return judge_cases(ctx, cases, evaluate)
 
 
 # --- explaining and diagnosing ---------------------------------------------------------------------------

@@ -251,12 +251,12 @@ def _functions(namespace: dict[str, Any]) -> dict[str, Any]:
             "varargs": any(p.kind is p.VAR_POSITIONAL for p in parameters),
             "unit": int(code.co_filename[len(STUDENT_FILE_PREFIX) : -1]),
             "line": code.co_firstlineno,
-            "end_line": _last_line(code),
+            "end_line": last_line(code),
         }
     return found
 
 
-def _last_line(code: types.CodeType) -> int:
+def last_line(code: types.CodeType) -> int:
     """The last line of a function's body, nested functions included (the grader shows that text)."""
     last = code.co_firstlineno
     positions = getattr(code, "co_positions", None)  # Python 3.11: where each instruction ends
@@ -266,7 +266,7 @@ def _last_line(code: types.CodeType) -> int:
         last = max([last, *(line for _, _, line in code.co_lines() if line is not None)])
     for constant in code.co_consts:
         if isinstance(constant, types.CodeType):
-            last = max(last, _last_line(constant))
+            last = max(last, last_line(constant))
     return last
 
 
@@ -313,20 +313,22 @@ def _call(
     timeout = float(header.get("timeout_s", 5.0))
     returned = {int(i) for i in header.get("return_args", [])}
     restore = _install_substitutes(namespace, header.get("substitutes", []), channel)
-    caught: list[str] = []
+    recorded: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as recorded:
             warnings.simplefilter("always")
             started = time.perf_counter()
             value = _run_with_timer(lambda: function(*args), timeout)
             elapsed = time.perf_counter() - started
-        caught = sorted({f"{w.category.__name__}: {w.message}"[:MAX_MESSAGE] for w in recorded})[:10]
     except StudentTimeout:
         return {"status": "timeout", "message": f"no answer within {timeout:g} s"}, out
     except BaseException as exc:
+        # The warnings raised before it failed are often the clue (an overflow, a log of 0).
+        caught = _warning_lines(recorded)
         return {"status": "exception", **_describe_exception(exc, default_unit=None), "warnings": caught}, out
     finally:
         restore()
+    caught = _warning_lines(recorded)
     reply = {
         "status": "ok",
         "value": encode_value(value, out),
@@ -348,6 +350,10 @@ def _call(
         )
         return {"status": "exception", "type": "ResultTooLarge", "message": message, "trace": []}, out
     return reply, out
+
+
+def _warning_lines(recorded: list[warnings.WarningMessage]) -> list[str]:
+    return sorted({f"{w.category.__name__}: {w.message}"[:MAX_MESSAGE] for w in recorded})[:10]
 
 
 def _run_with_timer(action: Callable[[], Any], seconds: float) -> Any:

@@ -1,0 +1,135 @@
+"""The output checks (shapes, matches_reference) on the bundled rubrics, judged in-process."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from judge_kit import SHORT_TIMEOUT_S, codes, full_marks, no_marks, run, statuses
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+FEED_FORWARD_CHECKS = ["shapes", "values"]
+
+
+def _sigmoid(z: Array) -> Array:
+    return np.asarray(1 / (1 + np.exp(-z)))
+
+
+def feed_forward(X: Array, w1: Array, w2: Array, b1: Array, b2: Array) -> tuple[Array, Array]:
+    a1 = _sigmoid(w1 @ X + b1)
+    a2 = _sigmoid(w2 @ a1 + b2)
+    return a1, a2
+
+
+def feed_forward_swapped(X: Array, w1: Array, w2: Array, b1: Array, b2: Array) -> tuple[Array, Array]:
+    a1, a2 = feed_forward(X, w1, w2, b1, b2)
+    return a2, a1
+
+
+def feed_forward_crashing(X: Array, w1: Array, w2: Array, b1: Array, b2: Array) -> Array:
+    return _sigmoid(w1 @ X.T)
+
+
+def feed_forward_flat_output(X: Array, w1: Array, w2: Array, b1: Array, b2: Array) -> tuple[Array, Array]:
+    a1, a2 = feed_forward(X, w1, w2, b1, b2)
+    return a1, a2.ravel()
+
+
+def feed_forward_one_value(X: Array, w1: Array, w2: Array, b1: Array, b2: Array) -> Array:
+    return feed_forward(X, w1, w2, b1, b2)[1]
+
+
+def feed_forward_rows(X: Array, w1: Array, w2: Array, b1: Array, b2: Array) -> tuple[Array, Array]:
+    """Instances as rows: X (m, n), w1 (n, h), w2 (h, 1), b1 (1, h), b2 (1, 1)."""
+    a1 = _sigmoid(X @ w1 + b1)
+    return a1, _sigmoid(a1 @ w2 + b2)
+
+
+def spins(*args: object) -> None:
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("check", FEED_FORWARD_CHECKS)
+def test_a_right_function_gets_full_marks(check: str) -> None:
+    results = run("xor", "feedForward", check, feed_forward)
+    assert statuses(results) == ["pass", "pass"] and full_marks(results)
+    assert codes(results) == set()
+
+
+@pytest.mark.parametrize("check", FEED_FORWARD_CHECKS)
+def test_outputs_in_the_wrong_order_are_recognised(check: str) -> None:
+    results = run("xor", "feedForward", check, feed_forward_swapped)
+    assert statuses(results) == ["fail", "fail"] and no_marks(results)
+    assert codes(results) == {"swapped_outputs"}
+
+
+@pytest.mark.parametrize("check", FEED_FORWARD_CHECKS)
+def test_a_crash_is_an_error_and_hidden_cases_keep_it_to_themselves(check: str) -> None:
+    public, hidden = run("xor", "feedForward", check, feed_forward_crashing)
+    assert (public.status, hidden.status) == ("error", "error") and no_marks([public, hidden])
+    assert public.diagnoses == hidden.diagnoses == ("student_exception",)
+    assert "ValueError" in public.message and "feed_forward_crashing" in public.message
+    assert "ValueError" not in hidden.message and "matmul" not in hidden.message
+
+
+def test_a_flat_output_fails_the_shapes_but_not_the_values() -> None:
+    shapes = run("xor", "feedForward", "shapes", feed_forward_flat_output)
+    assert statuses(shapes) == ["fail", "fail"] and no_marks(shapes)
+    assert "a2 has shape (8,); expected (1, 8)" in shapes[0].message
+    assert full_marks(run("xor", "feedForward", "values", feed_forward_flat_output))
+
+
+@pytest.mark.parametrize("check", FEED_FORWARD_CHECKS)
+def test_one_value_instead_of_two_fails_without_a_diagnosis(check: str) -> None:
+    results = run("xor", "feedForward", check, feed_forward_one_value)
+    assert statuses(results) == ["fail", "fail"] and no_marks(results)
+    assert codes(results) == set()
+    assert "a1, a2" in results[0].message
+
+
+@pytest.mark.parametrize("check", FEED_FORWARD_CHECKS)
+def test_a_function_that_never_returns_times_out(check: str) -> None:
+    results = run("xor", "feedForward", check, spins, timeout_s=SHORT_TIMEOUT_S)
+    assert statuses(results) == ["timeout", "timeout"] and no_marks(results)
+    assert codes(results) == {"timeout"}
+
+
+@pytest.mark.parametrize("check", FEED_FORWARD_CHECKS)
+def test_instances_as_rows_pass_in_the_rows_convention(check: str) -> None:
+    assert full_marks(run("xor", "feedForward", check, feed_forward_rows, convention=1))
+    assert not full_marks(run("xor", "feedForward", check, feed_forward_rows))
+
+
+def test_a_summed_cost_is_a_missing_mean() -> None:
+    def cost(X: Array, y: Array, theta: Array) -> float:
+        return float(np.sum((X @ theta - y) ** 2) / (2 * len(y)))
+
+    def summed(X: Array, y: Array, theta: Array) -> float:
+        return float(np.sum((X @ theta - y) ** 2) / 2)
+
+    assert full_marks(run("linreg", "calcularCosto", "values", cost))
+    results = run("linreg", "calcularCosto", "values", summed)
+    assert statuses(results) == ["fail", "fail"] and codes(results) == {"missing_mean"}
+
+
+def test_a_cross_entropy_without_its_minus_sign_is_recognised() -> None:
+    def positive(y_est: Array, y: Array) -> float:
+        return float(np.mean(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)))
+
+    results = run("xor", "costoGlobal", "values", positive)
+    assert statuses(results) == ["fail", "fail"] and codes(results) == {"missing_negative_sign"}
+
+
+def test_the_sample_deviation_is_accepted_and_the_wrong_axis_recognised() -> None:
+    def sample(X: Array) -> tuple[Array, Array, Array]:
+        mu, sigma = X.mean(axis=0), X.std(axis=0, ddof=1)
+        return (X - mu) / sigma, mu, sigma
+
+    def per_instance(X: Array) -> tuple[Array, Array, Array]:
+        mu, sigma = X.mean(axis=1), X.std(axis=1)
+        return (X - mu[:, None]) / sigma[:, None], mu, sigma
+
+    assert full_marks(run("linreg", "normalizar", "values", sample))
+    results = run("linreg", "normalizar", "values", per_instance)
+    assert statuses(results) == ["fail", "fail"] and "normalize_wrong_axis" in codes(results)
