@@ -16,7 +16,8 @@ import click
 
 from grader import __version__
 from grader.batch import GRADING_CRASHED, grade_batch, plan_batch
-from grader.errors import GraderError, UsageError
+from grader.cases import make_cases
+from grader.errors import GraderError, RubricError, UsageError
 from grader.grading import EXEC_MODES, ExecMode, Grader
 from grader.messages import LANGUAGES
 from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats, render_reports
@@ -31,6 +32,7 @@ from grader.submission import Submission, discover
 from grader.workshop import load_bundled_rubrics, resolve_rubric
 
 SECRET_ENV = "GRADER_SECRET"
+_RUBRIC_HELP = "Rubric id (bundled or installed), rubric TOML or workshop folder (repeatable)."
 EXIT_INTERNAL = 3
 EXIT_CHECK_FAILED = 1
 
@@ -78,7 +80,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--rubric", "rubric_names", multiple=True, help="Bundled rubric id or TOML file (repeatable).")
+@click.option("--rubric", "rubric_names", multiple=True, help=_RUBRIC_HELP)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Submissions graded at once [default: cores]."
@@ -147,7 +149,7 @@ def grade(
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
-@click.option("--rubric", "rubric_names", multiple=True, help="Bundled rubric id or TOML file (repeatable).")
+@click.option("--rubric", "rubric_names", multiple=True, help=_RUBRIC_HELP)
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
 @_UNSAFE_OPTION
 @_EXEC_OPTION
@@ -172,11 +174,27 @@ def check(
 
 
 @main.command("rubrics")
-def list_rubrics() -> None:
-    """List the bundled rubrics: the functions each expects, their signatures and points."""
+@click.argument("rubric_names", nargs=-1, metavar="[ID|PATH]...")
+def list_rubrics(rubric_names: tuple[str, ...]) -> None:
+    """List rubrics: the functions each expects, their signatures and points.
+
+    Without arguments, the bundled rubrics and those installed packages offer; otherwise the rubrics
+    named (an id, a rubric TOML or a workshop folder), each validated as grading would load it.
+    """
+    from grader.workshop import installed_rubric_paths, load_rubric
+
     with _errors_as_exit_codes():
-        for rubric in load_bundled_rubrics():
-            click.echo(f"{rubric.id}: {rubric.title}  ({rubric.max_score:g} points)")
+        if rubric_names:
+            shown = [(resolve_rubric(name), "") for name in rubric_names]
+        else:
+            shown = [(rubric, "") for rubric in load_bundled_rubrics()]
+            shown += [(load_rubric(path), "  [installed]") for path in installed_rubric_paths()]
+        for rubric, origin in shown:
+            click.echo(f"{rubric.id}: {rubric.title}  ({rubric.max_score:g} points){origin}")
+            if rubric.folder is not None:
+                click.echo(f"  workshop folder: {rubric.folder}")
+            elif rubric_names or origin:
+                click.echo(f"  rubric file: {rubric.path}")
             conventions = ", ".join(c.id for c in rubric.conventions)
             click.echo(f"  conventions accepted: {conventions}")
             for task in rubric.tasks:
@@ -255,6 +273,8 @@ def _grading_session(
         secret = None if public_only else _read_secret(secret_file)
         if secret is None and not public_only:
             click.echo(f"warning: {SECRET_ENV} is not set; grading public cases only.", err=True)
+        if secret is not None:
+            _make_hidden_cases(rubrics, secret)
         limits = Limits()
         grader = Grader(
             rubrics,
@@ -277,6 +297,19 @@ def _grading_session(
     finally:
         zygote.close()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _make_hidden_cases(rubrics: Sequence[Rubric], secret: str) -> None:
+    """Loading tried the case generator at the ends of the hidden ranges; a size in between that it
+    fails on is the rubric's mistake too, and stops the run as one rather than as a grader failure."""
+    for rubric in rubrics:
+        try:
+            make_cases(rubric, secret=secret)
+        except Exception as exc:
+            raise RubricError(
+                f"{rubric.path}: hidden_cases: the case generator {rubric.generator} fails on a hidden "
+                f"case ({type(exc).__name__}: {exc})"
+            ) from None
 
 
 def _read_secret(secret_file: Path | None) -> str | None:
@@ -480,7 +513,7 @@ def _terminal_summary(result: SubmissionResult) -> str:
 
 @main.command("ci")
 @click.argument("path", required=False, default=Path("."), type=click.Path(exists=True, path_type=Path))
-@click.option("--rubric", "rubric_names", multiple=True, help="Bundled rubric id or TOML file (repeatable).")
+@click.option("--rubric", "rubric_names", multiple=True, help=_RUBRIC_HELP)
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
 @click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 @click.option(
@@ -563,7 +596,8 @@ def init() -> None:
     "--rubric",
     "rubric_names",
     multiple=True,
-    help="Bundled rubric id to grade with (repeatable) [default: whichever the code matches].",
+    help="Bundled rubric id to grade with (repeatable) [default: whichever the code matches]. A workshop "
+    "folder of your own cannot be named: students would see its reference.",
 )
 @click.option(
     "--dest",
@@ -584,16 +618,13 @@ def init() -> None:
 def init_github(rubric_names: tuple[str, ...], dest: Path, requirement: str | None, force: bool) -> None:
     """Write .github/workflows/classroom.yml: grade every push and report the points to GitHub Classroom."""
     from grader.integrations.github import WORKFLOW_FILE, classroom_workflow, default_requirement
-    from grader.workshop import bundled_rubric_paths
+    from grader.workshop import bundled_rubric_paths, rubric_name
 
     with _errors_as_exit_codes():
-        bundled = sorted(p.stem for p in bundled_rubric_paths())
+        bundled = sorted(rubric_name(p) for p in bundled_rubric_paths())
         for name in rubric_names:
             if name not in bundled:
-                raise UsageError(
-                    f"{name!r} is not a bundled rubric ({', '.join(bundled)}): the workflow runs the "
-                    "installed grader in the student's repository, where only bundled rubrics exist"
-                )
+                raise UsageError(_not_bundled(name, bundled))
             resolve_rubric(name)
         text = classroom_workflow(rubric_ids=rubric_names, requirement=requirement or default_requirement())
         target = dest / WORKFLOW_FILE
@@ -608,6 +639,22 @@ def init_github(rubric_names: tuple[str, ...], dest: Path, requirement: str | No
         )
 
 
+def _not_bundled(name: str, bundled: Sequence[str]) -> str:
+    """Why ``grader init github`` cannot name this rubric, and what to do instead."""
+    why = (
+        "the workflow installs the grader in each student's repository and grades there, where only "
+        f"its bundled rubrics exist ({', '.join(bundled)})"
+    )
+    if Path(name).exists() or name.endswith(".toml"):
+        return (
+            f"{name} is not a bundled rubric: {why}. A workshop of your own would have to be in the "
+            "students' repositories, and its reference with it. Grade it with `grader grade --rubric "
+            f"{name}` over the cloned repositories, or on Gradescope (`grader export gradescope "
+            f"--rubric {name}`)."
+        )
+    return f"{name!r} is not a bundled rubric: {why}."
+
+
 @main.group("export")
 def export() -> None:
     """Package the grader for a hand-in platform."""
@@ -619,7 +666,7 @@ def export() -> None:
     "rubric_names",
     multiple=True,
     required=True,
-    help="Bundled rubric id or TOML file (repeatable).",
+    help="Rubric id, TOML file or workshop folder (repeatable); a folder's modules go into the zip.",
 )
 @click.option(
     "--out",
@@ -640,7 +687,8 @@ def export() -> None:
 def export_gradescope(
     rubric_names: tuple[str, ...], out_file: Path, lang: str | None, secret_file: Path | None, time_limit: int
 ) -> None:
-    """Build the Gradescope autograder zip: setup.sh, run_autograder, the rubrics and this grader.
+    """Build the Gradescope autograder zip: setup.sh, run_autograder, the rubrics (a workshop folder with
+    its modules) and this grader.
 
     The hidden checks run on Gradescope when GRADER_SECRET (or --secret-file) is given here: the
     secret goes into the zip, which students never see.

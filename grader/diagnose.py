@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from grader.compare import as_array, compare
-from grader.messages import Translator
+from grader.messages import NO_HINTS, Hints, Translator
 from reference.mistakes import Implementation, KnownMistakes, Scaling
 
 # Codes that say what happened rather than name a mistake to explain: they get no hint.
@@ -38,11 +38,11 @@ class Diagnosis:
     code: str
     facts: tuple[tuple[str, str], ...] = ()
 
-    def hint(self, t: Translator) -> str:
-        detailed = f"diag.{self.code}.detail"
-        if self.facts and t.has(detailed):
-            return t(detailed, **dict(self.facts))
-        return t(f"diag.{self.code}")
+    def hint(self, t: Translator, workshop: Hints = NO_HINTS) -> str:
+        text = t.hint(self.code, dict(self.facts), workshop=workshop)
+        if text is None:
+            raise KeyError(f"diag.{self.code}")
+        return text
 
 
 def merge(*groups: Iterable[Diagnosis]) -> tuple[Diagnosis, ...]:
@@ -56,18 +56,21 @@ def merge(*groups: Iterable[Diagnosis]) -> tuple[Diagnosis, ...]:
     return tuple(found.values())
 
 
-def hints(diagnoses: Iterable[Diagnosis], t: Translator) -> list[str]:
-    """The hint sentences for these diagnoses, without repeats, general ones left out for refined ones."""
+def hints(diagnoses: Iterable[Diagnosis], t: Translator, workshop: Hints = NO_HINTS) -> list[str]:
+    """The hint sentences for these diagnoses, without repeats, general ones left out for refined ones.
+
+    ``workshop``: the rubric's own hints (its mistakes module's ``HINTS``), used before the catalogue's.
+    """
     diagnoses = merge(diagnoses)
     codes = {d.code for d in diagnoses}
     implied = {REFINES[code] for code in codes if code in REFINES}
     lines: list[str] = []
     for diagnosis in diagnoses:
         code = diagnosis.code
-        if code in PLAIN_CODES or code in implied or not t.has(f"diag.{code}"):
+        if code in PLAIN_CODES or code in implied:
             continue
-        text = diagnosis.hint(t)
-        if text not in lines:
+        text = t.hint(code, dict(diagnosis.facts), workshop=workshop)
+        if text is not None and text not in lines:
             lines.append(text)
     return lines
 

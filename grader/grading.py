@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -22,8 +21,10 @@ from grader.checks import TaskContext, prefetch_cases, run_check
 from grader.checks.memo import Memo
 from grader.compare import compare
 from grader.conventions import Convention
+from grader.defs import Definitions, defined_names, find_definitions
 from grader.messages import Translator
-from grader.results import CheckResult, SubmissionError, SubmissionResult, TaskResult
+from grader.report.text import where
+from grader.results import CheckResult, Location, SubmissionError, SubmissionResult, TaskResult
 from grader.rubric import Rubric, TaskSpec
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
@@ -36,7 +37,6 @@ from reference.mistakes import NO_MISTAKES, KnownMistakes, known_mistakes
 
 ExecMode = Literal["definitions", "notebook", "auto"]
 EXEC_MODES: tuple[ExecMode, ...] = ("auto", "definitions", "notebook")
-_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,8 @@ class Grader:
                 "submission.code_too_large", size=_mib(code_size), limit=_mib(submission.limits.code_bytes)
             )
             return _error(submission, "code_too_large", message, notes)
-        defined = {name for unit in units for name in _DEF.findall(unit.source)}
-        applicable = [r for r in (only or self.rubrics) if any(_find_name(task, defined) for task in r.tasks)]
+        defined = set(defined_names(unit.source for unit in units))
+        applicable = _applicable(only or self.rubrics, defined, chosen=only is not None)
         if not applicable:
             expected = ", ".join(task.id for r in (only or self.rubrics) for task in r.tasks)
             return _error(submission, "nothing_to_grade", t("submission.no_rubric", expected=expected), notes)
@@ -256,7 +256,10 @@ class Grader:
                 CheckResult(c.id, "fail", 0.0, c.points, "public", message, ("student_exception",))
                 for c in task.checks
             )
-            return GradedTask(TaskResult(rubric.id, task.id, function.name, refused), identity, task)
+            place = _place(units, function.unit, function.line)
+            return GradedTask(
+                TaskResult(rubric.id, task.id, function.name, refused, location=place), identity, task
+            )
         substitutes, helper_names = _substitutes(rubric, task, graded)
         ctx = TaskContext(
             rubric=rubric,
@@ -303,7 +306,7 @@ class Grader:
             source=function_source(units[function.unit].source, function)
             if 0 <= function.unit < len(units)
             else None,
-            location=locate(function.unit, function.line),
+            location=_place(units, function.unit, function.line),
             curve=ctx.curve,
         )
         return GradedTask(result, ctx.convention, task)
@@ -327,9 +330,14 @@ def _run_digest(
     for package in (Path(__file__).parent, Path(reference.__file__).parent):
         for source in sorted(package.rglob("*.py")):
             digest.update(source.read_bytes())
+    # So is everything each rubric loaded (its TOML, its workshop folder's modules, the source of each
+    # module it names): editing the reference or the known mistakes grades again.
     for rubric in sorted(rubrics, key=lambda r: r.id):
-        path = Path(rubric.path)
-        digest.update(path.read_bytes() if path.is_file() else rubric.path.encode())
+        digest.update(f"\0rubric={rubric.id}".encode())
+        for name in rubric.files or (rubric.path,):
+            path = Path(name)
+            digest.update(f"\0{path.name}\0".encode())
+            digest.update(path.read_bytes() if path.is_file() else name.encode())
     # The secret enters one-way, through the hidden-case seed.
     digest.update(str(hidden_seed(secret, "result-key") if secret is not None else "public-only").encode())
     return digest.hexdigest()
@@ -383,14 +391,32 @@ def _error(
 
 
 def _mistakes(rubric: Rubric) -> dict[str, KnownMistakes]:
-    if rubric.mistakes is None:
+    """What the rubric's mistakes module (as it loaded it, from a file or by name) knows, by task."""
+    if rubric.mistakes_module is None:
         return {}
-    module = rubric.mistakes.rpartition(".")[2]
-    return {task.id: known_mistakes(module, task.reference) for task in rubric.tasks}
+    return {task.id: known_mistakes(rubric.mistakes_module, task.reference) for task in rubric.tasks}
 
 
 def _normalise(name: str) -> str:
     return name.replace("_", "").lower()
+
+
+def _applicable(rubrics: Sequence[Rubric], defined: set[str], *, chosen: bool) -> list[Rubric]:
+    """The rubrics a submission is graded on: every chosen rubric whose functions it defines any of;
+    among the bundled ones, those it defines at least half the functions of, or else the best match.
+
+    Workshops share helper names (a sigmoid, a cost): defining one of them is not doing that workshop.
+    """
+    found = {r.id: sum(_find_name(task, defined) is not None for task in r.tasks) for r in rubrics}
+    candidates = [r for r in rubrics if found[r.id]]
+    if chosen or not candidates:
+        return candidates
+    share = {r.id: found[r.id] / len(r.tasks) for r in candidates}
+    most = [r for r in candidates if share[r.id] >= 0.5]
+    if most:
+        return most
+    best = max(share.values())
+    return [r for r in candidates if share[r.id] == best]
 
 
 def _find_name(task: TaskSpec, names: set[str] | Mapping[str, Any]) -> str | None:
@@ -412,13 +438,24 @@ def _find_function(task: TaskSpec, functions: Mapping[str, FunctionInfo]) -> Fun
 
 
 def _missing(
-    rubric: Rubric, task: TaskSpec, report: LoadReport, units: Sequence[CodeUnit], t: Translator, locate: Any
+    rubric: Rubric,
+    task: TaskSpec,
+    report: LoadReport,
+    units: Sequence[CodeUnit],
+    t: Translator,
+    locate: Callable[[int, int], str],
 ) -> TaskResult:
+    """A task whose function was not loaded; when a unit that does not parse seems to define it, the
+    result points at that unit's syntax error (where the student has something to fix)."""
     code, message = "missing_function", t("task.missing", name=task.id, aliases=", ".join(task.aliases))
+    location = None
     for event in report.events:
-        if event.kind == "syntax_error" and _find_name(task, set(_DEF.findall(units[event.unit].source))):
-            line = int(m.group(1)) if (m := re.match(r"line (\d+)", event.message)) else 0
-            code = "syntax_error"
+        if event.kind != "syntax_error":
+            continue
+        found = find_definitions(units[event.unit].source)
+        if _find_name(task, set(found.names)):
+            line = _error_line(found)
+            code, location = "syntax_error", _place(units, event.unit, line)
             message = t(
                 "task.missing_syntax", name=task.id, where=locate(event.unit, line), error=event.message
             )
@@ -426,7 +463,7 @@ def _missing(
     checks = tuple(
         CheckResult(c.id, "skipped", 0.0, c.points, "public", message, (code,)) for c in task.checks
     )
-    return TaskResult(rubric.id, task.id, None, checks)
+    return TaskResult(rubric.id, task.id, None, checks, location=location)
 
 
 def _substitutes(
@@ -490,11 +527,11 @@ def _probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
         # which is then not made twice.
         rates = (spec.options["rate"] for spec in task.checks if "rate" in spec.options)
         values.update({task.steps: 1, task.rate: float(next(rates, 0.1))})
-    for substitutes in ([], ctx.substitutes) if task.trains else ([],):
-        if task.trains:
-            call = ctx.call_student(values, check=check, substitutes=substitutes, hidden=not case.is_public)
-        else:
-            call = ctx.call_case(case, check=check)
+    # A function whose helpers are wrong may only show its layout with the reference's in their place
+    # (the checks judge it that way too, so the second call is theirs as well).
+    best = 0
+    for substitutes in ([], ctx.substitutes) if ctx.substitutes else ([],):
+        call = ctx.call_student(values, check=check, substitutes=substitutes, hidden=not case.is_public)
         if call.outcome.status == "timeout":
             return TIMED_OUT
         if not call.ok:
@@ -523,20 +560,37 @@ def _probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
         ]
         if all(c.ok for c in comparisons):
             return 3
-        return 2 if all(c.shape_ok for c in comparisons) else 1
-    return 0
+        best = max(best, 2 if all(c.shape_ok for c in comparisons) else 1)
+    return best
 
 
-def _locator(units: Sequence[CodeUnit], t: Translator) -> Any:
+def _place(units: Sequence[CodeUnit], unit: int, line: int) -> Location | None:
+    """Line ``line`` of code unit ``unit`` as the student knows it: a cell's line, or the file's.
+    A line the worker could not tell (0) is taken as the unit's first."""
+    if not 0 <= unit < len(units):
+        return None
+    code = units[unit]
+    file = Path(code.filename).as_posix()
+    if code.cell is not None:
+        return Location(file, code.cell, max(line, 1))
+    return Location(file, None, max(line, 1) + code.first_line - 1)
+
+
+def _locator(units: Sequence[CodeUnit], t: Translator) -> Callable[[int, int], str]:
+    """Words naming a line of a code unit, for the sentences of messages and notes."""
+
     def locate(unit: int, line: int) -> str:
-        if not 0 <= unit < len(units):
-            return "?"
-        code = units[unit]
-        if code.cell is not None:
-            return f"{code.filename}, " + t("where.cell", cell=code.cell, line=line)
-        return t("where.file", file=code.filename, line=line + code.first_line - 1)
+        place = _place(units, unit, line)
+        return where(place, t) if place is not None else "?"
 
     return locate
+
+
+def _error_line(found: Definitions) -> int:
+    """The line of a unit's syntax error (its first line when Python does not say)."""
+    if found.parse_error is None or found.parse_error.line is None:
+        return 1
+    return found.parse_error.line
 
 
 def _load_notes(report: LoadReport, units: Sequence[CodeUnit], t: Translator) -> list[str]:
@@ -547,9 +601,8 @@ def _load_notes(report: LoadReport, units: Sequence[CodeUnit], t: Translator) ->
         if event.kind == "skipped":
             continue
         line = event.line or 0
-        if event.kind == "syntax_error":
-            match = re.match(r"line (\d+)", event.message)
-            line = int(match.group(1)) if match else 0
+        if event.kind == "syntax_error" and 0 <= event.unit < len(units):
+            line = _error_line(find_definitions(units[event.unit].source))
         key = f"load.{event.kind}"
         text = event.message if not event.error_type else f"{event.error_type}: {event.message}"
         notes.append(t(key, where=locate(event.unit, line), message=text) if t.has(key) else text)

@@ -255,22 +255,32 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     },
     "train.not_solution": {
         "es": (
-            "{case}: tras {steps} iteraciones con tasa {rate:g}, {name} no llega a la solución de mínimos "
-            "cuadrados: la mayor diferencia es {diff:.3g}, en {where} (tolerancia atol={atol:g})."
+            "{case}: tras {steps} iteraciones con tasa {rate:g}, {name} no llega a la solución esperada: "
+            "la mayor diferencia es {diff:.3g}, en {where} (tolerancia atol={atol:g})."
         ),
         "en": (
-            "{case}: after {steps} iterations with rate {rate:g}, {name} does not reach the least-squares "
+            "{case}: after {steps} iterations with rate {rate:g}, {name} does not reach the expected "
             "solution: the largest difference is {diff:.3g}, at {where} (tolerance atol={atol:g})."
         ),
     },
     "train.not_learned": {
         "es": (
-            "{case}: tras {steps} épocas con tasa {rate:g}, la red clasifica bien {right} de {total} "
-            "instancias (costo final {cost:.4g})."
+            "{case}: tras {steps} iteraciones (épocas) con tasa {rate:g}, el modelo clasifica bien {right} "
+            "de {total} instancias; se piden al menos {needed}."
         ),
         "en": (
-            "{case}: after {steps} epochs with rate {rate:g}, the network classifies {right} of {total} "
-            "instances correctly (final cost {cost:.4g})."
+            "{case}: after {steps} iterations (epochs) with rate {rate:g}, the model classifies {right} of "
+            "{total} instances correctly; at least {needed} are required."
+        ),
+    },
+    "train.not_learned_cost": {
+        "es": (
+            "{case}: tras {steps} iteraciones (épocas) con tasa {rate:g}, el modelo clasifica bien {right} "
+            "de {total} instancias; se piden al menos {needed} (costo final {cost:.4g})."
+        ),
+        "en": (
+            "{case}: after {steps} iterations (epochs) with rate {rate:g}, the model classifies {right} of "
+            "{total} instances correctly; at least {needed} are required (final cost {cost:.4g})."
         ),
     },
     # diagnoses: one hint per code (no fields: reports show it from the code alone). A code may add a
@@ -484,6 +494,12 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
 }
 
 
+# A workshop's own hints: diagnosis code → language → sentence.
+Hints = Mapping[str, Mapping[str, str]]
+NO_HINTS: Hints = {}
+NO_FACTS: Mapping[str, str] = {}
+
+
 @dataclass(frozen=True)
 class Translator:
     """Looks sentences up in the catalogue for one language."""
@@ -499,6 +515,18 @@ class Translator:
 
     def has(self, key: str) -> bool:
         return key in CATALOGUE
+
+    def hint(
+        self, code: str, facts: Mapping[str, str] = NO_FACTS, *, workshop: Hints = NO_HINTS
+    ) -> str | None:
+        """The hint for a diagnosis code, or ``None``: the workshop's own sentence (its mistakes module's
+        ``HINTS``, taken as written) before the catalogue's, whose detailed form quotes the ``facts``."""
+        if code in workshop:
+            return workshop[code][self.lang]
+        detailed = f"diag.{code}.detail"
+        if facts and detailed in CATALOGUE:
+            return self(detailed, **facts)
+        return self(f"diag.{code}") if f"diag.{code}" in CATALOGUE else None
 
 
 def template_fields(template: str) -> frozenset[str]:

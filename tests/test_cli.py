@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import itertools
 import json
 import os
@@ -182,7 +183,8 @@ def test_report_rerenders_from_results(runner: CliRunner, tmp_path: Path) -> Non
 def test_results_carry_the_source_and_the_cost_curve(graded: dict[str, Any]) -> None:
     ana = {t["id"]: t for t in by_id(graded)["ana_gomez"]["tasks"]}
     assert ana["feedForward"]["source"].lstrip().startswith("def feedForward(")
-    assert "ana_gomez.ipynb, " in ana["feedForward"]["location"]
+    assert ana["feedForward"]["location"]["file"] == "ana_gomez.ipynb"
+    assert ana["feedForward"]["location"]["cell"] >= 1
     curve = ana["entrenarRed"]["curve"]
     assert len(curve["student"]) == len(curve["reference"]) >= 3
     assert curve["student"] == pytest.approx(curve["reference"])
@@ -285,3 +287,161 @@ def test_grading_that_ends_the_grader_itself_is_recorded_by_the_next_run(
     # --fresh grades it again: it kills the grader again.
     fresh = _run([*command, "--fresh"], env)
     assert fresh.returncode == -signal.SIGKILL, fresh.stderr
+
+
+# --- workshops of the instructor's own: folders, installed packages, rubric errors ----------------------
+
+WORKSHOPS = FILES / "workshops"
+SOFTMAX = WORKSHOPS / "softmax"
+SOFTMAX_SAMPLES = WORKSHOPS / "softmax_samples"
+BY_ROWS_HINT = "You normalise by rows: softmax adds up each column (one instance), with axis=0."
+
+
+@pytest.mark.slow
+def test_a_workshop_folder_grades_from_anywhere_in_grading_processes_of_its_own(
+    grader_command: list[str], tmp_path: Path
+) -> None:
+    # From an unrelated directory, and with --jobs 2: each spawned grading process loads the rubric
+    # again by its path.
+    options = ["--rubric", str(SOFTMAX / "rubric.toml"), "--out", str(tmp_path / "out"), "--jobs", "2"]
+    completed = subprocess.run(
+        [*grader_command, "grade", str(SOFTMAX_SAMPLES), *options, "--lang", "en", "--quiet"],
+        cwd=tmp_path,
+        env={**os.environ, "GRADER_SECRET": SECRET},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    results = {s["id"]: s for s in document["submissions"]}
+    assert results["bien"]["score"] == results["bien"]["max_score"] == 5
+    assert any(c["visibility"] == "hidden" for t in results["bien"]["tasks"] for c in t["checks"])
+    softmax = next(t for t in results["por_filas"]["tasks"] if t["id"] == "softmax")
+    values = next(c for c in softmax["checks"] if c["id"] == "values")
+    assert "normalised_by_rows" in values["diagnoses"]
+    assert f"→ {BY_ROWS_HINT}" in values["message"]
+
+
+def test_check_shows_the_workshops_own_hint(grader_command: list[str], tmp_path: Path) -> None:
+    sample = SOFTMAX_SAMPLES / "por_filas.py"
+    completed = subprocess.run(
+        [*grader_command, "check", str(sample), "--rubric", str(SOFTMAX), "--lang", "en"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert f"→ {BY_ROWS_HINT}" in completed.stdout
+    assert "→ The 1/m is missing" in completed.stdout  # the grader's own hint for a code it knows
+
+
+def _broken_workshops(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Rubrics that cannot load, and what their error says."""
+    missing = tmp_path / "missing"
+    missing.mkdir()
+    text = (SOFTMAX / "rubric.toml").read_text(encoding="utf-8")
+    (missing / "rubric.toml").write_text(text, encoding="utf-8")
+    crashing = tmp_path / "crashing"
+    crashing.mkdir()
+    (crashing / "cli_crashing_ref.py").write_text("import numpy as np\nraise RuntimeError('oops')\n", "utf-8")
+    (crashing / "rubric.toml").write_text(
+        text.replace('"softmax.py', '"cli_crashing_ref.py').replace('mistakes = "softmax_errores.py"\n', ""),
+        encoding="utf-8",
+    )
+    return {
+        "clash": (WORKSHOPS / "choque" / "rubric.toml", "random.py cannot be imported as 'random'"),
+        "missing": (missing / "rubric.toml", "rubric.toml:5: reference: softmax.py does not exist"),
+        "crashing": (crashing / "rubric.toml", "importing 'cli_crashing_ref' failed (RuntimeError: oops)"),
+    }
+
+
+@pytest.mark.parametrize("command", ["check", "grade"])
+@pytest.mark.parametrize("broken", ["clash", "missing", "crashing"])
+def test_a_rubric_error_exits_2_with_its_message(
+    grader_command: list[str], tmp_path: Path, command: str, broken: str
+) -> None:
+    rubric, says = _broken_workshops(tmp_path)[broken]
+    target = SOFTMAX_SAMPLES / "bien.py" if command == "check" else SOFTMAX_SAMPLES
+    extra = ["--out", str(tmp_path / "out")] if command == "grade" else []
+    completed = subprocess.run(
+        [*grader_command, command, str(target), "--rubric", str(rubric), *extra],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert completed.stderr.startswith("error: ") and says in completed.stderr
+
+
+def test_rubrics_shows_a_rubric_given_by_path(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["rubrics", str(SOFTMAX / "rubric.toml"), "xor"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("softmax: Taller softmax  (5 points)\n")
+    assert f"  workshop folder: {SOFTMAX}" in result.output
+    assert "entropiaCruzada(P, Y)  2 pts" in result.output
+    assert "backProp(X, y, w1, w2, b1, b2, a2, a1)  5 pts" in result.output
+    broken = runner.invoke(main, ["rubrics", str(WORKSHOPS / "choque")])
+    assert broken.exit_code == 2 and "rename the file" in broken.output
+
+
+def test_rubrics_lists_installed_workshops_beside_the_bundled_ones(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = "taller_grader.workshops"
+    installed = [importlib.metadata.EntryPoint("softmax", "talleres_instalados:todos", group)]
+    monkeypatch.syspath_prepend(str(WORKSHOPS / "instalado"))
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: installed)
+    result = runner.invoke(main, ["rubrics"])
+    assert result.exit_code == 0, result.output
+    assert "xor: " in result.output and "logistica: " in result.output
+    assert "softmax: Taller softmax  (5 points)  [installed]" in result.output
+    found = runner.invoke(main, ["check", str(SOFTMAX_SAMPLES / "bien.py"), "--rubric", "softmax"])
+    assert found.exit_code == 0, found.output
+    assert "softmax: 3/3" in found.output
+
+
+def test_init_github_says_what_to_do_with_a_workshop_of_ones_own(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        main, ["init", "github", "--dest", str(tmp_path), "--rubric", str(SOFTMAX / "rubric.toml")]
+    )
+    assert result.exit_code == 2
+    assert "is not a bundled rubric" in result.output
+    assert "grader export gradescope --rubric" in result.output and "grader grade --rubric" in result.output
+    assert not (tmp_path / ".github").exists()
+
+
+def test_a_generator_that_fails_on_a_hidden_size_stops_the_run_as_a_rubric_error(
+    grader_command: list[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "ends_only"
+    folder.mkdir()
+    reference = (SOFTMAX / "softmax.py").read_text(encoding="utf-8")
+    reference += (
+        "\n\ndef casos_extremos(rng, *, k, m):\n"
+        "    if m in (6, 8, 12) or m < 6:\n"
+        "        return casos(rng, k=k, m=m)\n"
+        "    raise ValueError('only the ends of the range')\n"
+    )
+    (folder / "cli_ends_ref.py").write_text(reference, encoding="utf-8")
+    text = (SOFTMAX / "rubric.toml").read_text(encoding="utf-8").replace('"softmax.py', '"cli_ends_ref.py')
+    text = text.replace("cli_ends_ref.py:casos", "cli_ends_ref.py:casos_extremos").replace("m = 7", "m = 8")
+    (folder / "rubric.toml").write_text(text.replace('mistakes = "softmax_errores.py"\n', ""), "utf-8")
+    completed = subprocess.run(
+        [*grader_command, "grade", str(SOFTMAX_SAMPLES), "--rubric", str(folder), "--out", str(tmp_path)],
+        env={**os.environ, "GRADER_SECRET": SECRET},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert f"error: {folder / 'rubric.toml'}: hidden_cases: the case generator" in completed.stderr
+    assert "(ValueError: only the ends of the range)" in completed.stderr

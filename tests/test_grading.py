@@ -483,3 +483,20 @@ def test_a_submission_that_uses_up_its_time_budget_is_stopped_and_told(
     assert "used up its total time of 1.5 s" in said
     stopped = [c for task in graded.values() for c in task.checks if "used up its total time" in c.message]
     assert stopped and all(c.status == "timeout" and c.score < c.max_score for c in stopped)
+
+
+def test_a_helper_name_shared_by_workshops_does_not_bring_in_another_rubric() -> None:
+    """``cost`` is an alias of linreg's calcularCosto; a XOR notebook that also defines it is doing XOR."""
+    from grader.grading import _applicable
+
+    rubrics = load_bundled_rubrics()
+    xor_names = {"feedForward", "costoGlobal", "backProp", "entrenarRed", "sigmoide", "cost"}
+    assert [r.id for r in _applicable(rubrics, xor_names, chosen=False)] == ["xor"]
+    # Both workshops in one notebook: both graded.
+    both = xor_names | {"calcularCosto", "calcularGradiente", "descensoGradiente"}
+    assert {r.id for r in _applicable(rubrics, both, chosen=False)} >= {"xor", "linreg"}
+    # Just started: the best match is graded, so the student hears what is missing.
+    assert [r.id for r in _applicable(rubrics, {"feedForward"}, chosen=False)] == ["xor"]
+    # Chosen on the command line: graded whenever any of its functions is there.
+    (linreg,) = [r for r in rubrics if r.id == "linreg"]
+    assert _applicable([linreg], xor_names, chosen=True) == [linreg]

@@ -21,12 +21,14 @@ from click.testing import CliRunner
 
 from grader import __version__
 from grader.cli import main
+from grader.errors import UsageError
 from grader.integrations.gradescope import SECRET_FILE, autograder_zip
 from grader.integrations.wheel import build_wheel, wheel_name
 from grader.workshop import resolve_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "submissions"
+WORKSHOP = ROOT / "tests" / "files" / "workshops" / "softmax"
 SECRET = "gradescope-secret-5d21"
 WHEEL = wheel_name()
 
@@ -90,6 +92,41 @@ def test_zip_holds_the_scripts_the_rubric_and_the_grader() -> None:
     assert '--rubric "$SOURCE/rubrics/xor.toml"' in archive.read("run_autograder").decode()
     # The same grader and rubric always give the same bytes (re-uploading changes nothing).
     assert autograder_zip([rubric], secret=None) == data
+
+
+def test_zip_carries_a_workshop_folder_and_names_its_rubric_there() -> None:
+    rubric = resolve_rubric(str(WORKSHOP))
+    data = autograder_zip([rubric], secret=None)
+    folder = "rubrics/softmax"
+    assert set(members(data)) == {
+        "setup.sh",
+        "run_autograder",
+        WHEEL,
+        f"{folder}/rubric.toml",
+        f"{folder}/softmax.py",
+        f"{folder}/softmax_errores.py",
+    }
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.read(f"{folder}/softmax_errores.py") == (WORKSHOP / "softmax_errores.py").read_bytes()
+    assert f'--rubric "$SOURCE/{folder}/rubric.toml"' in archive.read("run_autograder").decode()
+    # The image build fails early if the rubric cannot load there.
+    assert f'grader.cli rubrics "$SOURCE/{folder}/rubric.toml"' in archive.read("setup.sh").decode()
+
+
+def test_a_module_the_autograder_would_not_have_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "gradescope_elsewhere.py").write_bytes((WORKSHOP / "softmax.py").read_bytes())
+    monkeypatch.syspath_prepend(str(tmp_path))
+    text = (
+        (WORKSHOP / "rubric.toml").read_text(encoding="utf-8").replace('"softmax.py', '"gradescope_elsewhere')
+    )
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text(text.replace('mistakes = "softmax_errores.py"\n', ""), encoding="utf-8")
+    with pytest.raises(
+        UsageError, match=r"gradescope_elsewhere\.py is not part of the grader or of the workshop"
+    ):
+        autograder_zip([resolve_rubric(str(rubric))], secret=None)
 
 
 def test_zip_carries_the_secret_only_when_given_and_private() -> None:
@@ -310,6 +347,26 @@ def test_submission_cannot_leave_its_own_results(tmp_path: Path, bundle: dict[st
     assert completed.returncode == 0, completed.stderr
     assert results["score"] == 0
     assert results["tests"], "the grader's own results, one test per check"
+
+
+@pytest.mark.slow
+def test_a_workshop_folder_in_the_zip_grades_the_submission(tmp_path: Path, bundle: dict[str, Path]) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    exported = tmp_path / "softmax.zip"
+    options = ["--rubric", str(WORKSHOP), "--out", str(exported), "--secret-file", str(secret)]
+    result = CliRunner().invoke(main, ["export", "gradescope", *options])
+    assert result.exit_code == 0, result.output
+    assert "softmax: 5 points, hidden checks" in result.output
+    sample = (WORKSHOP.parent / "softmax_samples" / "por_filas.py").read_bytes()
+    root = autograder_tree(tmp_path, {"zip": exported, "site": bundle["site"]}, {"taller.py": sample})
+    completed, results = run_autograder(root, bundle)
+    assert completed.returncode == 0, completed.stderr
+    assert sum(t["max_score"] for t in results["tests"]) == 5
+    assert 0 < results["score"] < 5
+    assert any(t["visibility"] != "visible" for t in results["tests"]), "hidden checks ran"
+    # The workshop's own hint, in the rubric's language, from the modules the zip carries.
+    assert any("Normalizas por filas" in t.get("output", "") for t in results["tests"])
 
 
 def fake_python(tmp_path: Path, body: str) -> str:

@@ -571,3 +571,23 @@ def test_calls_made_together_that_the_worker_cannot_stop_are_made_again_alone(
         assert "not called again" in runtime.call("g", [0], timeout_s=0.3).message
     finally:
         runtime.close()
+
+
+def test_a_call_that_raises_still_reports_the_warnings_before_it(zygote: Zygote, tmp_path: Path) -> None:
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        import numpy as np
+
+        def f(x):
+            np.log(np.zeros(1))
+            raise ValueError("then it failed")
+        """,
+    )
+    try:
+        outcome = runtime.call("f", [1], timeout_s=5)
+        assert outcome.status == "exception" and outcome.error_type == "ValueError"
+        assert outcome.warnings == ("RuntimeWarning: divide by zero encountered in log",)
+    finally:
+        runtime.close()

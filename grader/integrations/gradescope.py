@@ -9,6 +9,7 @@ broken install) it writes a fallback that scores 0 and says why.
 
 from __future__ import annotations
 
+import importlib.resources
 import io
 import json
 import shlex
@@ -79,14 +80,26 @@ def autograder_zip(
     language = lang or rubrics[0].lang
     words = _FALLBACK.get(language, _FALLBACK["en"])
     max_score = round(sum(rubric.max_score for rubric in rubrics), 6)
-    args = "".join(f' --rubric "$SOURCE/{RUBRICS_DIR}/{rubric_id}.toml"' for rubric_id in ids)
+    files: dict[str, bytes] = {}
+    rubric_paths = []
+    for rubric in rubrics:
+        path, carried = rubric_members(rubric)
+        rubric_paths.append(f'"$SOURCE/{path}"')
+        files.update(carried)
+    args = "".join(f" --rubric {path}" for path in rubric_paths)
     if lang is not None:
         args += f" --lang {shlex.quote(lang)}"
     wheel = wheel_name()
     members: dict[str, tuple[bytes, int]] = {
         "setup.sh": (
             fill_template(
-                "setup.sh", {"VERSION": __version__, "WHEEL": wheel, "SECRET_FILE": SECRET_FILE}
+                "setup.sh",
+                {
+                    "VERSION": __version__,
+                    "WHEEL": wheel,
+                    "SECRET_FILE": SECRET_FILE,
+                    "RUBRICS": " ".join(rubric_paths),
+                },
             ).encode("utf-8"),
             0o755,
         ),
@@ -108,11 +121,7 @@ def autograder_zip(
         ),
         wheel: (build_wheel(), 0o644),
     }
-    for rubric in rubrics:
-        try:
-            members[f"{RUBRICS_DIR}/{rubric.id}.toml"] = (Path(rubric.path).read_bytes(), 0o644)
-        except OSError as exc:
-            raise UsageError(f"rubric {rubric.id}: {rubric.path} cannot be read ({exc})") from None
+    members.update((name, (data, 0o644)) for name, data in files.items())
     if secret is not None:
         members[SECRET_FILE] = (secret.strip().encode("utf-8"), 0o600)
 
@@ -124,6 +133,42 @@ def autograder_zip(
             member.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(member, data)
     return buffer.getvalue()
+
+
+def rubric_members(rubric: Rubric) -> tuple[str, dict[str, bytes]]:
+    """Where the rubric goes in the zip, and the files it needs there (zip name → bytes).
+
+    A rubric file alone is ``rubrics/<id>.toml``. A workshop folder keeps its layout under
+    ``rubrics/<id>/`` (its rubric TOML, and every ``.py`` and ``.toml`` file it loaded or that sits
+    beside the rubric), so the paths the rubric names still hold. Modules named by module name must be
+    the grader's own (``reference.…``): the wheel in the zip carries nothing else.
+    """
+    own = {Path(str(importlib.resources.files(package))).resolve() for package in ("grader", "reference")}
+    folder = Path(rubric.folder) if rubric.folder is not None else None
+    chosen: dict[str, Path] = {}
+    if folder is None:
+        chosen[f"{RUBRICS_DIR}/{rubric.id}.toml"] = Path(rubric.path)
+    else:
+        beside = [p for p in folder.iterdir() if p.suffix in (".py", ".toml") and p.is_file()]
+        for path in sorted({*beside, *(Path(name) for name in rubric.files)}):
+            if path.is_relative_to(folder):
+                chosen[f"{RUBRICS_DIR}/{rubric.id}/{path.relative_to(folder).as_posix()}"] = path
+    outside = [
+        Path(name)
+        for name in rubric.files
+        if Path(name) not in chosen.values() and not any(Path(name).is_relative_to(root) for root in own)
+    ]
+    if outside:
+        raise UsageError(
+            f"rubric {rubric.id}: {outside[0]} is not part of the grader or of the workshop folder, so the "
+            "autograder would not have it: put the module in the workshop folder and name it by path"
+        )
+    try:
+        files = {name: path.read_bytes() for name, path in chosen.items()}
+    except OSError as exc:
+        raise UsageError(f"rubric {rubric.id}: {exc.filename} cannot be read ({exc})") from None
+    toml = next(name for name, path in chosen.items() if path == Path(rubric.path))
+    return toml, files
 
 
 def _fallback(name: str, message: str, max_score: float) -> str:

@@ -11,8 +11,16 @@ A submodule may also declare ``SCALINGS`` (function → the :class:`Scaling` fac
 multiply the right result by) and ``instances(values)`` (the number of instances m of a case), so that a
 mistake is recognised by the ratio of the student's result to the right one, however it was written.
 
+A module may also declare ``HINTS`` (diagnosis code → ``{"es": ..., "en": ...}``): the hint shown to a
+student whose mistake has that code, for codes of its own (or to say a bundled code's hint its own way).
+
 Some mistakes coincide with the correct function on special inputs (a missing mean is invisible with
 m = 1), so inputs meant to tell them apart must avoid those cases.
+
+These modules are plain NumPy: they import these helpers and their own workshop's reference, never
+the grader. A rubric names its module (``mistakes = "errores.py"`` or a module name) and the grader
+passes the module itself to the functions below; a bare name such as ``"xor"`` stands for the bundled
+``reference.mistakes.xor``.
 """
 
 from __future__ import annotations
@@ -21,13 +29,18 @@ import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from types import ModuleType
 from typing import Any, TypeVar
 
 SEPARATOR = "__"
 # The attribute @variant sets on a function: (function it is a wrong version of, diagnosis code).
 VARIANT_ATTRIBUTE = "mistake_variant_of"
+# A module's own hints: diagnosis code → language → sentence.
+HINTS_ATTRIBUTE = "HINTS"
 
 Implementation = Callable[..., Any]
+# A mistakes module, or the name of a bundled one in this package.
+Mistakes = ModuleType | str
 F = TypeVar("F", bound=Implementation)
 
 
@@ -94,47 +107,75 @@ def variant(function: str, code: str) -> Callable[[F], F]:
     return mark
 
 
-def _module(module_name: str) -> Any:
-    if not module_name.isidentifier():
-        raise ValueError(f"not a module name: {module_name!r}")
-    return importlib.import_module(f"{__name__}.{module_name}")
+def mistakes_module(mistakes: Mistakes) -> ModuleType:
+    """The module itself; a bare name is the bundled ``reference.mistakes.<name>``."""
+    if isinstance(mistakes, ModuleType):
+        return mistakes
+    if not mistakes.isidentifier():
+        raise ValueError(f"not a module name: {mistakes!r}")
+    return importlib.import_module(f"{__name__}.{mistakes}")
 
 
-def mistakes_for(module_name: str, function: str) -> dict[str, Implementation]:
-    """Diagnosis code → canonical wrong version of ``function`` in ``reference.mistakes.<module_name>``.
+def _own(module: ModuleType) -> list[tuple[str, Implementation]]:
+    # Only functions defined in that module count, not helpers it imported from the reference.
+    return [
+        (name, obj)
+        for name, obj in sorted(vars(module).items())
+        if callable(obj) and getattr(obj, "__module__", None) == module.__name__
+    ]
+
+
+def mistakes_for(mistakes: Mistakes, function: str) -> dict[str, Implementation]:
+    """Diagnosis code → canonical wrong version of ``function`` in the mistakes module.
 
     Returns an empty mapping when the module knows no mistakes for that function; raises
-    ``ModuleNotFoundError`` when there is no such module.
+    ``ModuleNotFoundError`` when a bundled module of that name does not exist.
     """
-    module = _module(module_name)
     prefix = function + SEPARATOR
-    found: dict[str, Implementation] = {}
-    for name, obj in sorted(vars(module).items()):
-        # Only functions defined in that module count, not helpers it imported from the reference.
-        if name.startswith(prefix) and callable(obj) and getattr(obj, "__module__", None) == module.__name__:
-            found[name[len(prefix) :]] = obj
-    return found
+    return {
+        name[len(prefix) :]: obj for name, obj in _own(mistakes_module(mistakes)) if name.startswith(prefix)
+    }
 
 
-def variants_for(module_name: str, function: str) -> dict[str, tuple[Implementation, ...]]:
+def variants_for(mistakes: Mistakes, function: str) -> dict[str, tuple[Implementation, ...]]:
     """Diagnosis code → the :func:`variant` implementations of ``function`` in that module, by name."""
-    module = _module(module_name)
     found: dict[str, list[Implementation]] = {}
-    for _, obj in sorted(vars(module).items()):
-        if callable(obj) and getattr(obj, "__module__", None) == module.__name__:
-            marked = getattr(obj, VARIANT_ATTRIBUTE, None)
-            if marked is not None and marked[0] == function:
-                found.setdefault(str(marked[1]), []).append(obj)
+    for _, obj in _own(mistakes_module(mistakes)):
+        marked = getattr(obj, VARIANT_ATTRIBUTE, None)
+        if marked is not None and marked[0] == function:
+            found.setdefault(str(marked[1]), []).append(obj)
     return {code: tuple(implementations) for code, implementations in found.items()}
 
 
-def known_mistakes(module_name: str, function: str) -> KnownMistakes:
-    """Everything ``reference.mistakes.<module_name>`` knows about getting ``function`` wrong."""
-    module = _module(module_name)
+def named_mistakes(mistakes: Mistakes) -> dict[str, set[str]]:
+    """Function → every diagnosis code the module names for it (wrong versions, variants, scalings)."""
+    module = mistakes_module(mistakes)
+    named: dict[str, set[str]] = {}
+    for name, obj in _own(module):
+        function, separator, code = name.partition(SEPARATOR)
+        if separator and function and code:
+            named.setdefault(function, set()).add(code)
+        marked = getattr(obj, VARIANT_ATTRIBUTE, None)
+        if marked is not None:
+            named.setdefault(str(marked[0]), set()).add(str(marked[1]))
+    scalings: Mapping[str, tuple[Scaling, ...]] = getattr(module, "SCALINGS", {})
+    for function, factors in scalings.items():
+        named.setdefault(function, set()).update(code for scaling in factors for code in scaling.codes)
+    return named
+
+
+def declared_hints(mistakes: Mistakes) -> Any:
+    """The module's ``HINTS``, as written (``{}`` when it has none); the grader validates them."""
+    return getattr(mistakes_module(mistakes), HINTS_ATTRIBUTE, {})
+
+
+def known_mistakes(mistakes: Mistakes, function: str) -> KnownMistakes:
+    """Everything the mistakes module knows about getting ``function`` wrong."""
+    module = mistakes_module(mistakes)
     implementations: dict[str, tuple[Implementation, ...]] = {
-        code: (implementation,) for code, implementation in mistakes_for(module_name, function).items()
+        code: (implementation,) for code, implementation in mistakes_for(module, function).items()
     }
-    for code, more in variants_for(module_name, function).items():
+    for code, more in variants_for(module, function).items():
         implementations[code] = implementations.get(code, ()) + more
     scalings: Mapping[str, tuple[Scaling, ...]] = getattr(module, "SCALINGS", {})
     instances = getattr(module, "instances", None)

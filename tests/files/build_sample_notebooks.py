@@ -1425,6 +1425,201 @@ NOTEBOOKS.append(
 )
 
 
+# The logistic-regression workshop (rubrics/logistica).
+NOTEBOOKS.extend(
+    [
+    NotebookSpec(
+        "martina_acosta.ipynb",
+        "4.5",
+        (
+            md(
+                """
+                # Taller 3: Clasificación con regresión logística
+                **Martina Acosta** — Aprendizaje Supervisado
+
+                Predecir si un aspirante es admitido (1) o no (0) a partir de sus notas en dos exámenes.
+                La hipótesis es $h_\\theta(x) = \\sigma(\\theta^T x)$ y el costo es la entropía cruzada binaria:
+                $$J(\\theta) = -\\frac{1}{m}\\sum_{i=1}^m \\left[y^{(i)}\\log h_\\theta(x^{(i)}) + (1-y^{(i)})\\log(1-h_\\theta(x^{(i)}))\\right]$$
+                """
+            ),
+            code(
+                """
+                import numpy as np
+                import matplotlib.pyplot as plt
+                """
+            ),
+            md("## Datos"),
+            code(
+                """
+                notas = np.array([
+                    [34.6, 78.0], [30.3, 43.9], [35.8, 72.9], [60.2, 86.3], [79.0, 75.3],
+                    [45.1, 56.3], [61.1, 96.5], [75.0, 46.6], [76.1, 87.4], [84.4, 43.5],
+                    [95.9, 38.2], [75.0, 30.6], [82.3, 76.5], [69.4, 97.7], [39.5, 76.0],
+                    [54.0, 89.2], [69.1, 52.7], [67.9, 46.7], [70.7, 92.9], [76.9, 47.6],
+                ])
+                admitido = np.array([0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1])
+
+                mu, sigma = notas.mean(axis=0), notas.std(axis=0)
+                X = np.hstack([np.ones((len(admitido), 1)), (notas - mu) / sigma])
+                y = admitido
+                print(X.shape, y.shape)
+                """,
+                stdout("(20, 3) (20,)\n"),
+            ),
+            md("## Funciones"),
+            code(
+                """
+                def sigmoide(z):
+                    return 1 / (1 + np.exp(-z))
+                """
+            ),
+            code(
+                """
+                def calcularCostoLogistico(X, y, theta):
+                    m = len(y)
+                    h = sigmoide(X @ theta)
+                    J = -(1 / m) * np.sum(y * np.log(h) + (1 - y) * np.log(1 - h))
+                    return J
+
+
+                def calcularGradienteLogistico(X, y, theta):
+                    m = len(y)
+                    h = sigmoide(X @ theta)
+                    return (1 / m) * (X.T @ (h - y))
+                """
+            ),
+            code(
+                """
+                theta0 = np.zeros(3)
+                print("J(0) =", calcularCostoLogistico(X, y, theta0))
+                print("grad(0) =", calcularGradienteLogistico(X, y, theta0))
+                """,
+                stdout("J(0) = 0.6931471805599454\ngrad(0) = [-0.1        -0.24560503 -0.21616411]\n"),
+            ),
+            code(
+                """
+                def descensoGradienteLogistico(X, y, theta, alpha, iteraciones):
+                    historial = []
+                    for i in range(iteraciones):
+                        theta = theta - alpha * calcularGradienteLogistico(X, y, theta)
+                        historial.append(calcularCostoLogistico(X, y, theta))
+                    return theta, historial
+
+
+                def predecir(X, theta):
+                    return (sigmoide(X @ theta) >= 0.5).astype(int)
+                """
+            ),
+            md("## Entrenamiento"),
+            code(
+                """
+                theta, historial = descensoGradienteLogistico(X, y, theta0, 0.5, 3000)
+                print("theta =", theta)
+                print("costo final =", historial[-1])
+                """,
+                stdout("theta = [1.4712636  3.12257738 3.50820461]\ncosto final = 0.2691888981771177\n"),
+            ),
+            code(
+                """
+                plt.plot(historial)
+                plt.xlabel("iteraciones")
+                plt.ylabel("J(θ)")
+                plt.show()
+                """,
+                figure(*decay(0.638, 0.269, rate=8.0)),
+            ),
+            code(
+                """
+                p = predecir(X, theta)
+                print("exactitud en entrenamiento:", np.mean(p == y))
+                """,
+                stdout("exactitud en entrenamiento: 0.95\n"),
+            ),
+        ),
+    ),
+    NotebookSpec(
+        "julian_ospina.ipynb",
+        "4.4",
+        (
+            md(
+                """
+                # Taller Regresión Logística
+                Julián Ospina
+                """
+            ),
+            code("import numpy as np\nimport matplotlib.pyplot as plt\n%matplotlib inline"),
+            code(
+                """
+                # datos de juguete: dos nubes de puntos
+                np.random.seed(0)
+                clase0 = np.random.randn(15, 2) + [-1.5, -1.0]
+                clase1 = np.random.randn(15, 2) + [1.5, 1.0]
+                X = np.vstack([clase0, clase1])
+                X = np.c_[np.ones(30), X]
+                y = np.r_[np.zeros(15), np.ones(15)]
+                """
+            ),
+            code(
+                """
+                def sigmoide(z):
+                  return 1 / (1 + np.exp(-z))
+
+                def calcularCostoLogistico(X, y, theta):
+                  m = X.shape[0]
+                  h = sigmoide(np.dot(X, theta))
+                  costo = -1/m * np.sum(y*np.log(h) + (1-y)*np.log(1-h))
+                  return costo
+
+                def calcularGradienteLogistico(X, y, theta):
+                  m = X.shape[0]
+                  h = sigmoide(np.dot(X, theta))
+                  grad = 1/m * np.dot(X.T, (h - y))
+                  return grad
+                """
+            ),
+            code(
+                """
+                def descensoGradienteLogistico(X, y, theta, alpha, iteraciones):
+                  historial = []
+                  for i in range(iteraciones):
+                    grad = calcularGradienteLogistico(X, y, theta)
+                    theta = theta + alpha * grad
+                    historial.append(calcularCostoLogistico(X, y, theta))
+                  return theta, historial
+
+                def predecir(X, theta):
+                  return np.round(sigmoide(np.dot(X, theta)))
+                """
+            ),
+            code(
+                """
+                theta, historial = descensoGradienteLogistico(X, y, np.zeros(3), 0.1, 400)
+                plt.plot(historial)
+                """,
+                stderr(
+                    """
+                    <ipython-input-4-3d0c6a1e2b7f>:4: RuntimeWarning: divide by zero encountered in log
+                      costo = -1/m * np.sum(y*np.log(h) + (1-y)*np.log(1-h))
+                    """
+                ),
+                result("[<matplotlib.lines.Line2D at 0x7f2b1c3e5d90>]"),
+                figure(*(0.69 + 0.02 * i for i in range(60))),
+            ),
+            md("no se porque el costo sube :( revisar"),
+            code(
+                """
+                print(theta)
+                print((predecir(X, theta) == y).mean())
+                """,
+                stdout("[ -0.49861232 -32.25874926 -39.47305553]\n0.13333333333333333\n"),
+            ),
+        ),
+        metadata=COLAB_METADATA,
+    ),
+    ]
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "submissions", help="output folder")

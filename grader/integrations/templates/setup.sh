@@ -23,4 +23,4 @@ if [ -f "$SOURCE/@SECRET_FILE@" ]; then
 fi
 
 # Fail the build now, rather than at the first submission, if the grader or its rubrics cannot load.
-"$SOURCE/venv/bin/python" -m grader.cli rubrics
+"$SOURCE/venv/bin/python" -m grader.cli rubrics @RUBRICS@

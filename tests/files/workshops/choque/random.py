@@ -1,0 +1,1 @@
+"""A workshop file named like the standard library's random module."""
