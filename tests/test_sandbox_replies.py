@@ -337,8 +337,10 @@ class HostileZygote:
 
         def answer() -> None:
             with worker_end:
-                receive_message(worker_end, max_bytes=1 << 24)
-                worker_end.sendall(self.answer)
+                request, _ = receive_message(worker_end, max_bytes=1 << 24)
+                # Answered as the request's own (its token), so that only the hostile content is at stake.
+                token = json.dumps(request["id"]).encode()
+                worker_end.sendall(framed(self.answer.replace(b"{", b'{"id": ' + token + b", ", 1)))
 
         peer = threading.Thread(target=answer, daemon=True)
         peer.start()
@@ -353,11 +355,11 @@ def framed(header: bytes) -> bytes:
 @pytest.mark.parametrize(
     "answer",
     [
-        framed(json.dumps({**load_reply(), "functions": []}).encode()),
-        framed(json.dumps(mutated(load_reply(), (*SIGMOIDE, "unit"), UNITS)).encode()),
-        framed(json.dumps(mutated(load_reply(), (*SIGMOIDE, "line"), 1e300)).encode()),
-        framed(json.dumps({**load_reply(), "events": "none"}).encode()),
-        framed(b'{"status": "ok", "elapsed_s": 1e400, "functions": {"f": {"params": 5}}}'),
+        json.dumps({**load_reply(), "functions": []}).encode(),
+        json.dumps(mutated(load_reply(), (*SIGMOIDE, "unit"), UNITS)).encode(),
+        json.dumps(mutated(load_reply(), (*SIGMOIDE, "line"), 1e300)).encode(),
+        json.dumps({**load_reply(), "events": "none"}).encode(),
+        b'{"status": "ok", "elapsed_s": 1e400, "functions": {"f": {"params": 5}}}',
     ],
 )
 def test_an_unreadable_load_answer_is_the_submissions_crash(tmp_path: Path, answer: bytes) -> None:
@@ -380,7 +382,7 @@ def test_an_unreadable_load_answer_is_the_submissions_crash(tmp_path: Path, answ
 
 
 def test_a_readable_hostile_answer_still_loads(tmp_path: Path) -> None:
-    answer = framed(json.dumps({**load_reply(), "elapsed_s": 10**30, "noise": [[[]]]}).encode())
+    answer = json.dumps({**load_reply(), "elapsed_s": 10**30, "noise": [[[]]]}).encode()
     zygote = HostileZygote(answer)
     runtime = StudentRuntime(
         zygote,  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ import contextlib
 import json
 import mmap
 import os
+import secrets
 import select
 import socket
 import subprocess
@@ -35,6 +36,8 @@ STALL_POLL_S = 0.25
 # Listed among the sandbox layers of a run that went ahead without any isolation (--unsafe).
 UNSAFE = "unsafe"
 MAX_HELLO = 64 * 1024
+# Answers that carry no current request's token, dropped before the worker is given up for broken.
+MAX_STALE_ANSWERS = 16
 
 # Answers a worker's request for a reference helper: (request header, arrays) -> (reply header, arrays).
 HelperDesk = Callable[[dict[str, Any], list[np.ndarray]], tuple[dict[str, Any], list[np.ndarray]]]
@@ -272,9 +275,14 @@ class WorkerProcess:
         if not self.alive:
             raise WorkerDied("worker is not running")
         deadline = time.monotonic() + timeout_s
+        # Student code can write to the channel: an answer counts only when it carries this request's
+        # token, which no code in the worker can know before the request arrives. Answers queued earlier
+        # (forged, or the real answer to a request already answered by a forgery) are dropped.
+        token = secrets.token_hex(8)
+        stale = 0
         try:
             self.channel.settimeout(timeout_s)
-            send_message(self.channel, header, list(arrays))
+            send_message(self.channel, {**header, "id": token}, list(arrays))
             while True:
                 self._await(deadline, stalled)
                 self.channel.settimeout(max(deadline - time.monotonic(), 0.001))
@@ -286,6 +294,10 @@ class WorkerProcess:
                     send_message(self.channel, answer, answer_arrays)
                 elif op is not None:
                     raise ProtocolError(f"unexpected {op!r} message")
+                elif reply.get("id") != token:
+                    stale += 1
+                    if stale > MAX_STALE_ANSWERS:
+                        raise ProtocolError("answers to no request")
                 else:
                     return reply, frames
         except TimeoutError:

@@ -25,7 +25,8 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from grader.sandbox.definitions import parse, plan_all, plan_unit, student_function_names
+from grader.sandbox import inert
+from grader.sandbox.definitions import parse, plan_all, plan_unit, student_names
 from grader.sandbox.protocol import PROGRESS, decode_value, encode_value, receive_message, send_message
 
 STUDENT_FILE_PREFIX = "<student:"
@@ -120,6 +121,8 @@ def serve(
         _memory_note = f"out of memory: a submission may use at most {memory_bytes // 1024**2} MiB"
     signal.signal(signal.SIGALRM, _on_alarm)
     builtins.input = _no_input
+    # Plots, progress bars and notebook display do nothing here (the grader never looks at them).
+    inert.install()
     namespace: dict[str, Any] = {
         "__name__": "__main__",
         "__builtins__": builtins,
@@ -141,12 +144,15 @@ def serve(
             _exit()
         handler = handlers.get(str(op))
         if handler is None:
-            send_message(sock, {"status": "protocol_error", "message": f"unknown op {op!r}"})
+            send_message(
+                sock, {"status": "protocol_error", "message": f"unknown op {op!r}", "id": header.get("id")}
+            )
             continue
         reply, out_arrays = handler(namespace, header, arrays)
         sys.stdout.flush()
         sys.stderr.flush()
-        send_message(sock, reply, out_arrays)
+        # The grader takes an answer only with its request's token (see WorkerProcess.request).
+        send_message(sock, {**reply, "id": header.get("id")}, out_arrays)
 
 
 def _exit() -> NoReturn:
@@ -175,8 +181,8 @@ def _load(
     skip = {(int(unit), int(line)) for unit, line in header.get("skip", [])}
     # Parsed once here, read by every plan below (parsing is most of what loading costs).
     trees = [parse(source) for source in units]
-    parsed = [tree for tree in trees if isinstance(tree, ast.Module)]
-    student_functions = student_function_names(parsed)
+    # Units that do not parse stand as empty ones: what the student's code binds is told by unit number.
+    student = student_names(tree if isinstance(tree, ast.Module) else ast.Module([], []) for tree in trees)
     events: list[dict[str, Any]] = []
     tainted: frozenset[str] = frozenset()
     full = header.get("mode") == "full"
@@ -184,7 +190,15 @@ def _load(
     for index, (source, tree) in enumerate(zip(units, trees, strict=True)):
         unit = tree if isinstance(tree, ast.Module) else source
         plan = (
-            plan_all(unit) if full else plan_unit(unit, student_functions=student_functions, tainted=tainted)
+            plan_all(unit)
+            if full
+            else plan_unit(
+                unit,
+                student_functions=student.functions,
+                tainted=tainted,
+                student_objects=student.objects,
+                needed_lines=student.needed_lines(index),
+            )
         )
         tainted = plan.tainted
         if plan.syntax_error is not None:
@@ -232,18 +246,19 @@ def _load(
 
 
 def _functions(namespace: dict[str, Any]) -> dict[str, Any]:
-    """Every student-defined function in the namespace, with what the grader needs to call it."""
+    """Every callable in the namespace that is the student's, with what the grader needs to call it."""
     found: dict[str, Any] = {}
     for name, value in list(namespace.items()):
-        if not isinstance(value, types.FunctionType):
-            continue
-        code = value.__code__
-        if not code.co_filename.startswith(STUDENT_FILE_PREFIX):
+        function = student_function(value, _is_student_unit)
+        if function is None:
             continue
         try:
+            # The bound callable's own signature: a bound method's self, a partial's fixed arguments are
+            # not the grader's to pass.
             parameters = list(inspect.signature(value).parameters.values())
         except (TypeError, ValueError):
             continue
+        code = function.__code__
         positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         found[name] = {
             "params": [p.name for p in positional],
@@ -253,6 +268,52 @@ def _functions(namespace: dict[str, Any]) -> dict[str, Any]:
             "line": code.co_firstlineno,
             "end_line": last_line(code),
         }
+    return found
+
+
+def _is_student_unit(function: types.FunctionType) -> bool:
+    return function.__code__.co_filename.startswith(STUDENT_FILE_PREFIX)
+
+
+# Wrappers followed at most (a decorator on a partial of a method taken from an instance is three).
+_MAX_WRAPPERS = 16
+
+
+def student_function(
+    value: Any, is_students: Callable[[types.FunctionType], bool]
+) -> types.FunctionType | None:
+    """The student's own function behind ``value``, or None when there is none.
+
+    A workshop function is bound at module level in many ways: a ``def``, a lambda, a decorated function
+    (its ``__wrapped__``), a method taken from a class or an instance (``__func__``), a ``staticmethod``
+    or ``classmethod`` object, a ``functools.partial`` (``.func``), an ``np.vectorize`` (``.pyfunc``), an
+    instance of a class with ``__call__``. The wrappers are unwrapped and the innermost function
+    ``is_students`` accepts is given (its code says where the student wrote it); a library callable
+    (NumPy's, a builtin, an inert stand-in) has none, and classes are not functions.
+    """
+    found: types.FunctionType | None = None
+    current = value
+    for _ in range(_MAX_WRAPPERS):
+        if isinstance(current, types.FunctionType):
+            if is_students(current):
+                found = current
+            current = current.__dict__.get("__wrapped__")
+        elif isinstance(current, types.MethodType | staticmethod | classmethod):
+            current = current.__func__
+        elif isinstance(current, functools.partial | functools.partialmethod):
+            current = current.func
+        elif isinstance(current, np.vectorize):
+            current = current.pyfunc
+        elif isinstance(current, type) or not callable(current):
+            break
+        else:
+            # functools.lru_cache and the like keep what they wrap; an instance calls its class's __call__.
+            wrapped = getattr(current, "__wrapped__", None)
+            if wrapped is None:
+                wrapped = inspect.getattr_static(type(current), "__call__", None)
+                if not isinstance(wrapped, types.FunctionType):
+                    break
+            current = wrapped
     return found
 
 
