@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +114,34 @@ def _align(expected: np.ndarray, actual: np.ndarray) -> tuple[np.ndarray | None,
     if actual.squeeze().shape == expected.squeeze().shape:
         return actual.reshape(expected.shape), False
     return None, False
+
+
+def broadcasts_alike(
+    expected: tuple[int, ...], actual: tuple[int, ...], inputs: Sequence[tuple[int, ...]]
+) -> bool:
+    """Whether an output of shape ``actual`` is as good as one of shape ``expected`` (both in the student's
+    layout): ``expected`` with length-1 axes put in front (what ``keepdims=True`` or ``reshape(1, -1)``
+    add, e.g. ``(1, n)`` for ``(n,)``), broadcasting against each of ``inputs`` (the shapes of the arrays
+    the function was called with) exactly as ``expected`` does.
+
+    NumPy lines shapes up from their last axis, so length-1 axes in front never change which elements meet;
+    they can only give a result more axes, which comparing with the inputs rules out (a ``(1, n)`` gradient
+    for an ``(n,)`` theta would turn theta into a row). A length-1 axis anywhere else changes which elements
+    meet (``(n, 1)`` statistics against an ``(m, n)`` X), and an axis the expected layout has (a ``(1, m)``
+    row returned flat) is not dropped: a flat vector is a row to NumPy, which only some layouts mean.
+    """
+    extra = len(actual) - len(expected)
+    if extra < 1 or actual[extra:] != expected or any(size != 1 for size in actual[:extra]):
+        return False
+    return all(_broadcast(expected, shape) == _broadcast(actual, shape) for shape in inputs)
+
+
+def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The shape of an operation between arrays of these shapes (``None``: they do not broadcast)."""
+    try:
+        return tuple(np.broadcast_shapes(a, b))
+    except ValueError:
+        return None
 
 
 def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:

@@ -185,23 +185,36 @@ def scaling_matches(
     mean); every wrong output must be the right one times the same factor, and that factor must be one of
     ``scalings`` for this case's number of instances ``m``.
     """
-    if m is None or not scalings or len(expected) != len(actual):
+    if m is None or not scalings:
         return ()
+    k = common_factor(expected, actual, rtol=rtol, atol=atol)
+    if k is None:
+        return ()
+    for scaling in scalings:
+        factor = scaling.factor(m)
+        if factor != 1.0 and abs(k - factor) <= 1e-6 * abs(factor):
+            return tuple(Diagnosis(code, (("factor", scaling.label),)) for code in scaling.codes)
+    return ()
+
+
+def common_factor(
+    expected: Sequence[Any], actual: Sequence[Any], *, rtol: float, atol: float
+) -> float | None:
+    """The single k for which every wrong output is k times the right one, right outputs set aside
+    (``None`` when nothing is wrong, or when the wrong outputs are not all one multiple of the right ones)."""
+    if len(expected) != len(actual):
+        return None
     factors = []
     for e, a in zip(expected, actual, strict=True):
         if agree(e, a, rtol=rtol, atol=atol):
             continue
         k = scale_factor(e, a, rtol=rtol, atol=atol)
         if k is None:
-            return ()
+            return None
         factors.append(k)
-    if not factors:
-        return ()
-    for scaling in scalings:
-        factor = scaling.factor(m)
-        if factor != 1.0 and all(abs(k - factor) <= 1e-6 * abs(factor) for k in factors):
-            return tuple(Diagnosis(code, (("factor", scaling.label),)) for code in scaling.codes)
-    return ()
+    if not factors or any(abs(k - factors[0]) > 2e-6 * abs(factors[0]) for k in factors):
+        return None
+    return factors[0]
 
 
 def permutation_matches(
@@ -286,3 +299,147 @@ def recognise_outputs(
             m=m,
         )
     )
+
+
+# --- across cases ------------------------------------------------------------------------------------------
+
+# A function that reads the notebook's data (a global m, X or y) instead of its arguments: only several cases
+# together show it, so the checks' verdicts are looked at side by side once every case is judged.
+GLOBAL_DATA = "uses_global_data"
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One case of a check as the recognisers that look across cases see it.
+
+    ``m``: the case's number of instances (``None`` when the rubric cannot tell). ``expected`` and
+    ``actual``: the right outputs and the student's, in the reference layout, for a case the student
+    failed with outputs to compare (``None`` otherwise). ``passed``: the student passed the case.
+    """
+
+    m: int | None
+    expected: Sequence[Any] | None = None
+    actual: Sequence[Any] | None = None
+    passed: bool = False
+
+
+def fixed_size(
+    observed: Sequence[Observed], *, rtol: float, atol: float
+) -> tuple[int, tuple[int, ...]] | None:
+    """The fixed number of instances ``n`` the student's results are computed for, and the failed cases it
+    explains: every failed case whose wrong outputs are the right ones times a single factor has the
+    factor m/n (dividing by n where the case's own m belongs), for one whole n ≥ 2 shared by every such case.
+
+    One case alone proves nothing (a factor 2 is m/n for some n on every case with an even m), so ``n`` must
+    be seen on cases of at least two different sizes; a passed case of exactly n instances counts as one.
+    Any scaled case that disagrees (another factor, a negative one) means another mistake: ``None``.
+    """
+    found: dict[int, int] = {}
+    for index, case in enumerate(observed):
+        if case.passed or case.m is None or case.expected is None or case.actual is None:
+            continue
+        factor = common_factor(case.expected, case.actual, rtol=rtol, atol=atol)
+        if factor is None:
+            continue
+        if factor <= 0:
+            return None
+        size = case.m / factor
+        whole = round(size)
+        # n = 1 is dividing by nothing at all: the missing mean, which the scalings already name.
+        if whole < 2 or abs(size - whole) > 1e-6 * whole:
+            return None
+        found[index] = whole
+    if not found or len(set(found.values())) != 1:
+        return None
+    n = next(iter(found.values()))
+    sizes = {observed[i].m for i in found}
+    if any(case.passed and case.m == n for case in observed):
+        sizes.add(n)
+    if len(sizes) < 2:
+        return None
+    return n, tuple(found)
+
+
+def constant_outputs(observed: Sequence[Observed]) -> tuple[int, ...]:
+    """The failed cases on which the function returned exactly the same outputs although the right ones
+    differ: results that do not depend on the arguments at all (the largest such group, if any).
+
+    Outputs without a fractional value are left alone: a stub that returns 0 or an empty result is
+    unfinished, not reading the notebook's data.
+    """
+    groups: list[list[int]] = []
+    for index, case in enumerate(observed):
+        if case.passed or case.expected is None or case.actual is None:
+            continue
+        arrays = [as_array(a) for a in case.actual]
+        if any(a is None for a in arrays) or not any(_fractional(a) for a in arrays if a is not None):
+            continue
+        for group in groups:
+            first = observed[group[0]]
+            assert first.actual is not None and first.expected is not None
+            if _same_arrays(first.actual, case.actual) and not all(
+                agree(e, f, rtol=0.0, atol=0.0) for e, f in zip(first.expected, case.expected, strict=False)
+            ):
+                group.append(index)
+                break
+        else:
+            groups.append([index])
+    largest = max(groups, key=len, default=[])
+    return tuple(largest) if len(largest) >= 2 else ()
+
+
+def _fractional(array: np.ndarray) -> bool:
+    finite = array[np.isfinite(array)]
+    return bool(finite.size and np.any(finite != np.round(finite)))
+
+
+def _same_arrays(first: Sequence[Any], second: Sequence[Any]) -> bool:
+    if len(first) != len(second):
+        return False
+    for a, b in zip(first, second, strict=True):
+        x, y = as_array(a), as_array(b)
+        if x is None or y is None or x.shape != y.shape or not np.array_equal(x, y, equal_nan=True):
+            return False
+    return True
+
+
+def global_data_matches(
+    observed: Sequence[Observed], *, rtol: float, atol: float
+) -> tuple[int | None, tuple[int, ...]] | None:
+    """Whether a check's failed cases show a function that reads fixed data instead of its arguments: the
+    fixed number of instances (when its results are scaled by it, else ``None``) and the failed cases that
+    this explains; ``None`` when they do not show it."""
+    scaled = fixed_size(observed, rtol=rtol, atol=atol)
+    if scaled is not None:
+        return scaled
+    constant = constant_outputs(observed)
+    return (None, constant) if constant else None
+
+
+def size_expression(arguments: Sequence[Mapping[str, Any]], sizes: Sequence[int]) -> str | None:
+    """How the function could read the number of instances from its own arguments, e.g. ``X.shape[1]``
+    or ``len(y)``: an axis of some argument that holds exactly m on every one of these cases (arguments in
+    the student's layout, ``sizes`` their m). Among several, the smallest argument (the labels rather
+    than the data), then the shortest name (``y`` rather than ``y_est``), then the first."""
+    if not arguments or len(arguments) != len(sizes):
+        return None
+    found: list[tuple[int, int, int, str]] = []
+    for position, name in enumerate(arguments[0]):
+        axes = {_instances_axis(values.get(name), m) for values, m in zip(arguments, sizes, strict=True)}
+        if len(axes) != 1 or None in axes:
+            continue
+        (axis,) = axes
+        array = as_array(arguments[0][name])
+        assert array is not None and axis is not None
+        text = f"len({name})" if array.ndim == 1 else f"{name}.shape[{axis}]"
+        found.append((array.size, len(name), position, text))
+    return min(found)[-1] if found else None
+
+
+def _instances_axis(value: Any, m: int) -> int | None:
+    """The axis of a 1-D or 2-D argument that holds the m instances, when no other axis could be it."""
+    array = as_array(value)
+    if array is None or array.ndim not in (1, 2):
+        return None
+    axes = [axis for axis, size in enumerate(array.shape) if size == m]
+    return axes[0] if len(axes) == 1 else None

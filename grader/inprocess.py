@@ -23,7 +23,7 @@ from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.protocol import DTYPES, ProtocolError, decode_value, encode_value
 from grader.sandbox.replies import MAX_LABEL, MAX_MESSAGE, MAX_TRACE, MAX_WARNINGS
 from grader.sandbox.session import MAX_TIMEOUTS_PER_FUNCTION, SEALED_MESSAGE
-from grader.sandbox.worker import STUDENT_FILE_PREFIX, last_line
+from grader.sandbox.worker import STUDENT_FILE_PREFIX, last_line, student_function
 
 # After the time limit, the alarm fires again this often: one bare ``except:`` that swallows it does not
 # lift the limit for the rest of the call.
@@ -98,9 +98,9 @@ class InProcessStudent:
     def functions(self) -> dict[str, FunctionInfo]:
         """The student's functions as a worker describes them after loading (see ``LoadReport``)."""
         found: dict[str, FunctionInfo] = {}
-        for name, function in self._student_functions().items():
+        for name, (bound, function) in self._student_callables().items():
             try:
-                parameters = list(inspect.signature(function).parameters.values())
+                parameters = list(inspect.signature(bound).parameters.values())
             except (TypeError, ValueError):
                 continue
             positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -242,26 +242,34 @@ class InProcessStudent:
             return function.__globals__
         return {}
 
-    def _student_functions(self) -> dict[str, types.FunctionType]:
-        """The functions that are the student's: those given, else those defined in the namespace (not
-        ones it imported from elsewhere, whose globals are another module's)."""
+    def _student_callables(self) -> dict[str, tuple[Any, types.FunctionType]]:
+        """The callables that are the student's, each with the student's own function behind it (a
+        method's, a partial's, a decorated function's; see the worker's ``student_function``): those
+        given, else those in the namespace whose function was defined there (not ones it imported from
+        elsewhere, whose globals are another module's)."""
+        namespace = None if self._functions is not None else self._namespace
         if self._functions is not None:
             items: Iterator[tuple[str, Any]] = iter(self._functions.items())
         else:
             assert self._namespace is not None
-            items = (
-                (name, value)
-                for name, value in list(self._namespace.items())
-                if isinstance(value, types.FunctionType) and value.__globals__ is self._namespace
-            )
-        return {name: value for name, value in items if isinstance(value, types.FunctionType)}
+            items = iter(list(self._namespace.items()))
+
+        def defined_here(function: types.FunctionType) -> bool:
+            return namespace is None or function.__globals__ is namespace
+
+        found: dict[str, tuple[Any, types.FunctionType]] = {}
+        for name, value in items:
+            function = student_function(value, defined_here)
+            if function is not None:
+                found[name] = (value, function)
+        return found
 
     def _unit(self, filename: str) -> int:
         return self._units.setdefault(filename, len(self._units))
 
     def _frames(self, exc: BaseException) -> tuple[Frame, ...]:
         """The traceback's entries in the files the student's functions come from (the last MAX_TRACE)."""
-        files = {f.__code__.co_filename for f in self._student_functions().values()} | set(self._units)
+        files = {f.__code__.co_filename for _, f in self._student_callables().values()} | set(self._units)
         frames = [
             Frame(unit=self._unit(frame.f_code.co_filename), line=line or 0, function=frame.f_code.co_name)
             for frame, line in traceback.walk_tb(exc.__traceback__)

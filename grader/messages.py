@@ -54,6 +54,27 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "Se aceptó tu convención de forma de los arreglos ({convention}).",
         "en": "Your array-layout convention was accepted ({convention}).",
     },
+    # How a convention lays the arrays out, next to another one: what a submission's functions disagree on.
+    "layout.rows": {"es": "con las instancias en filas", "en": "with instances as rows"},
+    "layout.columns": {"es": "con las instancias en columnas", "en": "with instances as columns"},
+    "layout.transposed": {
+        "es": "con los arreglos traspuestos respecto a la referencia",
+        "en": "with the arrays transposed relative to the reference",
+    },
+    "layout.not_transposed": {
+        "es": "con los arreglos como la referencia (sin trasponer)",
+        "en": "with the arrays laid out as the reference (not transposed)",
+    },
+    "layout.column_vectors": {
+        "es": "con {names} como vectores columna (k, 1)",
+        "en": "with {names} as (k, 1) column vectors",
+    },
+    "layout.flat_vectors": {
+        "es": "con {names} como vectores planos (k,)",
+        "en": "with {names} as flat (k,) vectors",
+    },
+    "layout.and": {"es": " y ", "en": " and "},
+    "layout.named": {"es": "con la convención «{convention}»", "en": "with the “{convention}” convention"},
     "note.helpers_substituted": {
         "es": "Para calificar {name} por su propia lógica se usaron versiones correctas de {helpers}.",
         "en": "To grade {name} on its own logic, correct versions of {helpers} were used.",
@@ -84,6 +105,26 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "en": "{case}: the process running your code ended abruptly ({reason}).",
     },
     "call.warnings": {"es": "  avisos de NumPy: {warnings}", "en": "  NumPy warnings: {warnings}"},
+    # An exception that code written on an older NumPy (Colab's) meets on the grader's newer one: what to
+    # write instead, said under the exception (the table is in TaskContext.describe_failure).
+    "numpy.scalar_of_array": {
+        "es": (
+            "  Cambio de NumPy: en la versión con que se califica ({numpy}), float(a) o int(a) de un arreglo "
+            "con dimensiones es un error aunque tenga un solo elemento, como uno de forma (1, 1); versiones "
+            "anteriores, como la de Colab, solo daban un aviso. Usa a.item() para sacar el número."
+        ),
+        "en": (
+            "  A NumPy change: in the version grading runs ({numpy}), float(a) or int(a) of an array with "
+            "dimensions is an error even when it holds a single element, such as a (1, 1) one; older "
+            "versions, such as Colab's, only warned. Use a.item() to get the number."
+        ),
+    },
+    "numpy.removed": {
+        "es": "  Cambio de NumPy: {name} ya no existe en la versión con que se califica ({numpy}); "
+        "usa {instead}.",
+        "en": "  A NumPy change: {name} no longer exists in the version grading runs ({numpy}); "
+        "use {instead}.",
+    },
     "call.in_location": {"es": " (en {where})", "en": " (at {where})"},
     "call.frame": {"es": "{where}, dentro de {function}", "en": "{where}, in {function}"},
     "call.frame_separator": {"es": " ← llamada desde ", "en": " ← called from "},
@@ -351,6 +392,56 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         ),
         "en": "You use instances as rows (the slides use columns): an accepted convention, no penalty.",
     },
+    "diag.inconsistent_convention": {
+        "es": (
+            "Esta función solo es correcta con otra forma de los arreglos que la de tus otras funciones "
+            "(instancias en filas o en columnas, vectores planos o columna): en tu notebook no funcionarían "
+            "juntas. Usa la misma convención en todas."
+        ),
+        "en": (
+            "This function is only right with another array layout than your other functions use "
+            "(instances as rows or columns, flat or column vectors): in your notebook they would not work "
+            "together. Use one convention in all of them."
+        ),
+    },
+    "diag.inconsistent_convention.detail": {
+        "es": (
+            "Esta función solo es correcta {actual}, pero tus otras funciones trabajan {expected}: en "
+            "tu notebook no funcionarían juntas, así que se calificó {expected}. Usa la misma convención "
+            "en todas."
+        ),
+        "en": (
+            "This function is only right {actual}, but your other functions work {expected}: in your "
+            "notebook they would not work together, so it was graded {expected}. Use one convention in all "
+            "of them."
+        ),
+    },
+    "diag.uses_global_data": {
+        "es": (
+            "Tus resultados no siguen a los datos que recibe la función (son los mismos con datos distintos, "
+            "o los de otro número de instancias): parece que usa variables globales del notebook (como m, X "
+            "o y) en lugar de sus parámetros. Calcula todo a partir de los argumentos, también el número de "
+            "instancias (con .shape o len)."
+        ),
+        "en": (
+            "Your results do not follow the data the function is given (the same on different data, or "
+            "those of another number of instances): it seems to use notebook globals (such as m, X or y) "
+            "instead of its parameters. Work everything out from the arguments, the number of instances "
+            "too (with .shape or len)."
+        ),
+    },
+    "diag.uses_global_data.detail": {
+        "es": (
+            "Tu función divide entre {actual} sean cuales sean los datos que recibe: parece que usa un "
+            "tamaño fijo (una variable global del notebook como m, o un número escrito a mano) en lugar de "
+            "sus argumentos. Calcula el número de instancias a partir de ellos: m = {expected}."
+        ),
+        "en": (
+            "Your function divides by {actual} whatever data it is given: it seems to use a fixed size (a "
+            "notebook global such as m, or a number typed in) instead of its arguments. Work the number of "
+            "instances out from them: m = {expected}."
+        ),
+    },
     "diag.transposed_output": {
         "es": "Los valores son correctos pero la forma está transpuesta.",
         "en": "The values are right but the shape is transposed.",
@@ -387,6 +478,51 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "Tu ciclo hace {ran} iteración(es) cuando se piden {asked}: revisa los límites del range.",
         "en": "Your loop runs {ran} iteration(s) when {asked} are asked for: check the range's bounds.",
     },
+    # A training loop that does not use what it is asked for; the detail names the student's own parameter.
+    "diag.ignores_iterations": {
+        "es": (
+            "Tu ciclo hace siempre el mismo número de iteraciones, se pidan las que se pidan: usa el "
+            "parámetro de iteraciones (épocas) que recibe la función, no un número fijo (y deja el return "
+            "fuera del ciclo)."
+        ),
+        "en": (
+            "Your loop always runs the same number of iterations, however many are asked for: use the "
+            "iterations (epochs) parameter the function receives, not a fixed number (and keep the return "
+            "out of the loop)."
+        ),
+    },
+    "diag.ignores_iterations.detail": {
+        "es": (
+            "Tu ciclo hace siempre el mismo número de iteraciones, se pidan las que se pidan: usa el "
+            "parámetro {expected} que recibe la función, no un número fijo (y deja el return fuera del "
+            "ciclo)."
+        ),
+        "en": (
+            "Your loop always runs the same number of iterations, however many are asked for: use the "
+            "parameter {expected} the function receives, not a fixed number (and keep the return out of "
+            "the loop)."
+        ),
+    },
+    "diag.ignores_learning_rate": {
+        "es": (
+            "El resultado de tu ciclo no cambia con la tasa de aprendizaje que se le pasa: usa el parámetro "
+            "de la tasa que recibe la función, no un valor fijo."
+        ),
+        "en": (
+            "Your loop's result does not change with the learning rate it is given: use the rate parameter "
+            "the function receives, not a fixed value."
+        ),
+    },
+    "diag.ignores_learning_rate.detail": {
+        "es": (
+            "El resultado de tu ciclo no cambia con la tasa de aprendizaje que se le pasa: usa el parámetro "
+            "{expected} que recibe la función, no un valor fijo."
+        ),
+        "en": (
+            "Your loop's result does not change with the learning rate it is given: use the parameter "
+            "{expected} the function receives, not a fixed value."
+        ),
+    },
     "diag.stale_activations": {
         "es": "Tu ciclo no vuelve a calcular feedForward en cada época: usa siempre las mismas a1 y a2.",
         "en": "Your loop does not rerun feedForward every epoch: it keeps using the same a1 and a2.",
@@ -407,6 +543,17 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     "diag.student_exception": {
         "es": "Tu función lanzó una excepción.",
         "en": "Your function raised an exception.",
+    },
+    "diag.numpy_version": {
+        "es": (
+            "Tu código usa algo que NumPy cambió: funciona en versiones anteriores (como la de Colab) pero "
+            "falla en la que usa el calificador. Escríbelo de la forma que funciona en ambas (el mensaje del "
+            "caso dice cuál)."
+        ),
+        "en": (
+            "Your code uses something NumPy changed: it works on older versions (such as Colab's) but fails "
+            "on the one grading runs. Write it the way that works on both (the case's message says how)."
+        ),
     },
     "diag.missing_function": {"es": "Falta la función.", "en": "The function is missing."},
     "diag.syntax_error": {"es": "Hay un error de sintaxis.", "en": "There is a syntax error."},

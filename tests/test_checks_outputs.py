@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from judge_kit import SHORT_TIMEOUT_S, codes, full_marks, no_marks, run, statuses
@@ -133,3 +135,55 @@ def test_the_sample_deviation_is_accepted_and_the_wrong_axis_recognised() -> Non
     assert full_marks(run("linreg", "normalizar", "values", sample))
     results = run("linreg", "normalizar", "values", per_instance)
     assert statuses(results) == ["fail", "fail"] and "normalize_wrong_axis" in codes(results)
+
+
+# --- shapes that broadcast alike ----------------------------------------------------------------------------
+
+
+def normalize_keepdims(X: Array) -> tuple[Array, Array, Array]:
+    mu, sigma = X.mean(axis=0, keepdims=True), X.std(axis=0, keepdims=True)
+    return (X - mu) / sigma, mu, sigma
+
+
+def normalize_reshaped(X: Array) -> tuple[Array, Array, Array]:
+    mu = np.mean(X, axis=0).reshape(1, -1)
+    sigma = np.std(X, axis=0, ddof=1).reshape(1, X.shape[1])
+    return (X - mu) / sigma, mu, sigma
+
+
+def normalize_columns(X: Array) -> tuple[Array, Array, Array]:
+    mu, sigma = X.mean(axis=0).reshape(-1, 1), X.std(axis=0).reshape(-1, 1)
+    return (X - mu.T) / sigma.T, mu, sigma
+
+
+@pytest.mark.parametrize("convention", [0, 1], ids=["flat", "column_vectors"])
+@pytest.mark.parametrize("check", ["shapes", "values"])
+@pytest.mark.parametrize("function", [normalize_keepdims, normalize_reshaped], ids=lambda f: f.__name__)
+def test_statistics_as_a_row_broadcast_as_the_flat_vector_and_pass(
+    function: Callable[[Array], tuple[Array, Array, Array]], check: str, convention: int
+) -> None:
+    results = run("linreg", "normalizar", check, function, convention=convention)
+    assert statuses(results) == ["pass", "pass"] and full_marks(results)
+    assert codes(results) == set()
+
+
+@pytest.mark.parametrize("convention", [0, 1], ids=["flat", "column_vectors"])
+def test_statistics_as_a_column_broadcast_otherwise_and_fail_the_shapes(convention: int) -> None:
+    shapes = run("linreg", "normalizar", "shapes", normalize_columns, convention=convention)
+    assert statuses(shapes) == ["fail", "fail"]
+    assert "mu has shape (3, 1); expected (3,)" in shapes[0].message
+    assert "sigma has shape (3, 1); expected (3,)" in shapes[0].message
+    # With a single feature, a (1, 1) column is also a (1, 1) row: the first public case passes.
+    assert "Correct on 1 of 3 cases." in shapes[0].message
+    assert full_marks(run("linreg", "normalizar", "values", normalize_columns, convention=convention))
+
+
+def test_a_row_gradient_for_a_flat_theta_still_fails_the_shapes() -> None:
+    def row_gradient(X: Array, y: Array, theta: Array) -> Array:
+        return np.asarray((X.T @ (X @ theta - y) / len(y)).reshape(1, -1))
+
+    # Against theta (n+1,) a (1, n+1) gradient is not alike: theta - alpha * grad would become a row.
+    shapes = run("linreg", "calcularGradiente", "shapes", row_gradient)
+    assert statuses(shapes) == ["fail", "fail"] and no_marks(shapes)
+    assert "grad has shape (1, 2); expected (2,)" in shapes[0].message
+    assert full_marks(run("linreg", "calcularGradiente", "values", row_gradient))

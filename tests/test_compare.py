@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grader.calls import Opaque
-from grader.compare import as_array, compare, relative_error
+from grader.compare import as_array, broadcasts_alike, compare, relative_error
 
 finite = st.floats(-1e6, 1e6, allow_nan=False)
 
@@ -75,3 +75,56 @@ def test_relative_error_of_a_scaled_vector(vector: np.ndarray, factor: float) ->
         return
     expected = (factor - 1) / (factor + 1)
     assert abs(relative_error(vector * factor, vector) - expected) < 1e-9
+
+
+# --- shapes that broadcast alike ----------------------------------------------------------------------------
+
+
+def test_a_row_of_per_feature_statistics_broadcasts_as_the_flat_vector() -> None:
+    X = (9, 3)
+    # keepdims=True and reshape(1, -1) give (1, n): against X it combines exactly as (n,) does.
+    assert broadcasts_alike((3,), (1, 3), [X])
+    assert broadcasts_alike((3,), (1, 1, 3), [(2, 9, 3)])
+    # A column (n, 1) lines its values up with X's rows, not its columns.
+    assert not broadcasts_alike((3,), (3, 1), [X])
+    # One feature: (1, 1) and (1,) do combine alike with an (m, 1) X.
+    assert broadcasts_alike((1,), (1, 1), [(9, 1)])
+
+
+def test_a_row_where_a_flat_vector_combines_with_a_flat_vector_is_not_alike() -> None:
+    # A (1, n) gradient for an (n,) theta would turn theta into a row after the update.
+    assert not broadcasts_alike((3,), (1, 3), [(9, 3), (9,), (3,)])
+    # More axes than every input has: the result gains an axis.
+    assert not broadcasts_alike((3,), (1, 1, 3), [(9, 3)])
+
+
+def test_an_axis_the_layout_has_is_never_dropped_nor_moved() -> None:
+    assert not broadcasts_alike((1, 8), (8,), [(3, 8)])
+    assert not broadcasts_alike((8, 1), (8,), [(8, 3)])
+    assert not broadcasts_alike((4, 1), (1, 4), [(4, 3)])
+    assert not broadcasts_alike((3,), (3,), [(9, 3)]), "the same shape needs no leniency"
+    assert not broadcasts_alike((3,), (2, 3), [(9, 3)]), "only length-1 axes"
+
+
+@given(
+    st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    st.integers(1, 2),
+    st.lists(st.lists(st.integers(1, 5), min_size=1, max_size=4), max_size=3),
+)
+def test_alike_shapes_give_the_same_result_against_every_input(
+    expected: list[int], extra: int, inputs: list[list[int]]
+) -> None:
+    wanted, actual = tuple(expected), (1,) * extra + tuple(expected)
+    shapes = [tuple(shape) for shape in inputs]
+    if not broadcasts_alike(wanted, actual, shapes):
+        return
+    for shape in shapes:
+        try:
+            right = (np.zeros(wanted) + np.zeros(shape)).shape
+        except ValueError:
+            right = None
+        try:
+            theirs = (np.zeros(actual) + np.zeros(shape)).shape
+        except ValueError:
+            theirs = None
+        assert theirs == right

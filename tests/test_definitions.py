@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from grader.sandbox.definitions import UnitPlan, plan_unit, student_function_names
+from grader.sandbox.definitions import UnitPlan, plan_unit, student_function_names, student_names
 from grader.source import load_source
 
 FILES = Path(__file__).parent / "files" / "source"
@@ -360,3 +360,148 @@ def test_null_byte_is_reported_as_a_syntax_error() -> None:
     assert plan.syntax_error is not None
     assert "null bytes" in plan.syntax_error
     assert plan.statements == ()
+
+
+# --- functions taken from the student's classes and objects -------------------------------------------
+
+CLASS_UNITS = [
+    """
+    import functools
+    import numpy as np
+
+    class Red:
+        def __init__(self, capas=2):
+            self.capas = capas
+
+        @staticmethod
+        def feedForward(X, w1, w2, b1, b2):
+            return X, X
+
+        def costoGlobal(self, y_est, y):
+            return 0.0
+
+        def entrenarRed(self, epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+            return w1, b1, w2, b2
+
+    class Costo:
+        def __call__(self, y_est, y):
+            return 0.0
+
+    def crear_red(datos):
+        return Red(len(datos))
+
+    def medir(funcion):
+        return funcion
+
+    def _back_prop(X, y, w1, w2, b1, b2, a2, a1, escala):
+        return X, X, X, X
+    """,
+    """
+    red = Red(capas=3)
+    feedForward = Red.feedForward
+    costoGlobal = red.costoGlobal
+    backProp = functools.partial(_back_prop, escala=1.0)
+    medido = medir(Red.feedForward)
+    costo = Costo()
+    historial = red.entrenarRed(10**6, 0.5, X, y, w1, b1, w2, b2, None, None)
+    a1, a2 = feedForward(X, w1, w2, b1, b2)
+    j = costo(a2, y)
+    """,
+    """
+    datos = medir(cargar("xor.csv"))
+    otra = crear_red(datos)
+    entrenarRed = otra.entrenarRed
+    otra = crear_red(np.zeros((10**4, 10**4)))
+    pesos = otra.entrenarRed(10**6, 0.5, X, y, w1, b1, w2, b2, None, None)
+    """,
+]
+
+
+def _class_plans() -> dict[int, list[Decision]]:
+    units = [textwrap.dedent(unit) for unit in CLASS_UNITS]
+    names = student_names(units)
+    plans: dict[int, list[Decision]] = {}
+    tainted: frozenset[str] = frozenset()
+    for index, unit in enumerate(units):
+        plan = plan_unit(
+            unit,
+            student_functions=names.functions,
+            tainted=tainted,
+            student_objects=names.objects,
+            needed_lines=names.needed_lines(index),
+        )
+        tainted = plan.tainted
+        plans[index] = [decision for decision in _decisions(plan) if decision[2] != "definition"]
+    return plans
+
+
+def test_functions_taken_from_classes_objects_and_partials_are_the_students() -> None:
+    names = student_names(textwrap.dedent(unit) for unit in CLASS_UNITS)
+
+    assert names.functions == {
+        *("crear_red", "medir", "_back_prop"),
+        *("feedForward", "costoGlobal", "backProp", "medido", "costo", "entrenarRed"),
+    }
+    assert names.objects == {"Red", "Costo", "red", "costo"}
+    # The assignment `entrenarRed` is taken from (not the later rebinding), and what it reads.
+    assert names.needed == {(1, 2), (2, 2), (2, 3)}
+    assert student_function_names(textwrap.dedent(unit) for unit in CLASS_UNITS) == names.functions
+
+
+def test_objects_functions_are_taken_from_are_made_and_their_methods_are_not_run() -> None:
+    assert _class_plans() == {
+        0: [(2, "keep", "import"), (3, "keep", "import")],
+        1: [
+            (2, "keep", "assignment"),
+            (3, "keep", "assignment"),
+            (4, "keep", "assignment"),
+            (5, "keep", "assignment"),
+            (6, "keep", "assignment"),
+            (7, "keep", "assignment"),
+            (8, "skip", "calls a student method (red.entrenarRed)"),
+            (9, "skip", "calls a student function (feedForward)"),
+            (10, "skip", "calls a student function (costo)"),
+        ],
+        2: [
+            (2, "keep", "assignment (needed to bind a function)"),
+            (3, "keep", "assignment (needed to bind a function)"),
+            (4, "keep", "assignment"),
+            (5, "skip", "calls a student function (crear_red)"),
+            (6, "skip", "uses otra, bound by a skipped statement"),
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "decision"),
+    [
+        ("red = crear_red()\nf = red.feedForward\nred = Red(input('capas'))", "skip:calls input"),
+        ("red = crear_red()\nf = red.feedForward\nred = plt.figure()", "skip:calls plt.figure"),
+        ("f = medir(_back_prop, veces=3)", "keep:assignment"),
+        ("f = medir(Red.feedForward)", "keep:assignment"),
+        ("f = medir(_back_prop, X)", "skip:calls a student function (medir)"),
+        ("f = medir()", "skip:calls a student function (medir)"),
+        ("r = Red().costoGlobal(a2, y)", "skip:calls a student method (Red().costoGlobal)"),
+        ("r = Red.feedForward(X, w1, w2, b1, b2)", "skip:calls a student method (Red.feedForward)"),
+        ("r = np.tanh(Red.capas)", "keep:assignment"),
+    ],
+)
+def test_what_a_needed_or_wrapping_assignment_may_still_not_do(source: str, decision: str) -> None:
+    units = [CLASS_UNITS[0], source]
+    names = student_names(textwrap.dedent(unit) for unit in units)
+    plan = plan_unit(
+        source,
+        student_functions=names.functions,
+        student_objects=names.objects,
+        needed_lines=names.needed_lines(1),
+    )
+
+    assert [f"{kind}:{reason}" for _, kind, reason in _decisions(plan)][-1] == decision
+
+
+def test_a_unit_that_does_not_parse_keeps_its_number_for_what_is_needed() -> None:
+    units = [CLASS_UNITS[0], "def roto(:\n", "red = crear_red(1)\nfeedForward = red.feedForward\n"]
+    names = student_names(textwrap.dedent(unit) for unit in units)
+
+    assert names.needed == {(2, 1)}
+    assert names.needed_lines(2) == {1} and names.needed_lines(1) == frozenset()

@@ -14,6 +14,10 @@ import reference.linreg
 import reference.xor
 from grader.diagnose import (
     Diagnosis,
+    Observed,
+    constant_outputs,
+    fixed_size,
+    global_data_matches,
     hints,
     implementation_matches,
     merge,
@@ -21,6 +25,7 @@ from grader.diagnose import (
     recognise_outputs,
     scale_factor,
     scaling_matches,
+    size_expression,
     transposed_matches,
     with_implied,
 )
@@ -296,3 +301,222 @@ def test_variants_keep_the_signature_of_the_function_they_get_wrong() -> None:
                 for implementation in implementations:
                     parameters = inspect.signature(implementation).parameters.values()
                     assert [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD] == names
+
+
+# --- functions that read the notebook's data: recognised across cases ------------------------------------
+
+FIXED_SIZE = 4
+
+
+def _cost_case(seed: int, m: int) -> dict[str, Any]:
+    return xor_case(np.random.default_rng(seed), n_inputs=2, n_hidden=3, m=m)
+
+
+def _cost_observed(values: Mapping[str, Any], actual: float) -> Observed:
+    right = reference.xor.costoGlobal(values["y_est"], values["y"])
+    return Observed(values["X"].shape[1], (right,), (actual,))
+
+
+def _right_cost(values: Mapping[str, Any]) -> float:
+    return float(reference.xor.costoGlobal(values["y_est"], values["y"]))
+
+
+@pytest.mark.parametrize("sizes", [(8, 7), (3, 12, 5), (6, 9)])
+def test_results_divided_by_one_fixed_size_are_recognised_on_cases_of_two_sizes(
+    sizes: tuple[int, ...],
+) -> None:
+    cases = [_cost_case(seed, m) for seed, m in enumerate(sizes)]
+    observed = [_cost_observed(v, _right_cost(v) * v["X"].shape[1] / FIXED_SIZE) for v in cases]
+    assert fixed_size(observed, **TOL) == (FIXED_SIZE, tuple(range(len(sizes))))
+    assert global_data_matches(observed, **TOL) == (FIXED_SIZE, tuple(range(len(sizes))))
+
+
+def test_a_fixed_size_needs_two_sizes_or_a_case_it_passes() -> None:
+    one = _cost_case(0, 8)
+    alone = [_cost_observed(one, _right_cost(one) * 2)]
+    assert fixed_size(alone, **TOL) is None
+    # A passed case of exactly that size is the second sighting: the function is right only there.
+    assert fixed_size([*alone, Observed(FIXED_SIZE, passed=True)], **TOL) == (FIXED_SIZE, (0,))
+    assert fixed_size([*alone, Observed(5, passed=True)], **TOL) is None
+    same = _cost_case(1, 8)
+    assert fixed_size([*alone, _cost_observed(same, _right_cost(same) * 2)], **TOL) is None
+
+
+@pytest.mark.parametrize(
+    ("factor", "why"),
+    [
+        (lambda m: 2.0, "a constant factor is m/n for a different n on every size"),
+        (lambda m: float(m), "the missing mean: n = 1"),
+        (lambda m: -m / FIXED_SIZE, "a sign flipped too"),
+        (lambda m: m * m, "another power of m"),
+    ],
+)
+def test_other_factors_are_not_a_fixed_size(factor: Callable[[int], float], why: str) -> None:
+    cases = [_cost_case(seed, m) for seed, m in enumerate((6, 9, 12))]
+    observed = [_cost_observed(v, _right_cost(v) * factor(v["X"].shape[1])) for v in cases]
+    assert fixed_size(observed, **TOL) is None, why
+    assert global_data_matches(observed, **TOL) is None, why
+
+
+def _gradients_observed(values: Mapping[str, Any], scale: float, *, noise: float = 0.0) -> Observed:
+    right = _call(reference.xor.backProp, values)
+    wrong = tuple(scale * g + noise * np.arange(g.size).reshape(g.shape) for g in right)
+    return Observed(values["X"].shape[1], right, wrong)
+
+
+def test_a_case_scaled_by_another_size_contradicts_the_fixed_one() -> None:
+    cases = [_cost_case(seed, m) for seed, m in enumerate((6, 9, 12))]
+    sizes = (FIXED_SIZE, FIXED_SIZE, FIXED_SIZE + 1)
+    observed = [_gradients_observed(v, v["X"].shape[1] / n) for v, n in zip(cases, sizes, strict=True)]
+    assert fixed_size(observed, **TOL) is None
+    # A case failed some other way (no multiple of the right result) neither confirms nor contradicts it.
+    observed[2] = _gradients_observed(cases[2], 1.0, noise=0.01)
+    assert fixed_size(observed, **TOL) == (FIXED_SIZE, (0, 1))
+    # A wrong scalar is always some multiple of the right one: another size on any case contradicts.
+    costs = [
+        _cost_observed(v, _right_cost(v) * v["X"].shape[1] / n) for v, n in zip(cases, sizes, strict=True)
+    ]
+    assert fixed_size(costs, **TOL) is None
+    costs[2] = _cost_observed(cases[2], _right_cost(cases[2]) + 0.1)
+    assert fixed_size(costs, **TOL) is None
+
+
+def test_only_the_wrong_outputs_need_the_fixed_size_and_all_the_same() -> None:
+    cases = [_cost_case(seed, m) for seed, m in enumerate((8, 7))]
+    observed = []
+    for values in cases:
+        m = values["X"].shape[1]
+        dw1, db1, dw2, db2 = _call(reference.xor.backProp, values)
+        scale = m / FIXED_SIZE
+        # The biases averaged right with np.mean, the weights divided by a global m.
+        observed.append(Observed(m, (dw1, db1, dw2, db2), (scale * dw1, db1, scale * dw2, db2)))
+    assert fixed_size(observed, **TOL) == (FIXED_SIZE, (0, 1))
+    first = observed[0]
+    assert first.expected is not None and first.actual is not None
+    mixed = Observed(first.m, first.expected, (2 * first.actual[0], *first.actual[1:]))
+    assert fixed_size([mixed, observed[1]], **TOL) is None
+
+
+def test_the_same_outputs_for_different_inputs_do_not_depend_on_the_arguments() -> None:
+    cases = [_cost_case(seed, m) for seed, m in enumerate((8, 7, 5))]
+    fixed = 0.6931471805599453
+    observed = [_cost_observed(v, fixed) for v in cases]
+    assert constant_outputs(observed) == (0, 1, 2)
+    assert global_data_matches(observed, **TOL) == (None, (0, 1, 2))
+    # Only one case: nothing to compare with.
+    assert constant_outputs(observed[:1]) == ()
+    # A stub's whole numbers are unfinished work, not the notebook's data.
+    assert constant_outputs([_cost_observed(v, 0.0) for v in cases]) == ()
+    assert constant_outputs([_cost_observed(v, 1.0) for v in cases]) == ()
+    # The same right answer on both cases makes the same output natural.
+    twice = [_cost_observed(cases[0], fixed), _cost_observed(cases[0], fixed)]
+    assert constant_outputs(twice) == ()
+    # Passed cases and cases without outputs are left out.
+    assert constant_outputs([Observed(8, passed=True), Observed(7), observed[2]]) == ()
+
+
+def test_right_results_and_ordinary_mistakes_are_not_global_data() -> None:
+    cases = [_cost_case(seed, m) for seed, m in enumerate((8, 7, 5))]
+    right = [_cost_observed(v, _right_cost(v)) for v in cases]
+    assert global_data_matches(right, **TOL) is None
+    noisy = [_cost_observed(v, _right_cost(v) + 0.01 * i) for i, v in enumerate(cases)]
+    assert global_data_matches(noisy, **TOL) is None
+
+
+def _student_arguments(values: Mapping[str, Any], names: tuple[str, ...], *, rows: bool) -> dict[str, Any]:
+    return {name: values[name].T if rows and values[name].ndim == 2 else values[name] for name in names}
+
+
+@pytest.mark.parametrize(
+    ("rows", "names", "expression"),
+    [
+        (False, ("y_est", "y"), "y.shape[1]"),
+        (True, ("y_est", "y"), "y.shape[0]"),
+        (False, ("X", "y", "w1", "w2", "b1", "b2", "a2", "a1"), "y.shape[1]"),
+        (False, ("X", "w1", "w2", "b1", "b2"), "X.shape[1]"),
+        (True, ("X", "w1", "w2", "b1", "b2"), "X.shape[0]"),
+    ],
+)
+def test_the_size_expression_names_an_argument_axis_that_holds_m(
+    rows: bool, names: tuple[str, ...], expression: str
+) -> None:
+    cases = [_cost_case(seed, m) for seed, m in enumerate((8, 7))]
+    arguments = [_student_arguments(v, names, rows=rows) for v in cases]
+    assert size_expression(arguments, [v["X"].shape[1] for v in cases]) == expression
+
+
+def test_the_size_expression_of_flat_labels_is_their_length_and_ambiguous_axes_are_left_out() -> None:
+    values = linreg_case(np.random.default_rng(0), m=6, n=2)
+    arguments = {"X": values["X"], "y": values["y"], "theta": values["theta"]}
+    assert size_expression([arguments], [6]) == "len(y)"
+    assert size_expression([{"X": values["X"]}], [6]) == "X.shape[0]"
+    # A square array cannot say which axis holds the instances; nothing else here holds m.
+    assert size_expression([{"A": np.zeros((6, 6)), "theta": values["theta"]}], [6]) is None
+    assert size_expression([], []) is None
+
+
+GLOBAL_M = 4
+
+
+def cost_with_global_m(y_est: np.ndarray, y: np.ndarray) -> float:
+    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / GLOBAL_M)
+
+
+def cost_with_default_m(y_est: np.ndarray, y: np.ndarray, m: int = 4) -> float:
+    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / m)
+
+
+def cost_of_fixed_data(y_est: np.ndarray, y: np.ndarray) -> float:
+    fixed_y, fixed_est = np.array([[0.0, 1.0, 1.0, 0.0]]), np.array([[0.3, 0.6, 0.55, 0.4]])
+    return float(-np.mean(fixed_y * np.log(fixed_est) + (1 - fixed_y) * np.log(1 - fixed_est)))
+
+
+def cost_right(y_est: np.ndarray, y: np.ndarray) -> float:
+    return float(-np.mean(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)))
+
+
+@pytest.mark.parametrize("function", [cost_with_global_m, cost_with_default_m])
+def test_a_check_recognises_a_global_size_across_its_cases_and_says_how_to_count(
+    function: Callable[..., float],
+) -> None:
+    from judge_kit import codes, run
+
+    results = run("xor", "costoGlobal", "values", function)
+    assert [r.score for r in results] == [0.0, 0.0]
+    assert codes(results) == {"uses_global_data"}
+    for result in results:
+        assert "divides by 4 whatever data it is given" in result.message
+        assert "m = y.shape[1]" in result.message
+    rows = run("xor", "costoGlobal", "values", function, convention=1)
+    assert codes(rows) == {"uses_global_data"}
+    assert "m = y.shape[0]" in rows[0].message
+
+
+def test_a_check_recognises_results_that_ignore_the_arguments() -> None:
+    from judge_kit import codes, run
+
+    results = run("xor", "costoGlobal", "values", cost_of_fixed_data)
+    assert codes(results) == {"uses_global_data"}
+    assert Translator("en")("diag.uses_global_data") in results[0].message
+
+
+def test_a_right_function_and_a_summed_cost_are_not_global_data() -> None:
+    from judge_kit import codes, full_marks, run
+
+    assert full_marks(run("xor", "costoGlobal", "values", cost_right))
+
+    def summed(y_est: np.ndarray, y: np.ndarray) -> float:
+        return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)))
+
+    assert codes(run("xor", "costoGlobal", "values", summed)) == {"missing_mean"}
+
+
+def test_a_linear_cost_over_the_notebooks_rows_is_recognised_with_the_length_of_y() -> None:
+    from judge_kit import codes, run
+
+    def cost(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> float:
+        return float(np.sum((X @ theta - y) ** 2) / (2 * 97))
+
+    results = run("linreg", "calcularCosto", "values", cost)
+    assert codes(results) == {"uses_global_data"}
+    assert "divides by 97" in results[0].message and "m = len(y)" in results[0].message

@@ -168,7 +168,7 @@ def descensoGradiente(X, y, theta, alpha, iteraciones):
 """
     found = task(graders["es"].grade(write(tmp_path, "ascenso.py", source)), "descensoGradiente")
     message = check_message(found, "one_iteration")
-    assert re.search(r"tras 1 paso\(s\) con tasa 0.1, theta no coincide .* en theta\[\d\]", message)
+    assert re.search(r"tras 1 paso\(s\) con tasa 0.37, theta no coincide .* en theta\[\d\]", message)
     assert "tolerancia rtol=1e-06, atol=1e-09" in message
     assert "→ Los parámetros se mueven en la dirección del gradiente" in message
     assert "gradient_ascent" in {code for c in found.checks for code in c.diagnoses}

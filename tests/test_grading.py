@@ -444,12 +444,14 @@ def test_no_student_call_is_made_twice(
     assert all(full(task) for task in graded.values()), {k: messages(t) for k, t in graded.items()}
     assert len(made) == len(set(made))
     trained = [m for m in made if m[0] == "entrenarRed"]
-    # One epoch (public and hidden), the cost after 1..4 epochs (public and hidden), learning XOR.
-    assert len(trained) == 2 + 8 + 1
+    # One epoch at each of two rates (public and hidden), the cost after 1..4 epochs (public and
+    # hidden), learning XOR.
+    assert len(trained) == 4 + 8 + 1
     # feedForward: the probe, then its other public case and its hidden cases in one round trip each.
     assert round_trips.count("feedForward") == 3
-    # entrenarRed: the probe (the first epoch), the hidden epoch, a batch of costs per case, learning.
-    assert round_trips.count("entrenarRed") == 5
+    # entrenarRed: the probe (the first epoch), the epoch at the other rate, the hidden epochs, a batch
+    # of costs per case, learning.
+    assert round_trips.count("entrenarRed") == 6
 
 
 def test_a_submission_that_uses_up_its_time_budget_is_stopped_and_told(
@@ -500,3 +502,497 @@ def test_a_helper_name_shared_by_workshops_does_not_bring_in_another_rubric() ->
     # Chosen on the command line: graded whenever any of its functions is there.
     (linreg,) = [r for r in rubrics if r.id == "linreg"]
     assert _applicable([linreg], xor_names, chosen=True) == [linreg]
+
+
+# --- one convention for the whole submission ----------------------------------------------------------------
+
+XOR_ROWS = """
+import numpy as np
+sig = lambda z: 1 / (1 + np.exp(-z))
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sig(X @ w1 + b1)
+    return a1, sig(a1 @ w2 + b2)
+def costoGlobal(y_est, y):
+    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / len(y))
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = len(X)
+    d2 = a2 - y
+    d1 = (d2 @ w2.T) * a1 * (1 - a1)
+    return X.T @ d1 / m, d1.sum(axis=0, keepdims=True) / m, a1.T @ d2 / m, d2.sum(axis=0, keepdims=True) / m
+"""
+XOR_DATA = "X = np.array([[0., 0., 1., 1.], [0., 1., 0., 1.]])\ny = np.array([[0., 1., 1., 0.]])"
+
+
+def codes_of(task: TaskResult) -> set[str]:
+    return {code for check in task.checks for code in check.diagnoses}
+
+
+def grade_source(
+    grader: Grader, folder: Path, name: str, source: str, *, as_notebook: bool
+) -> dict[str, TaskResult]:
+    """Grade ``source`` as a module, or as a notebook whose data cell comes before the functions."""
+    if as_notebook:
+        submission = notebook(folder, f"{name}.ipynb", ["import numpy as np", XOR_DATA, source])
+    else:
+        submission = write(folder, f"{name}.py", source)
+    return tasks(grader.grade(submission))
+
+
+@pytest.mark.parametrize("as_notebook", [False, True])
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(XOR_FUNCTIONS + TRAIN_RETURNING, id="columns-shape"),
+        pytest.param(XOR_ROWS + TRAIN_RETURNING, id="rows-len"),
+        pytest.param(XOR_ROWS.replace("/ len(y))", "/ y.shape[0])") + TRAIN_IN_PLACE, id="rows-shape"),
+        pytest.param(XOR_FUNCTIONS.replace("    m = y.shape[1]\n", "    m = y.size\n"), id="columns-size"),
+    ],
+)
+def test_a_consistent_submission_gets_full_marks_in_its_convention(
+    grader: Grader, tmp_path: Path, source: str, as_notebook: bool
+) -> None:
+    graded = grade_source(grader, tmp_path, "consistente", source, as_notebook=as_notebook)
+    assert all(full(t) for t in graded.values() if t.found_as), {k: messages(t) for k, t in graded.items()}
+    assert all(codes_of(t) <= {"rows_as_instances"} for t in graded.values() if t.found_as)
+
+
+@pytest.mark.parametrize("as_notebook", [False, True])
+@pytest.mark.parametrize(
+    ("source", "right_in", "graded_in"),
+    [
+        # The slides' columns everywhere, and len(y) in the cost: 1 in the student's own notebook.
+        pytest.param(
+            XOR_FUNCTIONS.replace("    m = y.shape[1]\n", "    m = len(y)\n") + TRAIN_RETURNING,
+            "rows",
+            "columns",
+            id="columns-with-len",
+        ),
+        pytest.param(
+            XOR_ROWS.replace("/ len(y))", "/ y.shape[1])") + TRAIN_RETURNING,
+            "columns",
+            "rows",
+            id="rows-with-shape1",
+        ),
+    ],
+)
+def test_a_cost_right_only_in_the_other_convention_fails_and_says_why(
+    grader: Grader, tmp_path: Path, source: str, right_in: str, graded_in: str, as_notebook: bool
+) -> None:
+    graded = grade_source(grader, tmp_path, "mezcla", source, as_notebook=as_notebook)
+    for name in ("feedForward", "backProp", "entrenarRed"):
+        assert full(graded[name]), (name, messages(graded[name]))
+    cost = graded["costoGlobal"]
+    assert cost.score == 0
+    assert codes_of(cost) - {"rows_as_instances"} == {"inconsistent_convention"}
+    said = messages(cost)
+    assert f"This function is only right with instances as {right_in}" in said
+    assert f"your other functions work with instances as {graded_in}" in said
+
+
+def test_a_function_in_the_minority_convention_fails_and_the_rest_is_graded_in_the_majoritys(
+    grader: Grader, tmp_path: Path
+) -> None:
+    rows_forward = (
+        "def feedForward(X, w1, w2, b1, b2):\n"
+        "    a1 = sigmoide(X @ w1 + b1)\n"
+        "    return a1, sigmoide(a1 @ w2 + b2)\n"
+    )
+    source = XOR_FUNCTIONS.replace(
+        "def feedForward(X, w1, w2, b1, b2):\n    a1 = sigmoide(w1 @ X + b1)\n"
+        "    a2 = sigmoide(w2 @ a1 + b2)\n    return a1, a2\n",
+        rows_forward,
+    )
+    assert rows_forward in source
+    graded = tasks(grader.grade(write(tmp_path, "minoria.py", source + TRAIN_RETURNING)))
+    forward = graded["feedForward"]
+    assert forward.score == 0
+    assert codes_of(forward) == {"inconsistent_convention", "student_exception"}
+    assert "only right with instances as rows" in messages(forward)
+    for name in ("costoGlobal", "backProp", "entrenarRed"):
+        assert full(graded[name]), (name, messages(graded[name]))
+        assert "rows_as_instances" not in codes_of(graded[name])
+
+
+def test_linreg_vectors_flat_in_most_functions_and_columns_in_one(grader: Grader, tmp_path: Path) -> None:
+    source = """
+import numpy as np
+def calcularCosto(X, y, theta):
+    r = X.dot(theta) - y
+    return float(r @ r / (2 * len(y)))
+def calcularGradiente(X, y, theta):
+    return X.T @ (X @ theta.reshape(-1, 1) - y.reshape(-1, 1)) / len(y)
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    historial = []
+    for _ in range(iteraciones):
+        theta = theta - alpha * calcularGradiente(X, y, theta).reshape(theta.shape)
+        historial.append(calcularCosto(X, y, theta))
+    return theta, historial
+def normalizar(X):
+    mu = X.mean(axis=0)
+    sigma = X.std(axis=0)
+    return (X - mu) / sigma, mu, sigma
+"""
+    graded = tasks(grader.grade(write(tmp_path, "vectores.py", source)))
+    for name in ("calcularCosto", "descensoGradiente", "normalizar"):
+        assert full(graded[name]), (name, messages(graded[name]))
+    gradient = graded["calcularGradiente"]
+    assert not full(gradient) and codes_of(gradient) == {"inconsistent_convention"}
+    assert "only right with grad, theta, y as (k, 1) column vectors" in messages(gradient)
+    assert "your other functions work with grad, theta, y as flat (k,) vectors" in messages(gradient)
+
+
+# --- functions that read the notebook's data ----------------------------------------------------------------
+
+GLOBAL_M_FUNCTIONS = """
+def sigmoide(z):
+    return 1 / (1 + np.exp(-z))
+
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sigmoide(np.dot(w1, X) + b1)
+    return a1, sigmoide(np.dot(w2, a1) + b2)
+
+def costoGlobal(y_est, y):
+    return -(1 / m) * np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est))
+
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    dz2 = a2 - y
+    dz1 = np.dot(w2.T, dz2) * a1 * (1 - a1)
+    dw1, db1 = np.dot(dz1, X.T) / m, np.sum(dz1, axis=1, keepdims=True) / m
+    return dw1, db1, np.dot(dz2, a1.T) / m, np.sum(dz2, axis=1, keepdims=True) / m
+"""
+
+
+def assert_global_data(graded: dict[str, TaskResult], names: tuple[str, ...], *, size: int | None) -> None:
+    for name in names:
+        task = graded[name]
+        assert not full(task) and codes_of(task) == {"uses_global_data"}, (name, codes_of(task))
+        said = messages(task)
+        if size is None:
+            assert "it seems to use notebook globals (such as m, X or y)" in said
+        else:
+            assert f"Your function divides by {size} whatever data it is given" in said
+            assert "m = y.shape[1]" in said, said
+
+
+@pytest.mark.parametrize(
+    ("cells", "names"),
+    [
+        pytest.param(
+            ["import numpy as np\nm = 4", GLOBAL_M_FUNCTIONS], ("costoGlobal", "backProp"), id="m-global"
+        ),
+        pytest.param(
+            ["import numpy as np", XOR_DATA + "\nm = X.shape[1]", GLOBAL_M_FUNCTIONS],
+            ("costoGlobal", "backProp"),
+            id="m-from-the-data",
+        ),
+        pytest.param(
+            # costoGlobal has no X of its own: it reads the notebook's; backProp reads its argument.
+            ["import numpy as np", XOR_DATA, GLOBAL_M_FUNCTIONS.replace(" m", " X.shape[1]")],
+            ("costoGlobal",),
+            id="X-global",
+        ),
+        pytest.param(
+            [
+                "import numpy as np",
+                GLOBAL_M_FUNCTIONS.replace("(y_est, y)", "(y_est, y, m=4)").replace(
+                    "a2, a1)", "a2, a1, m=4)"
+                ),
+            ],
+            ("costoGlobal", "backProp"),
+            id="default-argument",
+        ),
+    ],
+)
+@pytest.mark.parametrize("as_notebook", [False, True])
+def test_a_size_read_from_the_notebook_is_recognised(
+    grader: Grader, tmp_path: Path, cells: list[str], names: tuple[str, ...], as_notebook: bool
+) -> None:
+    if as_notebook:
+        submission = notebook(tmp_path, "globales.ipynb", [*cells, TRAIN_RETURNING])
+    else:
+        submission = write(tmp_path, "globales.py", "\n".join([*cells, TRAIN_RETURNING]))
+    graded = tasks(grader.grade(submission))
+    assert_global_data(graded, names, size=4)
+    for name in {"feedForward", "costoGlobal", "backProp", "entrenarRed"} - set(names):
+        assert full(graded[name]), (name, messages(graded[name]))
+
+
+@pytest.mark.parametrize("as_notebook", [False, True])
+def test_a_size_read_from_the_notebook_is_recognised_with_instances_as_rows(
+    grader: Grader, tmp_path: Path, as_notebook: bool
+) -> None:
+    source = XOR_ROWS.replace("/ len(y))", "/ m)").replace("    m = len(X)\n", "")
+    source = source.replace("import numpy as np\n", "import numpy as np\nm = 4\n") + TRAIN_RETURNING
+    graded = grade_source(grader, tmp_path, "filas", source, as_notebook=as_notebook)
+    for name in ("costoGlobal", "backProp"):
+        task = graded[name]
+        assert not full(task) and codes_of(task) - {"rows_as_instances"} == {"uses_global_data"}, name
+        assert "Your function divides by 4 whatever data it is given" in messages(task)
+        assert "m = y.shape[0]" in messages(task)
+    assert full(graded["feedForward"]) and full(graded["entrenarRed"])
+    assert "rows_as_instances" in codes_of(graded["feedForward"])
+
+
+def test_a_cost_of_the_notebooks_own_arrays_is_recognised(grader: Grader, tmp_path: Path) -> None:
+    cells = [
+        "import numpy as np",
+        XOR_DATA + "\nA2 = np.array([[0.3, 0.6, 0.55, 0.4]])",
+        # The parameters are there, but the body reads the notebook's y and A2.
+        "def costoGlobal(salida, etiquetas):\n    return -np.mean(y * np.log(A2) + (1 - y) * np.log(1 - A2))",
+    ]
+    graded = tasks(grader.grade(notebook(tmp_path, "arreglos.ipynb", cells)))
+    assert_global_data(graded, ("costoGlobal",), size=None)
+
+
+def test_linreg_functions_that_divide_by_the_notebooks_rows_are_recognised(
+    grader: Grader, tmp_path: Path
+) -> None:
+    cells = [
+        "import numpy as np",
+        "datos = np.linspace(0.0, 1.0, 194).reshape(97, 2)\nX = np.c_[np.ones(97), datos[:, 0]]\n"
+        "y = datos[:, 1]\nm = len(y)",
+        "def calcularCosto(X, y, theta):\n    return np.sum((X @ theta - y) ** 2) / (2 * m)",
+        "def calcularGradiente(X, y, theta):\n    return X.T @ (X @ theta - y) / m",
+        "def descensoGradiente(X, y, theta, alpha, iteraciones):\n"
+        "    historial = []\n"
+        "    for _ in range(iteraciones):\n"
+        "        theta = theta - alpha * calcularGradiente(X, y, theta)\n"
+        "        historial.append(calcularCosto(X, y, theta))\n"
+        "    return theta, historial",
+    ]
+    graded = tasks(grader.grade(notebook(tmp_path, "lineal.ipynb", cells)))
+    for name in ("calcularCosto", "calcularGradiente"):
+        task = graded[name]
+        assert not full(task) and codes_of(task) == {"uses_global_data"}, (name, codes_of(task))
+        assert "Your function divides by 97 whatever data it is given" in messages(task)
+        assert "m = len(y)" in messages(task)
+    # Graded with right helpers in place of the student's, the loop itself is right.
+    assert full(graded["descensoGradiente"]), messages(graded["descensoGradiente"])
+
+
+# --- functions written as methods, partials, callable objects; plots in loops; NumPy drift ----------------
+
+STYLES = Path(__file__).parent / "files" / "styles"
+
+
+def style_cells(path: Path) -> list[str]:
+    """A style sample's notebook cells: the text between its ``# %%`` markers (the header is a cell of
+    comments, as a notebook's first cell often is)."""
+    return [cell.strip("\n") for cell in path.read_text(encoding="utf-8").split("# %%\n")]
+
+
+def all_codes(task: TaskResult) -> set[str]:
+    return {code for check in task.checks for code in check.diagnoses}
+
+
+@pytest.mark.parametrize("form", ["module", "notebook"])
+@pytest.mark.parametrize("path", sorted(STYLES.glob("*.py")), ids=lambda path: path.stem)
+def test_functions_bound_in_any_style_and_plotting_in_loops_get_full_marks(
+    grader: Grader, tmp_path: Path, path: Path, form: str
+) -> None:
+    """Each sample is right; only the way its functions are bound (static, class or bound methods, a
+    factory's instance, partials, callable objects, decorators) or the plots and progress bars in its
+    loops differ from the slides. Definitions mode binds them itself (no second, full run), imports of
+    display-only libraries do not fail, and top-level training is not run."""
+    if form == "module":
+        submission = write(tmp_path, path.name, path.read_text(encoding="utf-8"))
+    else:
+        submission = notebook(tmp_path, f"{path.stem}.ipynb", style_cells(path))
+    result = grader.grade(submission)
+    graded = tasks(result)
+    assert {task.rubric for task in result.tasks} == {path.stem.split("_")[0]}
+    for name, task in graded.items():
+        assert full(task), (name, messages(task))
+        assert task.found_as == name
+        assert all_codes(task) <= {"rows_as_instances"}, (name, all_codes(task))
+    said = [note for note in result.notes if "import failed" in note or "too long" in note or "whole" in note]
+    assert said == []
+
+
+def test_a_method_is_located_and_shown_where_the_student_wrote_it(grader: Grader, tmp_path: Path) -> None:
+    path = STYLES / "xor_bound_methods.py"
+    text = path.read_text(encoding="utf-8")
+    graded = tasks(grader.grade(write(tmp_path, path.name, text)))
+    lines = text.splitlines()
+    task = graded["entrenarRed"]
+    assert task.location is not None and not isinstance(task.location, str)
+    assert lines[task.location.line - 1].startswith("    def entrenarRed(self, epocas, lr, X, y,")
+    assert task.source is not None and task.source.lstrip().startswith("def entrenarRed(self")
+    assert "def graficar" not in task.source
+
+
+def test_library_callables_under_workshop_names_are_not_the_students(grader: Grader, tmp_path: Path) -> None:
+    source = XOR_FUNCTIONS.replace("def feedForward(", "def adelante(") + (
+        "\nimport functools\nfeedForward = functools.partial(np.dot)\ncostoGlobal = np.mean\n"
+    )
+    graded = tasks(grader.grade(write(tmp_path, "prestadas.py", source)))
+    assert graded["feedForward"].found_as is None and graded["costoGlobal"].found_as is None
+    assert full(graded["backProp"])
+
+
+XOR_COMPLETE = XOR_FUNCTIONS + TRAIN_RETURNING
+
+LINREG_FLAT = """
+import numpy as np
+
+def calcularCosto(X, y, theta):
+    m = len(y)
+    return np.sum((X @ theta - y) ** 2) / (2 * m)
+
+def calcularGradiente(X, y, theta):
+    m = len(y)
+    return X.T @ (X @ theta - y) / m
+
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    m = len(y)
+    historial = []
+    for _ in range(iteraciones):
+        theta = theta - alpha * calcularGradiente(X, y, theta)
+        historial.append(calcularCosto(X, y, theta))
+    return theta, historial
+
+def normalizar(X):
+    mu = X.mean(axis=0)
+    sigma = X.std(axis=0)
+    return (X - mu) / sigma, mu, sigma
+"""
+
+# What a NumPy older than the grader's accepted (Colab's, say): (workshop source, function, the line as the
+# student wrote it in place of the right one, what the message must say to do instead).
+NUMPY_DRIFT = {
+    "float_of_a_1x1_array": (
+        XOR_COMPLETE,
+        "costoGlobal",
+        (
+            "    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / m)",
+            "    return float(-(y @ np.log(y_est).T + (1 - y) @ np.log(1 - y_est).T) / m)",
+        ),
+        "float(a) or int(a) of an array with dimensions is an error even when it holds a single element,"
+        " such as a (1, 1) one; older versions, such as Colab's, only warned. Use a.item() to get the"
+        " number.",
+    ),
+    "np_asscalar": (
+        XOR_COMPLETE,
+        "costoGlobal",
+        ("    return float(-np.sum(", "    return np.asscalar(-np.sum("),
+        "np.asscalar no longer exists in the version grading runs ({numpy}); use a.item().",
+    ),
+    "np_float": (
+        XOR_COMPLETE,
+        "feedForward",
+        ("    a1 = sigmoide(w1 @ X + b1)", "    a1 = sigmoide(w1 @ X + b1).astype(np.float)"),
+        "np.float no longer exists in the version grading runs ({numpy}); use float.",
+    ),
+    "np_alltrue": (
+        XOR_COMPLETE,
+        "backProp",
+        ("    dz2 = a2 - y\n", "    assert np.alltrue(np.isfinite(a2))\n    dz2 = a2 - y\n"),
+        "np.alltrue no longer exists in the version grading runs ({numpy}); use np.all.",
+    ),
+    "np_NaN": (
+        XOR_COMPLETE,
+        "backProp",
+        ("    dz2 = a2 - y\n", "    dz2 = np.where(np.isfinite(a2), a2 - y, np.NaN)\n"),
+        "np.NaN no longer exists in the version grading runs ({numpy}); use np.nan.",
+    ),
+    "np_int": (
+        LINREG_FLAT,
+        "calcularGradiente",
+        ("    m = len(y)\n    return X.T", "    m = np.int(len(y))\n    return X.T"),
+        "np.int no longer exists in the version grading runs ({numpy}); use int.",
+    ),
+    "np_product": (
+        LINREG_FLAT,
+        "calcularCosto",
+        ("    m = len(y)\n    return np.sum", "    m = np.product(y.shape)\n    return np.sum"),
+        "np.product no longer exists in the version grading runs ({numpy}); use np.prod.",
+    ),
+    "np_Inf": (
+        LINREG_FLAT,
+        "normalizar",
+        ("    sigma = X.std(axis=0)\n", "    sigma = np.where(X.std(axis=0) == 0, np.Inf, X.std(axis=0))\n"),
+        "np.Inf no longer exists in the version grading runs ({numpy}); use np.inf.",
+    ),
+    "ndarray_ptp": (
+        LINREG_FLAT,
+        "normalizar",
+        ("    mu = X.mean(axis=0)\n", "    assert (X.ptp(axis=0) > 0).all()\n    mu = X.mean(axis=0)\n"),
+        "a.ptp no longer exists in the version grading runs ({numpy}); use np.ptp(a).",
+    ),
+    "float_of_a_1x1_array_in_a_training_loop": (
+        LINREG_FLAT,
+        "descensoGradiente",
+        (
+            "        historial.append(calcularCosto(X, y, theta))",
+            "        error = (X @ theta - y).reshape(-1, 1)\n"
+            "        historial.append(float(error.T @ error) / (2 * m))",
+        ),
+        "Use a.item() to get the number.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NUMPY_DRIFT))
+def test_code_that_only_older_numpy_accepts_says_what_to_write_instead(
+    grader: Grader, tmp_path: Path, case: str
+) -> None:
+    import numpy
+
+    source, function, (right, old), advice = NUMPY_DRIFT[case]
+    assert source.count(right) == 1
+    graded = tasks(grader.grade(write(tmp_path, f"{case}.py", source.replace(right, old))))
+    task = graded[function]
+    assert task.score == 0
+    for check in task.checks:
+        if check.visibility == "public":
+            assert check.diagnoses == ("student_exception", "numpy_version"), (check.id, check.diagnoses)
+            assert advice.format(numpy=numpy.__version__) in check.message, check.message
+            assert "→ Your code uses something NumPy changed" in check.message
+        else:
+            # A hidden case shows nothing of its exception, so nothing of what it means either.
+            assert check.diagnoses == ("student_exception",)
+            assert "NumPy" not in check.message
+    # The rest, training loops graded with right helpers in place of a broken one, is full.
+    assert all(full(other) for name, other in graded.items() if name != function), {
+        name: messages(other) for name, other in graded.items() if not full(other)
+    }
+
+
+def test_a_name_numpy_never_had_is_a_plain_exception(grader: Grader, tmp_path: Path) -> None:
+    source = XOR_FUNCTIONS.replace("    a1 = sigmoide(w1 @ X + b1)", "    a1 = sigmoide(np.dott(w1, X) + b1)")
+    task = tasks(grader.grade(write(tmp_path, "errata.py", source)))["feedForward"]
+    assert all_codes(task) == {"student_exception"}
+    assert "module 'numpy' has no attribute 'dott'" in messages(task)
+    assert "NumPy change" not in messages(task) and "NumPy changed" not in messages(task)
+
+
+def test_numpy_drift_is_explained_in_spanish_in_a_notebook(tmp_path_factory: pytest.TempPathFactory) -> None:
+    import numpy
+
+    zygote = Zygote()
+    try:
+        grader_es = Grader(
+            load_bundled_rubrics(),
+            zygote=zygote,
+            secret="unit-tests",
+            limits=Limits(call_timeout_s=2.0, statement_timeout_s=0.5),
+            scratch_root=tmp_path_factory.mktemp("scratch"),
+            lang="es",
+        )
+        broken = XOR_FUNCTIONS.replace(
+            "    a1 = sigmoide(w1 @ X + b1)", "    a1 = sigmoide(w1 @ X + b1).astype(np.float)"
+        )
+        cells = ["import numpy as np", broken]
+        folder = tmp_path_factory.mktemp("colab")
+        graded = tasks(grader_es.grade(notebook(folder, "colab.ipynb", cells)))
+    finally:
+        zygote.close()
+    said = messages(graded["feedForward"])
+    version = numpy.__version__
+    assert (
+        f"Cambio de NumPy: np.float ya no existe en la versión con que se califica ({version}); usa float."
+        in said
+    )
+    assert "(en colab.ipynb, celda 2, línea 8, dentro de feedForward)" in said
+    assert "→ Tu código usa algo que NumPy cambió" in said
+    assert full(graded["costoGlobal"]) and full(graded["backProp"])

@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from reference.cases import linreg_case
 from reference.linreg import calcularCosto, calcularGradiente, descensoGradiente, least_squares, normalizar
+from reference.mistakes import variants_for
 
 
 class Problem(NamedTuple):
@@ -212,3 +214,72 @@ def test_no_input_is_mutated() -> None:
     least_squares(X, y)
     for now, before in zip((X, y, theta), originals, strict=True):
         np.testing.assert_array_equal(now, before)
+
+
+# --- the workshop's cases: raw features beside standardised ones ------------------------------------------
+
+CASE_SIZES = st.tuples(st.integers(0, 2**32 - 1), st.integers(6, 30), st.integers(1, 4), st.integers(0, 2))
+# Every rate the linreg rubric calls a descent with.
+RUBRIC_RATES = (0.37, 0.083, 0.3, 0.01)
+
+
+@given(CASE_SIZES)
+@settings(max_examples=200)
+def test_raw_case_columns_are_neither_centred_nor_standardised(sizes: tuple[int, int, int, int]) -> None:
+    seed, m, n, raw = sizes
+    values = linreg_case(np.random.default_rng(seed), m=m, n=n, raw=raw)
+    X, features = values["X"], values["features"]
+    k = min(raw, n)
+    assert X.shape == (m, n + 1) and features.shape == (m, n)
+    np.testing.assert_array_equal(X[:, 0], 1.0)
+    # Raw columns are the features themselves, with a mean far from 0 (updating θ0 first shows there)
+    # and a deviation other than 1; the rest are standardised, as in every case before.
+    np.testing.assert_array_equal(X[:, 1 : k + 1], features[:, :k])
+    assert np.all(X[:, 1 : k + 1].mean(axis=0) >= 0.5 - 1e-12)
+    assert np.all((X[:, 1 : k + 1].std(axis=0) >= 0.6 - 1e-12) & (X[:, 1 : k + 1].std(axis=0) <= 1.0 + 1e-12))
+    np.testing.assert_allclose(X[:, k + 1 :], normalizar(features)[0][:, k:])
+
+
+@given(CASE_SIZES)
+@settings(max_examples=200)
+def test_raw_cases_keep_least_squares_well_posed_and_every_rate_descending(
+    sizes: tuple[int, int, int, int],
+) -> None:
+    seed, m, n, raw = sizes
+    values = linreg_case(np.random.default_rng(seed), m=max(m, n + 3), n=n, raw=raw)
+    X, y, theta = values["X"], values["y"], values["theta"]
+    assert np.linalg.matrix_rank(X) == n + 1
+    # Gradient descent on J goes down at every step for any rate below 2/λmax of XᵀX/m.
+    largest = float(np.linalg.eigvalsh(X.T @ X / X.shape[0])[-1])
+    assert max(RUBRIC_RATES) * largest < 2.0
+    for rate in RUBRIC_RATES:
+        _, historial = descensoGradiente(X, y, theta, rate, 20)
+        assert historial[0] < calcularCosto(X, y, theta) and np.all(
+            np.diff(historial) <= 1e-12 * historial[0]
+        )
+
+
+def test_cases_without_raw_columns_are_the_cases_they_always_were() -> None:
+    before = linreg_case(np.random.default_rng(11), m=9, n=3)
+    after = linreg_case(np.random.default_rng(11), m=9, n=3, raw=0)
+    for name, value in before.items():
+        np.testing.assert_array_equal(after[name], value)
+    centred = before["X"][:, 1:].mean(axis=0)
+    np.testing.assert_allclose(centred, 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("theta_shape", [(3,), (3, 1)])
+def test_updating_the_intercept_first_shows_only_on_raw_features(theta_shape: tuple[int, ...]) -> None:
+    """Why the cases need raw columns: on centred ones the slopes' gradient ignores θ0."""
+    intercept_first = variants_for("linreg", "descensoGradiente")["non_simultaneous_update"]
+    (wrong,) = [f for f in intercept_first if f.__name__ == "descensoGradiente_intercept_first"]
+    for raw, shows in ((0, False), (2, True)):
+        values = linreg_case(np.random.default_rng(5), m=7, n=2, raw=raw)
+        X, y = values["X"], values["y"]
+        theta = values["theta"].reshape(theta_shape)
+        right, _ = descensoGradiente(X, y, theta, 0.37, 1)
+        mistaken, _ = wrong(X, y, theta, 0.37, 1)
+        assert mistaken.shape == right.shape
+        # θ0 itself is the same either way: it is updated first, from the untouched theta.
+        assert mistaken.ravel()[0] == right.ravel()[0]
+        assert (not np.allclose(mistaken, right, rtol=1e-6, atol=1e-9)) == shows

@@ -273,6 +273,49 @@ def test_casos_layout(seed: int, m: int, n: int) -> None:
     assert np.all((h > 1e-12) & (h < 1 - 1e-12))
 
 
+@given(st.integers(0, 2**32 - 1), st.integers(9, 40), st.integers(1, 4), st.integers(1, 2))
+def test_raw_features_are_far_from_centred_and_keep_every_rate_descending(
+    seed: int, m: int, n: int, crudas: int
+) -> None:
+    values = ref.casos(np.random.default_rng(seed), m=m, n=n, crudas=crudas)
+    X, y, theta = values["X"], values["y"], values["theta"]
+    k = min(crudas, n)
+    assert X.shape == (m, n + 1) and set(np.unique(y)) == {0.0, 1.0}
+    # Far from centred: there the slopes' gradient depends on θ0, and updating θ0 first shows.
+    assert np.all(X[:, 1 : k + 1].mean(axis=0) >= 0.5 - 1e-12)
+    h = 1 / (1 + np.exp(-(X @ theta)))
+    assert np.all((h > 1e-12) & (h < 1 - 1e-12))
+    # The cost's curvature is at most λmax(XᵀX/m)/4: every rate the rubric uses (up to 1) descends.
+    assert np.linalg.eigvalsh(X.T @ X / m)[-1] / 4 < 2.0
+    for rate in (1.0, 0.37, 0.083):
+        start = ref.calcularCostoLogistico(X, y, theta)
+        _, historial = ref.descensoGradienteLogistico(X, y, theta, rate, 4)
+        assert np.all(np.diff(np.concatenate([[start], historial])) < 0)
+
+
+def test_cases_without_raw_features_are_the_cases_they_always_were() -> None:
+    before = ref.casos(np.random.default_rng(4), m=12, n=3)
+    after = ref.casos(np.random.default_rng(4), m=12, n=3, crudas=0)
+    for name, value in before.items():
+        np.testing.assert_array_equal(after[name], value)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_updating_the_intercept_first_shows_plainly_on_raw_features(seed: int) -> None:
+    (wrong,) = [
+        f
+        for f in variants_for(errores, "descensoGradienteLogistico")["non_simultaneous_update"]
+        if f.__name__ == "descensoGradienteLogistico_intercept_first"
+    ]
+    values = ref.casos(np.random.default_rng(seed), m=30, n=2, crudas=2)
+    for rate in (0.37, 0.083):
+        args = (values["X"], values["y"], values["theta"], rate, 1)
+        right, mistaken = ref.descensoGradienteLogistico(*args)[0], wrong(*args)[0]
+        assert mistaken[0] == right[0]
+        # Well beyond the step check's tolerance (rtol 1e-6, atol 1e-9), even at the smaller rate.
+        assert np.max(np.abs(mistaken - right) / (1e-9 + 1e-6 * np.abs(right))) > 10
+
+
 def _perceptron_separates(X: np.ndarray, y: np.ndarray, *, updates: int = 100_000) -> bool:
     """Whether a perceptron finds a hyperplane with every instance strictly on its label's side: it stops
     exactly when one does, and on separable data it always does (after at most (R/γ)² updates)."""

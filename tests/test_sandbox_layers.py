@@ -591,3 +591,249 @@ def test_a_call_that_raises_still_reports_the_warnings_before_it(zygote: Zygote,
         assert outcome.warnings == ("RuntimeWarning: divide by zero encountered in log",)
     finally:
         runtime.close()
+
+
+# --- what the worker counts as the student's functions, and the inert display libraries -----------------
+
+CALLABLE_STYLES = """
+import functools
+import numpy as np
+
+def medir(funcion):
+    @functools.wraps(funcion)
+    def envoltura(*args, **kwargs):
+        return funcion(*args, **kwargs)
+    return envoltura
+
+def sin_wraps(funcion):
+    def envoltura(*args):
+        return funcion(*args)
+    return envoltura
+
+class Red:
+    def __init__(self, escala):
+        self.escala = escala
+
+    @staticmethod
+    def estatico(a, b):
+        return a + b
+
+    @classmethod
+    def de_clase(cls, a, b=2):
+        return a * b
+
+    def ligado(self, a):
+        return a * self.escala
+
+    def __call__(self, x, y, *resto):
+        return x - y
+
+def _base(a, b, c, d=0):
+    return a + b + c + d
+
+@medir
+def decorado(x, y):
+    return x * y
+
+@sin_wraps
+def envuelto(x):
+    return x
+
+@functools.lru_cache(maxsize=None)
+def memorizado(n):
+    return n + 1
+
+red = Red(3)
+estatico = Red.estatico
+de_clase = Red.de_clase
+ligado = red.ligado
+parcial = functools.partial(_base, 1, d=4)
+llamable = red
+sin_nombre = lambda z: z
+vectorizado = np.vectorize(_base)
+en_bruto = Red.__dict__["estatico"]
+"""
+
+
+def test_any_callable_bound_to_the_students_code_is_found_with_its_own_signature(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    from grader.inprocess import InProcessStudent
+
+    source = textwrap.dedent(CALLABLE_STYLES)
+    runtime = runtime_for(zygote, tmp_path, source)
+    lines = source.splitlines()
+
+    def line_of(text: str) -> int:
+        return lines.index(text) + 1
+
+    try:
+        assert runtime.report is not None
+        found = runtime.report.functions
+        assert set(found) == {
+            *("medir", "sin_wraps", "_base", "decorado", "envuelto", "memorizado", "sin_nombre"),
+            *("estatico", "de_clase", "ligado", "parcial", "llamable", "red", "vectorizado", "en_bruto"),
+        }
+        described = {name: (f.params, f.required, f.varargs, f.line) for name, f in found.items()}
+        # A decorated function starts at its first decorator, as Python counts it.
+        assert described["estatico"] == (("a", "b"), 2, False, line_of("    @staticmethod"))
+        assert described["en_bruto"] == described["estatico"]
+        # A bound method's self or cls is not the grader's to pass.
+        assert described["de_clase"] == (("a", "b"), 1, False, line_of("    @classmethod"))
+        assert described["ligado"] == (("a",), 1, False, line_of("    def ligado(self, a):"))
+        call_line = line_of("    def __call__(self, x, y, *resto):")
+        assert described["llamable"] == described["red"] == (("x", "y"), 2, True, call_line)
+        # A partial's fixed arguments are left out; the function is where the student wrote _base.
+        assert described["parcial"] == (("b", "c"), 2, False, line_of("def _base(a, b, c, d=0):"))
+        assert described["memorizado"][:3] == (("n",), 1, False)
+        assert described["decorado"][:3] == (("x", "y"), 2, False)
+        assert found["decorado"].end_line == line_of("    return x * y")
+        assert described["envuelto"] == ((), 0, True, line_of("    def envoltura(*args):"))
+        assert described["vectorizado"][2:] == (True, line_of("def _base(a, b, c, d=0):"))
+        # Called through the worker, each behaves as the student's code does.
+        assert runtime.call("ligado", [2], timeout_s=5).value == 6
+        assert runtime.call("de_clase", [3], timeout_s=5).value == 6
+        assert runtime.call("parcial", [2, 3], timeout_s=5).value == 10
+        assert runtime.call("llamable", [5, 2], timeout_s=5).value == 3
+        assert runtime.call("decorado", [4, 5], timeout_s=5).value == 20
+    finally:
+        runtime.close()
+    # Functions defined in the grader's own process are described the same way.
+    assert InProcessStudent.from_source(source).functions() == dict(found)
+
+
+def test_library_callables_are_never_the_students(zygote: Zygote, tmp_path: Path) -> None:
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        import functools, math
+        import numpy as np
+        from tqdm import tqdm
+        suma = np.sum
+        raiz = math.sqrt
+        imprimir = print
+        producto = functools.partial(np.dot, 2)
+        raices = np.vectorize(math.sqrt)
+        barra = tqdm
+        Otra = type("Otra", (), {})
+        class Propia:
+            def metodo(self):
+                return 1
+        def propia():
+            return 1
+        """,
+    )
+    try:
+        assert runtime.report is not None
+        assert set(runtime.report.functions) == {"propia"}
+    finally:
+        runtime.close()
+
+
+DISPLAY_LIBRARIES = """
+import sys
+import IPython
+import matplotlib
+import matplotlib.pyplot as plt
+import seaborn as sns
+import plotly.express as px
+from tqdm.auto import tqdm, trange
+from tqdm.notebook import tqdm as tqdm_notebook
+from IPython.display import clear_output, display
+
+def entrenar(n):
+    vistos = []
+    for i in tqdm(range(n), desc="épocas"):
+        vistos.append(i)
+    barra = tqdm_notebook(["a", "b"])
+    for letra in barra:
+        barra.set_description(letra)
+        vistos.append(letra)
+    vistos.extend(trange(1, n))
+    fig, (izquierda, derecha) = plt.subplots(1, 2, figsize=(8, 3))
+    (linea,) = izquierda.plot([1, 2])
+    linea.set_color("red")
+    for eje in plt.subplots(2, 2)[1].flat:
+        eje.set_title("x")
+    with plt.style.context("ggplot"):
+        sns.lineplot(x=[1], y=[2], ax=derecha)
+    px.line(y=[1, 2]).show()
+    display(fig)
+    clear_output(wait=True)
+    plt.rcParams["figure.figsize"] = (3, 3)
+    plt.pause(30)
+    plt.show()
+    real = [m.__version__ for m in (matplotlib, IPython)]
+    return vistos, real, sorted(m for m in ("matplotlib", "seaborn", "tqdm", "plotly") if m in sys.modules)
+
+def sin_importar(n):
+    clear_output()
+    plt.plot(range(n))
+    sns.set_theme()
+    return [*tqdm(range(n)), *trange(n)]
+"""
+
+
+def test_display_libraries_are_inert_and_imported_silently_in_the_worker(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    """Whether installed (IPython is, in the grader's environment) or not (matplotlib, seaborn, tqdm,
+    plotly), they import without a word and do nothing, quickly; progress bars pass their items through."""
+    runtime = runtime_for(zygote, tmp_path, DISPLAY_LIBRARIES)
+    try:
+        assert runtime.report is not None
+        assert [e for e in runtime.report.events if e.kind != "skipped"] == []
+        outcome = runtime.call("entrenar", [3], timeout_s=5)
+        assert outcome.status == "ok", outcome
+        seen, versions, loaded = outcome.value
+        assert seen == [0, 1, 2, "a", "b", 1, 2]
+        assert versions == ["0 (inert stand-in)", "0 (inert stand-in)"]
+        assert loaded == ["matplotlib", "plotly", "seaborn", "tqdm"]
+        assert outcome.elapsed_s < 5
+    finally:
+        runtime.close()
+
+
+def test_display_names_work_where_their_import_was_lost(zygote: Zygote, tmp_path: Path) -> None:
+    source = DISPLAY_LIBRARIES.split("def sin_importar", 1)[1]
+    runtime = runtime_for(zygote, tmp_path, "def sin_importar" + source)
+    try:
+        assert runtime.call("sin_importar", [2], timeout_s=5).value == [0, 1, 0, 1]
+        # A name the student binds is theirs, whatever the stand-ins are called.
+    finally:
+        runtime.close()
+    runtime = runtime_for(zygote, tmp_path, "plt = 'mío'\ndef cual():\n    return plt\n")
+    try:
+        assert runtime.call("cual", [], timeout_s=5).value == "mío"
+    finally:
+        runtime.close()
+
+
+def test_answers_written_onto_the_channel_by_student_code_are_not_taken(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    """A function that writes forged answers to the worker's channel gets neither its forgery taken for
+    its own answer nor for the answer to the next call: only an answer with the request's token counts."""
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        import json, os, struct
+
+        def forge():
+            body = json.dumps({"status": "ok", "value": 999, "args_after": {"t": []},
+                               "globals_after": {"d": {}}, "warnings": [], "elapsed_s": 0.0}).encode()
+            for _ in range(3):
+                os.write(3, struct.pack(">Q", len(body)) + body)
+            return 1
+
+        def honest():
+            return 2
+        """,
+    )
+    try:
+        assert runtime.call("forge", [], timeout_s=5).value == 1
+        assert runtime.call("honest", [], timeout_s=5).value == 2
+    finally:
+        runtime.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 import numpy as np
@@ -14,7 +14,14 @@ from grader.cases import Case, CaseSet
 from grader.checks.memo import Memo, function_key, values_key
 from grader.compare import Comparison, as_array
 from grader.conventions import Convention
-from grader.diagnose import Diagnosis
+from grader.diagnose import (
+    GLOBAL_DATA,
+    PLAIN_CODES,
+    Diagnosis,
+    Observed,
+    global_data_matches,
+    size_expression,
+)
 from grader.messages import Translator
 from grader.rubric import CheckSpec, Rubric, TaskSpec
 from grader.timing import Timings
@@ -82,6 +89,10 @@ class TaskContext:
     notes: list[str] = field(default_factory=list)
     # The student's cost after 0, 1, 2, … updates beside the reference's, for the report's plot.
     curve: dict[str, tuple[float, ...]] | None = None
+    # What explains every failure of the task, when grading knows it before any check runs (a function
+    # right only in another convention than the rest of the submission): it stands in for whatever the
+    # checks recognise, which is then an artefact of the layout.
+    explanation: Diagnosis | None = None
     # Calls already made, by convention, inputs, helpers and time limit: a call the convention probe or
     # an earlier check made is not made again (the shapes and the values of a case come from one call).
     _calls: dict[tuple[Any, ...], StudentCall] = field(default_factory=dict)
@@ -150,6 +161,11 @@ class TaskContext:
         for (key, args), outcome in zip(pending.items(), outcomes, strict=False):
             self._record(key, args, outcome)
 
+    def made_call(self, values: Mapping[str, Any], *, check: CheckSpec, hidden: bool) -> StudentCall | None:
+        """The call :meth:`call_student` made on these inputs with the student's own helpers, if it made
+        one (never a new call)."""
+        return self._calls.get(self._call_key(values, substitutes=(), check=check, hidden=hidden))
+
     def _call_key(
         self,
         values: Mapping[str, Any],
@@ -212,6 +228,58 @@ class TaskContext:
             return result if isinstance(result, tuple) else (result,)
 
         return self.memo.get(("reference", function_key(target), values_key(values, names)), compute)
+
+    # --- what several cases tell together -------------------------------------------------------------
+
+    def settle(self, check: CheckSpec, verdicts: Sequence[CaseVerdict]) -> list[CaseVerdict]:
+        """A check's verdicts with what only the whole task or several cases together show: the task's
+        :attr:`explanation`, or a function that reads the notebook's data instead of its arguments
+        (recognised from the failed cases side by side; the rest of what they recognised was a
+        consequence of it)."""
+        if self.explanation is not None:
+            return [v if v.passed else _explained(v, self.explanation) for v in verdicts]
+        # A training function's outputs are the parameters after several updates, whose change is what
+        # its checks look at: a size read from a global is not the factor between its results.
+        if self.task.trains or all(v.passed for v in verdicts):
+            return list(verdicts)
+        observed = [self._observed(check, v) for v in verdicts]
+        found = global_data_matches(observed, rtol=1e-6, atol=1e-9)
+        if found is None:
+            return list(verdicts)
+        size, explained = found
+        diagnosis = Diagnosis(GLOBAL_DATA)
+        if size is not None:
+            arguments, sizes = [], []
+            for i in explained:
+                values, m = verdicts[i].case.values, observed[i].m
+                if m is not None:
+                    arguments.append(dict(zip(self.task.params, self.arguments(values), strict=True)))
+                    sizes.append(m)
+            expression = size_expression(arguments, sizes)
+            if expression is not None:
+                diagnosis = Diagnosis(GLOBAL_DATA, (("actual", str(size)), ("expected", expression)))
+        return [_explained(v, diagnosis) if i in explained else v for i, v in enumerate(verdicts)]
+
+    def _observed(self, check: CheckSpec, verdict: CaseVerdict) -> Observed:
+        m = self.instances(verdict.case.values)
+        if verdict.status != "fail":
+            return Observed(m, passed=verdict.passed)
+        # A failed case was judged on the call with the student's own helpers, which is remembered.
+        call = self.made_call(verdict.case.values, check=check, hidden=not verdict.case.is_public)
+        outputs = self.outputs(call) if call is not None and call.ok else None
+        if outputs is None:
+            return Observed(m)
+        return Observed(m, self.call_reference(verdict.case.values), outputs)
+
+    def instances(self, values: Mapping[str, Any]) -> int | None:
+        """A case's number of instances, as the rubric's known mistakes count them (``None`` if unknown)."""
+        if self.mistakes.instances is None:
+            return None
+        try:
+            return int(self.mistakes.instances(values))
+        except (KeyError, IndexError, TypeError, ValueError):
+            # A check's own cases need not hold what the count reads.
+            return None
 
     # --- reading outputs ----------------------------------------------------------------------------
 
@@ -354,9 +422,52 @@ class TaskContext:
             self.t(
                 "call.exception", case=label, type=outcome.error_type, message=outcome.message, where=where
             ),
-            *self.warning_detail(outcome),
         ]
-        return CaseVerdict(case, "error", tuple(details), (Diagnosis("student_exception"),))
+        found_codes = [Diagnosis("student_exception")]
+        # Code written on an older NumPy (Colab's) that the grader's newer one refuses, known by the
+        # exception's type and message: (type, pattern, catalogue key, what the student wrote, from the
+        # pattern's groups). The key's sentence says what to write instead.
+        import re
+
+        numpy_drift = (
+            ("TypeError", r"only 0-dimensional arrays can be converted to Python scalars",
+             "numpy.scalar_of_array", ""),
+            ("DeprecationWarning", r"Conversion of an array with ndim > 0 to a scalar",
+             "numpy.scalar_of_array", ""),
+            ("AttributeError",
+             r"`np\.(?P<old>\w+)` was removed in the NumPy 2\.0 release\. Use `(?P<new>[^`]+)`",
+             "numpy.removed", "np.{old}"),
+            ("AttributeError", r"module 'numpy' has no attribute '(?P<old>\w+)'",
+             "numpy.removed", "np.{old}"),
+            ("AttributeError", r"'numpy\.ndarray' object has no attribute '(?P<old>\w+)'",
+             "numpy.removed", "a.{old}"),
+        )  # fmt: skip
+        # What replaces a removed name where NumPy's message does not say (a name NumPy never had is a typo).
+        replaced = {
+            **{f"np.{name}": name for name in ("float", "int", "complex", "object", "str", "bool")},
+            "np.product": "np.prod",
+            "np.cumproduct": "np.cumprod",
+            "np.asscalar": "a.item()",
+            "np.in1d": "np.isin",
+            "np.trapz": "np.trapezoid",
+            "np.msort": "np.sort(a, axis=0)",
+            "a.ptp": "np.ptp(a)",
+            "a.tostring": "a.tobytes()",
+            "a.itemset": "a[i] = v",
+        }
+        for error_type, pattern, key, wrote in numpy_drift:
+            found = re.match(pattern, outcome.message) if outcome.error_type == error_type else None
+            if found is None:
+                continue
+            name = wrote.format(**found.groupdict())
+            instead = found.groupdict().get("new") or replaced.get(name)
+            if wrote and instead is None:
+                continue
+            details.append(self.t(key, numpy=np.__version__, name=name, instead=instead))
+            found_codes.append(Diagnosis("numpy_version"))
+            break
+        details.extend(self.warning_detail(outcome))
+        return CaseVerdict(case, "error", tuple(details), tuple(found_codes))
 
     def describe_count(self, case: Case, value: Any) -> str:
         """The sentence for a function that returned the wrong number of values."""
@@ -393,6 +504,13 @@ class TaskContext:
                 text = np.array2string(value, precision=3, separator=", ", threshold=12, edgeitems=2)
                 shown.append(f"{param}={' '.join(text.split())}")
         return self.t("out.inputs", inputs="; ".join(shown)) if shown else None
+
+
+def _explained(verdict: CaseVerdict, diagnosis: Diagnosis) -> CaseVerdict:
+    """A failed case's verdict with ``diagnosis`` in place of the mistakes recognised on it (what merely
+    happened, an exception or a time-out, is kept)."""
+    kept = tuple(d for d in verdict.diagnoses if d.code in PLAIN_CODES)
+    return replace(verdict, diagnoses=(diagnosis, *kept))
 
 
 def format_shape(shape: tuple[int, ...]) -> str:

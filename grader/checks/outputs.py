@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -14,7 +15,7 @@ from grader.calls import Substitute
 from grader.cases import Case
 from grader.checks.context import CaseVerdict, TaskContext, format_shape
 from grader.checks.registry import judge_cases, register
-from grader.compare import Comparison, as_array, compare
+from grader.compare import Comparison, as_array, broadcasts_alike, compare
 from grader.diagnose import merge, recognise_outputs, transposed_matches
 from grader.errors import RubricError
 from grader.rubric import Bounds, CheckSpec, OptionSpec, TaskSpec
@@ -112,13 +113,19 @@ def _compare_case(
         detail = ctx.describe_count(case, call.outcome.value)
         return CaseVerdict(case, "fail", (detail, *ctx.warning_detail(call.outcome)))
     expected = ctx.call_reference(case.values)
-    comparisons = _compare_all(expected, actual, rtol=rtol, atol=atol)
+    # The arrays the outputs are meant to combine with (numbers among the arguments combine with anything).
+    argument_shapes = [a.shape for a in map(as_array, call.args) if a is not None and a.ndim > 0]
+
+    def compare_with(outputs: Sequence[Any]) -> list[Comparison]:
+        return _compare_all(ctx, outputs, actual, raw, argument_shapes, rtol=rtol, atol=atol)
+
+    comparisons = compare_with(expected)
     if all(judge(c) for c in comparisons):
         return CaseVerdict(case, "pass")
     reference = getattr(ctx.reference, ctx.task.reference)
     for kwargs in variants:
         alternative = ctx.call_reference(case.values, function=functools.partial(reference, **kwargs))
-        if all(judge(c) for c in _compare_all(alternative, actual, rtol=rtol, atol=atol)):
+        if all(judge(c) for c in compare_with(alternative)):
             return CaseVerdict(case, "pass")
     about_values = judge is _values_judge
     details = [
@@ -161,12 +168,28 @@ def _values_judge(c: Comparison) -> bool:
 
 
 def _compare_all(
-    expected: Sequence[Any], actual: Sequence[Any], *, rtol: float, atol: float
+    ctx: TaskContext,
+    expected: Sequence[Any],
+    actual: Sequence[Any],
+    raw: Sequence[Any],
+    inputs: Sequence[tuple[int, ...]],
+    *,
+    rtol: float,
+    atol: float,
 ) -> list[Comparison]:
-    return [
-        compare(np.asarray(e), a, rtol=rtol, atol=atol, scalar=np.ndim(e) == 0)
-        for e, a in zip(expected, actual, strict=True)
-    ]
+    """Each output compared with the expected one (reference layout); a shape that only adds length-1 axes
+    in front of the expected one, broadcasting as it does against the inputs, is as good as it (judged in
+    the student's layout: whether a length-1 axis changes anything depends on where the layout puts it)."""
+    comparisons = []
+    for name, e, a, r in zip(ctx.task.returns, expected, actual, raw, strict=True):
+        c = compare(np.asarray(e), a, rtol=rtol, atol=atol, scalar=np.ndim(e) == 0)
+        student = as_array(r)
+        if not c.shape_ok and student is not None:
+            wanted = ctx.convention.to_student(name, np.asarray(e)).shape
+            if broadcasts_alike(wanted, student.shape, inputs):
+                c = dataclasses.replace(c, shape_ok=True)
+        comparisons.append(c)
+    return comparisons
 
 
 def _explain(

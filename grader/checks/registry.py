@@ -319,7 +319,8 @@ def _on_own_logic(ctx: TaskContext, case: Case, evaluate: CaseEvaluator) -> Case
 def run_check(ctx: TaskContext, spec: CheckSpec) -> list[CheckResult]:
     """Run one check on its cases; one result for its public cases and one for its hidden ones."""
     kind = CHECK_KINDS[spec.kind]
-    verdicts = kind.run(ctx, spec, cases_of(ctx, spec))
+    # Settled before public and hidden cases part: some mistakes show only on several cases side by side.
+    verdicts = ctx.settle(spec, kind.run(ctx, spec, cases_of(ctx, spec)))
     for verdict in verdicts:
         for note in verdict.notes:
             if note not in ctx.notes:

@@ -4,7 +4,9 @@ Training functions return their parameters in many ways (any order, with or with
 or nothing at all after updating the arrays in place); :meth:`TaskContext.trained` finds them. Costs
 are always computed by the grader from the parameters, never taken from the student's own history.
 A training loop is graded on its own logic: when it fails with the student's own helpers and some
-helper is known to be wrong, it is run again with reference helpers in their place.
+helper is known to be wrong, it is run again with reference helpers in their place. A loop that fails is
+also asked for a much smaller rate and another number of updates: one that uses a rate or a count of its
+own instead of those it is given lands exactly where it did, and is told which parameter to use.
 """
 
 from __future__ import annotations
@@ -94,21 +96,52 @@ def _reference_trained(
     return dict(zip(ctx.task.returns, outputs, strict=False))
 
 
+# One more rate for ``other_rates``: positive, as the check's own.
+OTHER_RATE = OptionSpec((int, float), doc="A further learning rate.", range=POSITIVE)
 STEP_OPTIONS = {
     "rate": RATE,
+    "other_rates": OptionSpec(
+        list,
+        [],
+        doc="More learning rates every case is judged at too (each must give the reference's parameters): "
+        "rates no classroom uses catch a rate written into the loop.",
+    ),
     "steps": _steps(1, "Number of updates the function is asked for."),
     "rtol": OptionSpec(float, 1e-6, doc="Relative tolerance on the trained parameters.", range=NOT_NEGATIVE),
     "atol": OptionSpec(float, 1e-9, doc="Absolute tolerance on the trained parameters.", range=NOT_NEGATIVE),
 }
 
 
-@register("one_step", options=STEP_OPTIONS, needs=TRAINING)
+def _check_rates(
+    options: Mapping[str, Any], *, task: TaskSpec, reference: ModuleType, where: str
+) -> Collection[str]:
+    """Every one of ``other_rates`` is a positive number."""
+    for i, value in enumerate(options["other_rates"]):
+        problem = OTHER_RATE.problem(value)
+        if problem is not None:
+            raise RubricError(f"{where}.other_rates[{i}]: {problem}")
+    return ()
+
+
+@register("one_step", options=STEP_OPTIONS, needs=TRAINING, validate=_check_rates)
 def one_step(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
-    """``steps`` updates (default one) give exactly the reference's parameters."""
-    steps, rate = int(spec.options["steps"]), float(spec.options["rate"])
+    """``steps`` updates (default one) give exactly the reference's parameters, at ``rate`` and at each of
+    ``other_rates``: a case passes when every rate does."""
+    steps = int(spec.options["steps"])
+    rates = tuple(dict.fromkeys(float(r) for r in (spec.options["rate"], *spec.options["other_rates"])))
     rtol, atol = float(spec.options["rtol"]), float(spec.options["atol"])
 
     def evaluate(case: Case, substitutes: Sequence[Substitute]) -> CaseVerdict:
+        if not substitutes:
+            schedules = [_with_schedule(ctx, case.values, steps=steps, rate=rate) for rate in rates]
+            ctx.prefetch(schedules, check=spec, hidden=not case.is_public)
+        for rate in rates:
+            verdict = evaluate_at(case, substitutes, rate)
+            if not verdict.passed:
+                return verdict
+        return CaseVerdict(case, "pass")
+
+    def evaluate_at(case: Case, substitutes: Sequence[Substitute], rate: float) -> CaseVerdict:
         trained = _train(ctx, spec, case, steps=steps, rate=rate, substitutes=substitutes)
         if isinstance(trained, CaseVerdict):
             return trained
@@ -175,11 +208,13 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
         if not substitutes:
             schedules = [_with_schedule(ctx, case.values, steps=k, rate=rate) for k in range(1, steps + 1)]
             ctx.prefetch(schedules, check=spec, hidden=not case.is_public)
+        trained: Trained | CaseVerdict | None = None
         for k in range(1, steps + 1):
             trained = _train(ctx, spec, case, steps=k, rate=rate, substitutes=substitutes)
             if isinstance(trained, CaseVerdict):
                 return trained
             costs.append(_cost(ctx, case.values, trained.params))
+        assert isinstance(trained, Trained), "steps is at least 1"
         if ctx.curve is None and case.is_public and not substitutes:
             ctx.curve = {
                 "student": tuple(costs),
@@ -202,7 +237,13 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
             )
         else:
             detail = ctx.say(case, "train.cost_flat", case=label, before=costs[0], after=costs[-1], rate=rate)
-        diagnoses = (Diagnosis("gradient_ascent"),) if len(rises) == steps else ()
+        schedule = _schedule_diagnoses(
+            ctx, spec, case, trained, steps=steps, rate=rate, substitutes=substitutes
+        )
+        # A cost that goes up at every step says the loop climbs it only when the step is the rate's: with
+        # a rate of the loop's own, it may as well be descending with too long a step.
+        climbs = len(rises) == steps and IGNORES_RATE not in _codes(schedule)
+        diagnoses = merge(schedule, (Diagnosis("gradient_ascent"),) if climbs else ())
         return CaseVerdict(case, "fail", (detail,), diagnoses)
 
     return judge_cases(ctx, cases, evaluate)
@@ -296,7 +337,12 @@ def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -
             atol=atol,
         )
         values = _with_schedule(ctx, case.values, steps=steps, rate=rate)
-        return CaseVerdict(case, "fail", (detail,), _loop_diagnoses(ctx, case, values, trained))
+        schedule = _schedule_diagnoses(
+            ctx, spec, case, trained, steps=steps, rate=rate, substitutes=substitutes
+        )
+        return CaseVerdict(
+            case, "fail", (detail,), merge(schedule, _loop_diagnoses(ctx, case, values, trained))
+        )
 
     return judge_cases(ctx, cases, evaluate)
 
@@ -388,7 +434,12 @@ def learns(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[Cas
         else:
             detail = ctx.t("train.not_learned", **said)
         values = _with_schedule(ctx, case.values, steps=steps, rate=rate)
-        return CaseVerdict(case, "fail", (detail,), _loop_diagnoses(ctx, case, values, trained))
+        schedule = _schedule_diagnoses(
+            ctx, spec, case, trained, steps=steps, rate=rate, substitutes=substitutes
+        )
+        return CaseVerdict(
+            case, "fail", (detail,), merge(schedule, _loop_diagnoses(ctx, case, values, trained))
+        )
 
     return judge_cases(ctx, cases, evaluate)
 
@@ -452,9 +503,16 @@ def _step_diagnoses(
         atol=1e-12,
     )
     known = _loop_diagnoses(ctx, case, values, trained, rtol=rtol, atol=atol)
-    return with_implied(
-        merge(scaled, known, _epoch_count(ctx, spec, case, trained, steps, rate, substitutes))
+    schedule = _schedule_diagnoses(ctx, spec, case, trained, steps=steps, rate=rate, substitutes=substitutes)
+    ignored = _codes(schedule)
+    # A step that does not scale with the rate has no telling ratio to the right one; a loop that always
+    # runs the same count is not one epoch off.
+    if IGNORES_RATE in ignored:
+        scaled = ()
+    epochs = (
+        () if IGNORES_STEPS in ignored else _epoch_count(ctx, spec, case, trained, steps, rate, substitutes)
     )
+    return with_implied(merge(schedule, scaled, known, epochs))
 
 
 def _epoch_count(
@@ -524,6 +582,97 @@ def _loop_diagnoses(
         atol=atol,
         uninformative=uninformative,
     )
+
+
+IGNORES_RATE = "ignores_learning_rate"
+IGNORES_STEPS = "ignores_iterations"
+# The rate a loop is asked for again, as a share of the check's: a loop that reads the rate it is given
+# barely moves with a millionth of it, whatever its number of updates (no loop runs the hundred million it
+# would take to settle), so it cannot land where the check's rate took it, while a loop that uses a rate of
+# its own lands exactly there.
+SLOWER = 1e-6
+
+
+def _schedule_diagnoses(
+    ctx: TaskContext,
+    spec: CheckSpec,
+    case: Case,
+    trained: Trained,
+    *,
+    steps: int,
+    rate: float,
+    substitutes: Sequence[Substitute],
+) -> tuple[Diagnosis, ...]:
+    """Whether the loop uses the rate and the number of updates it is given, from two more calls:
+    ``ignores_learning_rate`` when a millionth of the rate leaves some parameter exactly where the rate
+    itself did, ``ignores_iterations`` when another number of updates leaves every parameter exactly where
+    ``steps`` did. The hints name the student's own parameter.
+
+    "Exactly": the same computation gives the same numbers, to the last bit, whatever it was asked for;
+    a loop that reads what it is given computes something else. Both need parameters that moved: a loop
+    that leaves them where they started is the same whatever it is asked for, and says nothing about why.
+    """
+    task = ctx.task
+    if task.steps is None or task.rate is None:
+        return ()
+    names = task.trains
+    initial = {name: np.asarray(case.values[name], dtype=np.float64) for name in names}
+    moved = [n for n in names if not agree(initial[n], trained.params[n], rtol=1e-6, atol=1e-9)]
+    if not moved:
+        return ()
+    found = []
+    slow = rate * SLOWER
+    slower = _train(ctx, spec, case, steps=steps, rate=slow, substitutes=substitutes)
+    # Any one parameter will do: a loop may use a rate of its own for the biases only.
+    ignores_rate = any(_identical(slower, trained, n) for n in moved)
+    if ignores_rate:
+        found.append(Diagnosis(IGNORES_RATE, (("expected", _own_name(ctx, task.rate)),)))
+    other_steps = 1 if steps > 1 else 2
+    if not ignores_rate:
+        # Compared at the slow rate, where a loop that counts its updates cannot have settled anywhere.
+        other = _train(ctx, spec, case, steps=other_steps, rate=slow, substitutes=substitutes)
+        ignores_steps = all(_identical(other, slower, n) for n in names)
+    elif _settled(ctx, case, trained, rate=rate):
+        # A rate of the loop's own may have taken it where no update moves it any more (one step does,
+        # on some problems): then every count ends there, and the count cannot be told.
+        ignores_steps = False
+    else:
+        other = _train(ctx, spec, case, steps=other_steps, rate=rate, substitutes=substitutes)
+        ignores_steps = all(_identical(other, trained, n) for n in names)
+    if ignores_steps:
+        found.insert(0, Diagnosis(IGNORES_STEPS, (("expected", _own_name(ctx, task.steps)),)))
+    return tuple(found)
+
+
+def _identical(a: Trained | CaseVerdict, b: Trained | CaseVerdict, name: str) -> bool:
+    """Whether two training calls left parameter ``name`` with exactly the same numbers."""
+    if not isinstance(a, Trained) or not isinstance(b, Trained):
+        return False
+    return bool(np.array_equal(a.params[name], b.params[name]))
+
+
+def _settled(ctx: TaskContext, case: Case, trained: Trained, *, rate: float) -> bool:
+    """Whether one more right update from the trained parameters leaves them where they are (to rounding)."""
+    values = _with_schedule(ctx, {**case.values, **trained.params}, steps=1, rate=rate)
+    # Called directly: the reference's results are remembered for the run, and these inputs are the
+    # student's own.
+    update = getattr(ctx.reference, ctx.task.reference)
+    # Parameters a loop of its own sent far away may overflow in the reference: they are not settled.
+    with np.errstate(all="ignore"):
+        outputs = update(*[values[ctx.task.inputs.get(p, p)] for p in ctx.task.params])
+    after = dict(zip(ctx.task.returns, outputs, strict=False))
+    return all(agree(trained.params[n], after[n], rtol=1e-10, atol=1e-13) for n in ctx.task.trains)
+
+
+def _own_name(ctx: TaskContext, param: str) -> str:
+    """The student's own name for one of the task's parameters (the one in its place), as a hint quotes it."""
+    position = ctx.task.params.index(param)
+    own = ctx.function.params
+    return own[position] if position < len(own) else param
+
+
+def _codes(diagnoses: Sequence[Diagnosis]) -> set[str]:
+    return {d.code for d in diagnoses}
 
 
 def _with_schedule(ctx: TaskContext, values: Mapping[str, Any], *, steps: int, rate: float) -> dict[str, Any]:

@@ -17,6 +17,8 @@ _PLOTTING_ATTRIBUTES = frozenset({"plot", "plotting"})
 _BLOCKING_CALLS = frozenset({"input", "open", "time.sleep", "sleep"})
 # Bare calls a failed guarded import may make without harm.
 _HARMLESS_HANDLER_CALLS = frozenset({"print", "warnings.warn"})
+# Calls that bind a callable to another with some arguments fixed.
+_PARTIAL_CALLS = frozenset({"partial", "functools.partial"})
 
 
 @dataclass(frozen=True)
@@ -50,29 +52,193 @@ class UnitPlan:
 Unit = str | ast.Module
 
 
+@dataclass(frozen=True)
+class StudentNames:
+    """What the student's code binds at module level, as far as reading it tells (nothing is run).
+
+    ``functions``: names bound to the student's callables: their ``def``s, lambdas and aliases (as
+    :mod:`grader.defs` finds them), and methods taken from their classes or instances (``f = Red.f``,
+    ``f = red.f``), ``functools.partial``s of any of those, the result of a student function given one of
+    them (a decorator applied by hand, ``f = medir(g)``) and instances of their classes with ``__call__``.
+    ``objects``: their classes and the names bound to instances of them (``red = Red()``): calling one
+    of their methods runs the student's code. ``needed``: the assignments, as (unit, line), that bind
+    what a module-level callable is taken from (``red = crear_red()`` before ``f = red.f``), and those
+    that bind what these read, transitively: they run even when they call the student's code, or the
+    callable would never be bound.
+    """
+
+    functions: frozenset[str]
+    objects: frozenset[str] = frozenset()
+    needed: frozenset[tuple[int, int]] = frozenset()
+
+    def needed_lines(self, unit: int) -> frozenset[int]:
+        """The lines of the needed assignments of unit number ``unit``."""
+        return frozenset(line for index, line in self.needed if index == unit)
+
+
 def student_function_names(sources: Iterable[Unit]) -> frozenset[str]:
-    """The student's own module-level callables in `sources` (their `def`s, names assigned a lambda or
-    another of them), as :mod:`grader.defs` finds them; sources that do not parse are ignored."""
-    names: set[str] = set()
-    for source in sources:
-        tree = parse(source)
-        if isinstance(tree, ast.Module):
-            names.update(d.name for d in find_definitions(tree, callables=names).module_level())
-    return frozenset(names)
+    """The student's own module-level callables in `sources` (see :class:`StudentNames`); sources that
+    do not parse are ignored."""
+    return student_names(sources).functions
+
+
+def student_names(sources: Iterable[Unit]) -> StudentNames:
+    """What the student's code in `sources` (units run one after another, numbered from 0) binds; see
+    :class:`StudentNames`. Sources that do not parse are ignored (they keep their number)."""
+    functions: set[str] = set()
+    classes: set[str] = set()
+    methods: set[str] = set()
+    callable_classes: set[str] = set()
+    instances: set[str] = set()
+    # Every module-level assignment in the order it runs: (unit, line), names bound, names read.
+    assignments: list[tuple[tuple[int, int], frozenset[str], frozenset[str]]] = []
+    # What a callable is taken from, and the number of the first assignment after the one taking it.
+    wanted: list[tuple[str, int]] = []
+    trees = [(index, tree) for index, tree in enumerate(map(parse, sources)) if isinstance(tree, ast.Module)]
+    for _, tree in trees:
+        # Methods are known before any statement is read: a class may be defined after its first use.
+        for definition in find_definitions(tree).found:
+            if definition.kind == "method" and definition.owner is not None:
+                methods.add(definition.name)
+                if definition.name == "__call__":
+                    callable_classes.add(definition.owner.split(".")[0])
+    for index, tree in trees:
+        functions.update(d.name for d in find_definitions(tree, callables=functions).module_level())
+        for stmt in _module_level_statements(tree.body):
+            if isinstance(stmt, ast.ClassDef):
+                classes.add(stmt.name)
+                continue
+            if not isinstance(stmt, ast.Assign | ast.AnnAssign) or stmt.value is None:
+                continue
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = stmt.value
+            assignments.append(
+                (
+                    (index, stmt.lineno),
+                    frozenset(n for t in targets for n in _target_names(t)),
+                    _reads_of(value),
+                )
+            )
+            names = [target.id for target in targets if isinstance(target, ast.Name)]
+            if (root := _method_root(value, methods)) is not None:
+                wanted.append((root, len(assignments) - 1))
+                functions.update(names)
+            elif _is_callable_binding(value, functions, classes | instances, methods):
+                functions.update(names)
+            elif (made := _constructed(value, classes)) is not None:
+                instances.update(names)
+                if made in callable_classes:
+                    functions.update(names)
+            elif isinstance(value, ast.Name) and value.id in instances:
+                instances.update(names)
+    needed: set[tuple[int, int]] = set()
+    while wanted:
+        name, before = wanted.pop()
+        # The assignment that bound `name` last before it was read.
+        for position in range(before - 1, -1, -1):
+            place, bound, reads = assignments[position]
+            if name in bound:
+                if place not in needed:
+                    needed.add(place)
+                    wanted.extend((read, position) for read in reads)
+                break
+    return StudentNames(
+        functions=frozenset(functions), objects=frozenset(classes | instances), needed=frozenset(needed)
+    )
+
+
+def _reads_of(value: ast.expr) -> frozenset[str]:
+    return frozenset(
+        child.id
+        for child in _evaluated_nodes(value)
+        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
+    )
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    """The plain names an assignment target binds (``a``, ``a, (b, c)``, ``*rest``)."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+def _method_root(value: ast.expr, methods: set[str]) -> str | None:
+    """``red`` for ``red.feedForward`` (or ``modelo.red.feedForward``) where ``feedForward`` is the name
+    of a method of the student's classes; None for anything else (``np.tanh``, ``red.pesos``)."""
+    if not (isinstance(value, ast.Attribute) and value.attr in methods):
+        return None
+    current: ast.expr = value
+    while isinstance(current, ast.Attribute):
+        current = current.value
+    return current.id if isinstance(current, ast.Name) else None
+
+
+def _is_callable_binding(value: ast.expr, functions: set[str], objects: set[str], methods: set[str]) -> bool:
+    """Whether ``value`` gives one of the student's callables: an alias of one, a partial of one, or
+    what a student function returns when given one (a decorator applied by hand)."""
+    if isinstance(value, ast.Name):
+        return value.id in functions
+    if not isinstance(value, ast.Call) or not value.args:
+        return False
+    first = value.args[0]
+    refers = (isinstance(first, ast.Name) and first.id in functions) or (
+        _method_root(first, methods) is not None
+    )
+    if _dotted_name(value.func) in _PARTIAL_CALLS:
+        return refers
+    student = isinstance(value.func, ast.Name) and value.func.id in functions
+    return student and _wraps(value, functions, objects)
+
+
+def _constructed(value: ast.expr, classes: set[str]) -> str | None:
+    """The student's class ``value`` makes an instance of (``Red(2, 3)``), if it is one."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in classes:
+        return value.func.id
+    return None
+
+
+def _wraps(call: ast.Call, functions: set[str] | frozenset[str], objects: set[str] | frozenset[str]) -> bool:
+    """Whether ``call`` gives only the student's callables, classes and constants, at least one callable:
+    ``medir(feedForward)``, ``cronometrar(Red.feedForward, veces=3)`` (a decorator applied by hand)."""
+    arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+    callables = 0
+    for argument in arguments:
+        if isinstance(argument, ast.Constant):
+            continue
+        root: ast.expr = argument
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name) or root.id not in functions | objects:
+            return False
+        callables += root.id in functions or root is not argument
+    return callables > 0
 
 
 def plan_unit(
-    source: Unit, *, student_functions: frozenset[str], tainted: frozenset[str] = frozenset()
+    source: Unit,
+    *,
+    student_functions: frozenset[str],
+    tainted: frozenset[str] = frozenset(),
+    student_objects: frozenset[str] = frozenset(),
+    needed_lines: frozenset[int] = frozenset(),
 ) -> UnitPlan:
     """Decide, statement by statement, what of `source` runs in definitions mode.
 
     `tainted` holds the names bound by statements skipped in earlier units; the plan returns it updated.
+    `student_objects`: :attr:`StudentNames.objects` (calling a method of one is calling the student's
+    code); `needed_lines`: :meth:`StudentNames.needed_lines` of this unit (assignments that run even so).
     `pass` and constant expressions (docstrings, `...`) do nothing, so they are neither run nor reported.
     """
     tree = parse(source)
     if not isinstance(tree, ast.Module):
         return UnitPlan(statements=(), skipped=(), syntax_error=tree, tainted=tainted)
-    planner = _Planner(student_functions, _plotting_names(tree), set(tainted))
+    planner = _Planner(
+        student_functions, _plotting_names(tree), set(tainted), objects=student_objects, needed=needed_lines
+    )
     statements: list[PlannedStatement] = []
     skipped: list[SkippedStatement] = []
     for stmt in tree.body:
@@ -125,11 +291,19 @@ def parse(source: Unit) -> ast.Module | str:
 
 class _Planner:
     def __init__(
-        self, student_functions: frozenset[str], plotting: frozenset[str], tainted: set[str]
+        self,
+        student_functions: frozenset[str],
+        plotting: frozenset[str],
+        tainted: set[str],
+        *,
+        objects: frozenset[str] = frozenset(),
+        needed: frozenset[int] = frozenset(),
     ) -> None:
         self.student_functions = student_functions
         self.plotting = plotting
         self.tainted = tainted
+        self.objects = objects
+        self.needed = needed
 
     def verdict(self, stmt: ast.stmt) -> tuple[bool, str]:
         """Whether to run `stmt`, and why."""
@@ -143,7 +317,12 @@ class _Planner:
             return True, "pass"
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
             problem = self._problem(stmt)
-            return (False, problem) if problem is not None else (True, "assignment")
+            if problem is None:
+                return True, "assignment"
+            if stmt.lineno in self.needed and self._problem(stmt, blocking_only=True) is None:
+                # Costly or not, without it a function the student bound at top level does not exist.
+                return True, "assignment (needed to bind a function)"
+            return False, problem
         if isinstance(stmt, ast.If):
             return self._if_verdict(stmt)
         if isinstance(stmt, ast.Try):
@@ -188,22 +367,40 @@ class _Planner:
                     return False, f"try block ({reason})"
         return True, "guarded-import"
 
-    def _problem(self, node: ast.AST) -> str | None:
-        """Why evaluating `node` should not happen in definitions mode, or None when it may."""
+    def _problem(self, node: ast.AST, *, blocking_only: bool = False) -> str | None:
+        """Why evaluating `node` should not happen in definitions mode, or None when it may.
+        `blocking_only`: only the reasons nothing overrides (waiting for a person, files, plots)."""
         student_call: str | None = None
         blocked_call: str | None = None
         tainted_name: str | None = None
         for child in _evaluated_nodes(node):
             if isinstance(child, ast.Call):
                 if isinstance(child.func, ast.Name) and child.func.id in self.student_functions:
-                    student_call = student_call or f"calls a student function ({child.func.id})"
+                    if not _wraps(child, self.student_functions, self.objects):
+                        student_call = student_call or f"calls a student function ({child.func.id})"
+                elif (method := self._student_method(child.func)) is not None:
+                    student_call = student_call or f"calls a student method ({_shorten(method)})"
                 elif isinstance(child.func, ast.Lambda):
                     blocked_call = blocked_call or "calls a lambda"
                 elif self._is_blocked_callee(child.func):
                     blocked_call = blocked_call or f"calls {_shorten(ast.unparse(child.func))}"
             elif isinstance(child, ast.Name) and child.id in self.tainted and _reads(child, node):
                 tainted_name = tainted_name or f"uses {child.id}, bound by a skipped statement"
+        if blocking_only:
+            return blocked_call
         return student_call or blocked_call or tainted_name
+
+    def _student_method(self, func: ast.expr) -> str | None:
+        """``red.entrenar`` for a call of a method of the student's class or instance (``Red(2).entrenar``
+        too); None for anything else, constructing an instance included (``Red(2)``: cheap, and needed)."""
+        if not isinstance(func, ast.Attribute):
+            return None
+        current: ast.expr = func
+        while isinstance(current, ast.Attribute | ast.Call | ast.Subscript):
+            current = current.func if isinstance(current, ast.Call) else current.value
+        if isinstance(current, ast.Name) and current.id in self.objects:
+            return ast.unparse(func)
+        return None
 
     def _is_blocked_callee(self, func: ast.expr) -> bool:
         if _dotted_name(func) in _BLOCKING_CALLS:

@@ -133,6 +133,24 @@ def normalizar__missing_centering(
 # --- other ways of getting the functions wrong -------------------------------------------------------------
 
 
+@variant("descensoGradiente", "non_simultaneous_update")
+def descensoGradiente_intercept_first(
+    X: ArrayLike, y: ArrayLike, theta: ArrayLike, alpha: float, iteraciones: int
+) -> tuple[FloatArray, FloatArray]:
+    """Updates theta_0 first, then every slope at once with a gradient that already sees the new theta_0.
+
+    On centred features the slopes' gradient does not depend on theta_0, so this only shows on raw ones.
+    """
+    current = _as_float(theta).copy()
+    components = current.reshape(-1)
+    historial = np.empty(max(iteraciones, 0), dtype=np.float64)
+    for i in range(iteraciones):
+        components[0] -= alpha * calcularGradiente(X, y, current).reshape(-1)[0]
+        components[1:] -= alpha * calcularGradiente(X, y, current).reshape(-1)[1:]
+        historial[i] = calcularCosto(X, y, current)
+    return current, historial
+
+
 @variant("normalizar", "normalize_wrong_axis")
 def normalizar_per_instance_sample_deviation(X: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Standardises each instance with the sample deviation (ddof=1): the right deviation, the wrong axis."""

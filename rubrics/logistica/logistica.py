@@ -80,7 +80,9 @@ def predecir(X: ArrayLike, theta: ArrayLike) -> FloatArray:
 # --- cases -------------------------------------------------------------------------------------------
 
 
-def casos(rng: np.random.Generator, *, m: int, n: int, ruido: float = 0.25) -> dict[str, Any]:
+def casos(
+    rng: np.random.Generator, *, m: int, n: int, ruido: float = 0.25, crudas: int = 0
+) -> dict[str, Any]:
     """A classification problem with n standardised features: X (m, n+1) with a column of ones, 0/1
     labels y (m,), a starting theta (n+1,) and a matrix z (m, n+1) for the sigmoid.
 
@@ -88,8 +90,21 @@ def casos(rng: np.random.Generator, *, m: int, n: int, ruido: float = 0.25) -> d
     thresholding, so that a few instances close to the boundary land on the other side (linearly
     separable with ``ruido = 0``). Both labels always occur. The starting theta is small, so that no
     hypothesis is saturated and a cost written with a plain ``np.log`` stays finite.
+
+    With ``crudas``, the first min(crudas, n) features are raw instead: a mean between 0.5 and 1 and a
+    deviation between 0.6 and 1 (exactly, in the sample), far from centred. On features centred around 0
+    the slopes' gradient barely depends on θ0, so updating θ0 before the slopes (a non-simultaneous update)
+    would hardly show. They stay modest: the largest eigenvalue of XᵀX/(4m), which bounds the cost's
+    curvature, stays near 1.
     """
     features = rng.normal(size=(m, n))
+    k = min(crudas, n)
+    if k:
+        # Drawn only for such cases: the other cases stay what they always were.
+        raw = features[:, :k]
+        spread = np.where(raw.std(axis=0) > 0, raw.std(axis=0), 1.0)
+        standard = (raw - raw.mean(axis=0)) / spread
+        features[:, :k] = rng.uniform(0.5, 1.0, size=k) + rng.uniform(0.6, 1.0, size=k) * standard
     X = np.hstack([np.ones((m, 1)), features])
     true_theta = np.concatenate([rng.normal(0.0, 0.5, size=1), rng.normal(0.0, 2.0, size=n)])
     scores = X @ true_theta + rng.normal(0.0, ruido, size=m)

@@ -202,6 +202,21 @@ def descensoGradienteLogistico__non_simultaneous_update(
     return current, historial
 
 
+@variant("descensoGradienteLogistico", "non_simultaneous_update")
+def descensoGradienteLogistico_intercept_first(
+    X: ArrayLike, y: ArrayLike, theta: ArrayLike, alpha: float, iteraciones: int
+) -> tuple[FloatArray, FloatArray]:
+    """Updates theta_0 first, then every slope at once with a gradient that already sees the new theta_0."""
+    current = _as_float(theta).copy()
+    components = current.reshape(-1)
+    historial = np.empty(max(iteraciones, 0), dtype=np.float64)
+    for i in range(iteraciones):
+        components[0] -= alpha * calcularGradienteLogistico(X, y, current).reshape(-1)[0]
+        components[1:] -= alpha * calcularGradienteLogistico(X, y, current).reshape(-1)[1:]
+        historial[i] = calcularCostoLogistico(X, y, current)
+    return current, historial
+
+
 def descensoGradienteLogistico__missing_sigmoid(
     X: ArrayLike, y: ArrayLike, theta: ArrayLike, alpha: float, iteraciones: int
 ) -> tuple[FloatArray, FloatArray]:
