@@ -11,7 +11,18 @@ from typing import Any
 import nbformat
 import numpy as np
 import pytest
-from judge_kit import SHORT_TIMEOUT_S, codes, context, full_marks, judge, no_marks, rubric, run, statuses
+from judge_kit import (
+    SHORT_TIMEOUT_S,
+    XOR_NETWORK,
+    codes,
+    context,
+    full_marks,
+    judge,
+    no_marks,
+    rubric,
+    run,
+    statuses,
+)
 from numpy.typing import NDArray
 
 from grader.checks import CHECK_KINDS
@@ -39,31 +50,7 @@ TESTED_KINDS = {
     "learns",
 }
 
-NETWORK = """
-import numpy as np
-
-def sigmoide(z):
-    return 1 / (1 + np.exp(-z))
-
-def feedForward(X, w1, w2, b1, b2):
-    a1 = sigmoide(w1 @ X + b1)
-    a2 = sigmoide(w2 @ a1 + b2)
-    return a1, a2
-
-def costoGlobal(y_est, y):
-    m = y.shape[1]
-    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / m)
-
-def backProp(X, y, w1, w2, b1, b2, a2, a1):
-    m = X.shape[1]
-    dz2 = a2 - y
-    dw2 = dz2 @ a1.T / m
-    db2 = np.sum(dz2, axis=1, keepdims=True) / m
-    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
-    dw1 = dz1 @ X.T / m
-    db1 = np.sum(dz1, axis=1, keepdims=True) / m
-    return dw1, db1, dw2, db2
-"""
+NETWORK = XOR_NETWORK
 
 TRAIN = """
 def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):

@@ -9,6 +9,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from judge_kit import XOR_NETWORK
 
 from grader.grading import Grader
 from grader.results import SubmissionResult, TaskResult
@@ -17,31 +18,7 @@ from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
 from grader.workshop import load_bundled_rubrics
 
-XOR_FUNCTIONS = """
-import numpy as np
-
-def sigmoide(z):
-    return 1 / (1 + np.exp(-z))
-
-def feedForward(X, w1, w2, b1, b2):
-    a1 = sigmoide(w1 @ X + b1)
-    a2 = sigmoide(w2 @ a1 + b2)
-    return a1, a2
-
-def costoGlobal(y_est, y):
-    m = y.shape[1]
-    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / m)
-
-def backProp(X, y, w1, w2, b1, b2, a2, a1):
-    m = X.shape[1]
-    dz2 = a2 - y
-    dw2 = dz2 @ a1.T / m
-    db2 = np.sum(dz2, axis=1, keepdims=True) / m
-    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
-    dw1 = dz1 @ X.T / m
-    db1 = np.sum(dz1, axis=1, keepdims=True) / m
-    return dw1, db1, dw2, db2
-"""
+XOR_FUNCTIONS = XOR_NETWORK
 
 TRAIN_RETURNING = """
 def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
