@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from grader.results import Visibility
-from grader.rubric import Rubric
+from grader.rubric import HiddenCases, Rubric
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,41 @@ def make_cases(rubric: Rubric, *, secret: str | None) -> CaseSet:
     hidden = []
     for j in range(rubric.hidden_cases.count):
         rng = np.random.default_rng([seed, j])
-        sizes = {
-            name: int(rng.integers(low, high + 1)) for name, (low, high) in rubric.hidden_cases.ranges.items()
-        }
+        sizes = _draw_sizes(rng, rubric.hidden_cases)
         hidden.append(Case(index=j, visibility="hidden", sizes=sizes, values=generate(rng, **sizes)))
     return CaseSet(public=public, hidden=tuple(hidden))
+
+
+# Draws before settling for the smallest sizes that differ (only ranges barely wide enough get there).
+_MAX_DRAWS = 100
+
+
+def _draw_sizes(rng: np.random.Generator, hidden: HiddenCases) -> dict[str, int]:
+    """Sizes drawn from the ranges, those named ``distinct`` all different from each other."""
+    for _ in range(_MAX_DRAWS):
+        sizes = {name: int(rng.integers(low, high + 1)) for name, (low, high) in hidden.ranges.items()}
+        if len({sizes[name] for name in hidden.distinct}) == len(hidden.distinct):
+            return sizes
+    fallback = distinct_sizes({name: hidden.ranges[name] for name in hidden.distinct})
+    assert fallback is not None, "the rubric loader refuses ranges too narrow to differ"
+    return {**sizes, **fallback}
+
+
+def distinct_sizes(ranges: Mapping[str, tuple[int, int]]) -> dict[str, int] | None:
+    """The smallest sizes within ``ranges`` that all differ, or None when there are none.
+
+    Ranges taken by their upper end, each given the smallest free value in it: if any assignment
+    exists, this finds one.
+    """
+    taken: set[int] = set()
+    chosen: dict[str, int] = {}
+    for name, (low, high) in sorted(ranges.items(), key=lambda item: (item[1][1], item[1][0])):
+        value = next((v for v in range(low, high + 1) if v not in taken), None)
+        if value is None:
+            return None
+        taken.add(value)
+        chosen[name] = value
+    return chosen
 
 
 def extra_case(rubric: Rubric, sizes: Mapping[str, Any], *, index: int) -> Case:

@@ -125,6 +125,9 @@ class TaskSpec:
 class HiddenCases:
     count: int
     ranges: Mapping[str, tuple[int, int]]
+    # Sizes drawn different from each other, so that shapes tell the arrays apart (a (4, 4) weight
+    # matrix cannot show that a function returned it transposed).
+    distinct: tuple[str, ...] = ()
 
 
 DEFAULT_BUDGET_S = 60.0

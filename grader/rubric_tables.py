@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
+from grader.cases import distinct_sizes
 from grader.checks import CheckKind
 from grader.conventions import Convention
 from grader.errors import RubricError
@@ -149,6 +150,7 @@ def read_hidden_cases(data: Mapping[str, Any], where: str) -> HiddenCases:
     count = r.integer("count")
     if count < 0:
         raise RubricError(f"{where}.count: must not be negative, got {count}")
+    distinct = tuple(r.texts("distinct", default=[]))
     ranges: dict[str, tuple[int, int]] = {}
     for name in list(r.remaining()):
         value = r.raw(name)
@@ -162,7 +164,14 @@ def read_hidden_cases(data: Mapping[str, Any], where: str) -> HiddenCases:
                 f"{where}.{name}: expected a range [low, high] of positive integers, got {value!r}"
             )
         ranges[name] = (value[0], value[1])
-    return HiddenCases(count=count, ranges=ranges)
+    for name in distinct:
+        if name not in ranges:
+            raise RubricError(f"{where}.distinct: {name!r} is not one of the ranges ({', '.join(ranges)})")
+    if len(set(distinct)) != len(distinct):
+        raise RubricError(f"{where}.distinct: a size is named twice")
+    if distinct_sizes({name: ranges[name] for name in distinct}) is None:
+        raise RubricError(f"{where}.distinct: the ranges are too narrow for {', '.join(distinct)} to differ")
+    return HiddenCases(count=count, ranges=ranges, distinct=distinct)
 
 
 class TableReader:

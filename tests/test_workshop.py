@@ -269,6 +269,13 @@ DELETE = object()
         (["tasks", 0, "trains"], ["theta"], r"tasks\[0\]\.trains: 'theta' is not one of the returns"),
         (["seed"], -1, r"seed: must not be negative"),
         (["hidden_cases", "count"], -1, r"hidden_cases\.count: must not be negative"),
+        (["hidden_cases", "distinct"], ["m", "k"], r"hidden_cases\.distinct: 'k' is not one of the ranges"),
+        (["hidden_cases", "distinct"], ["m", "m"], r"hidden_cases\.distinct: a size is named twice"),
+        (
+            ["hidden_cases"],
+            {"count": 1, "m": [4, 4], "n": [4, 4], "distinct": ["m", "n"]},
+            r"hidden_cases\.distinct: the ranges are too narrow for m, n to differ",
+        ),
         (
             ["hidden_cases"],
             {"count": 1},
