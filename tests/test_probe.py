@@ -12,15 +12,15 @@ from numpy.typing import NDArray
 
 from grader.checks import TaskContext
 from grader.conventions import Convention
-from grader.grading import (
-    RubricProbes,
-    _inconsistency,
-    _layout,
-    _probe_convention,
-    _probe_functions,
-)
 from grader.inprocess import InProcessStudent
 from grader.messages import Translator
+from grader.probe import (
+    RubricProbes,
+    _layout,
+    inconsistency,
+    probe_convention,
+    probe_functions,
+)
 
 Array = NDArray[np.float64]
 Functions = Mapping[str, Callable[..., Any]]
@@ -104,12 +104,12 @@ def _probed(rubric_id: str, functions: Functions) -> tuple[RubricProbes, dict[st
     contexts = {
         task.id: context(rubric_id, task.id, student) for task in loaded.tasks if task.id in functions
     }
-    return _probe_functions(loaded.conventions, contexts), contexts
+    return probe_functions(loaded.conventions, contexts), contexts
 
 
 def _graded_in(probes: RubricProbes, task_id: str) -> tuple[str, str | None]:
     ctx = probes.tasks[task_id].ctx
-    graded, right_in = _probe_convention(ctx, established=probes.established)
+    graded, right_in = probe_convention(ctx, established=probes.established)
     return graded.id, right_in.id if right_in is not None else None
 
 
@@ -152,9 +152,9 @@ def test_a_cost_right_only_in_the_other_convention_is_graded_in_the_submissions_
     assert _graded_in(probes, "costoGlobal") == (established, right_in)
 
     ctx = probes.tasks["costoGlobal"].ctx
-    ctx.convention, other = _probe_convention(ctx, established=probes.established)
+    ctx.convention, other = probe_convention(ctx, established=probes.established)
     assert other is not None
-    ctx.explanation = _inconsistency(ctx, other, Translator("en"))
+    ctx.explanation = inconsistency(ctx, other, Translator("en"))
     results = judge(ctx, "values")
     assert all(r.score == 0 for r in results)
     assert codes(results) == {"inconsistent_convention"}
@@ -191,7 +191,7 @@ def test_a_function_right_in_no_convention_is_graded_where_it_works_best() -> No
     # Its own mistake (a missing mean) is what it hears about, not the layout.
     assert _graded_in(probes, "backProp") == ("rows", None)
     ctx = probes.tasks["backProp"].ctx
-    ctx.convention, _ = _probe_convention(ctx, established=probes.established)
+    ctx.convention, _ = probe_convention(ctx, established=probes.established)
     assert codes(judge(ctx, "gradient_check_weights")) == {"missing_mean"}
 
 
@@ -200,7 +200,7 @@ def test_a_rubric_with_one_convention_is_never_probed() -> None:
     single = type(loaded.conventions)([loaded.conventions[0]])
     student = InProcessStudent({"feedForward": ff_rows})
     ctx = context("xor", "feedForward", student)
-    probes = _probe_functions(single, {"feedForward": ctx})
+    probes = probe_functions(single, {"feedForward": ctx})
     assert probes.established == loaded.conventions[0] and probes.tasks["feedForward"].scores == {}
 
 
@@ -225,7 +225,7 @@ def test_a_right_consistent_submission_passes_every_check_in_its_convention() ->
     probes, _ = _probed("xor", functions)
     for task_id in XOR_TASKS:
         ctx = probes.tasks[task_id].ctx
-        ctx.convention, other = _probe_convention(ctx, established=probes.established)
+        ctx.convention, other = probe_convention(ctx, established=probes.established)
         assert other is None
         for spec in ctx.task.checks:
             assert full_marks(judge(ctx, spec.id)), (task_id, spec.id)
