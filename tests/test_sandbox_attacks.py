@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,12 +31,15 @@ import numpy as np
 import pytest
 
 from grader.sandbox import bwrap
-from grader.sandbox.privileges import worker_uid
 
 ROOT = Path(__file__).resolve().parent.parent
 ATTACKS = ROOT / "tests" / "files" / "attacks"
 HONEST_SAMPLE = ROOT / "submissions" / "luis_perez.py"
 HONEST_ID = "honest_luis_perez"
+SUBREAPER = ROOT / "tests" / "files" / "subreaper.py"
+# How long processes may outlive the grader before they count as left behind (they end at once: every
+# worker dies with its zygote, every zygote with its grading process).
+SURVIVOR_DEADLINE_S = 15
 # The port tcp_socket.py and tcp_ctypes.py aim at.
 ATTACK_PORT = 47291
 MARKER = "ATTACK-MARKER"
@@ -407,20 +409,23 @@ def _grade_batch_in(base: Path, grader_command: list[str], user: RunAs) -> Batch
     }
     prefix = _as_user_prefix(user, stage) if user.uid != os.getuid() else ()
     command = [*prefix, *grader_command, "grade", str(batch), "--out", str(out), "--rubric", str(rubric)]
+    # Through a child subreaper: every process the run leaves, whatever session or uid it moved to, is
+    # reparented to it and waited for; what is still alive a while after the grader ended is listed.
     process = subprocess.Popen(
-        [*command, "--jobs", "2", "--lang", "en"],
+        [sys.executable, str(SUBREAPER), str(SURVIVOR_DEADLINE_S), *command, "--jobs", "2", "--lang", "en"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     try:
-        stdout, stderr = process.communicate(timeout=600)
+        report_text, output = process.communicate(timeout=600)
     finally:
-        process.kill()
-    # A daemon left behind would write within a fraction of a second.
-    time.sleep(1.0)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
     listener.stop()
+    report = json.loads(report_text.strip().splitlines()[-1])
     results_file = out / "results.json"
     results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
     after = {
@@ -429,15 +434,13 @@ def _grade_batch_in(base: Path, grader_command: list[str], user: RunAs) -> Batch
         **{name: _tree_hashes(ROOT / name) for name in PROTECTED},
     }
     leftovers = _markers_under(base) + _markers_under(Path(tempfile.gettempdir())) + _ipc_objects_left()
-    # Workers of a root grader run as uids of their own, in a block derived from the grader's pid.
-    first = worker_uid(process.pid, 0)
-    worker_uids = set(range(first, first + 1024))
-    leftovers += _processes_of(worker_uids | ({user.uid} if user.uid != os.getuid() else set()))
+    leftovers += [f"{p['pid']} {p['cmdline']}" for p in report["survivors"]]
     return Batch(
         user=user.name,
-        returncode=process.returncode,
-        stdout=stdout,
-        stderr=stderr,
+        returncode=int(report["returncode"]),
+        # The subreaper passes on the grader's standard output and error together.
+        stdout=output,
+        stderr=output,
         results=results,
         out=out,
         secret=secret,
