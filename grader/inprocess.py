@@ -23,7 +23,7 @@ from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.protocol import DTYPES, ProtocolError, decode_value, encode_value
 from grader.sandbox.replies import MAX_LABEL, MAX_MESSAGE, MAX_TRACE, MAX_WARNINGS
 from grader.sandbox.session import MAX_TIMEOUTS_PER_FUNCTION, SEALED_MESSAGE
-from grader.sandbox.worker import STUDENT_FILE_PREFIX, last_line, student_function
+from grader.sandbox.worker import STUDENT_FILE_PREFIX, call_facts, student_function
 
 # After the time limit, the alarm fires again this often: one bare ``except:`` that swallows it does not
 # lift the limit for the rest of the call.
@@ -99,21 +99,9 @@ class InProcessStudent:
         """The student's functions as a worker describes them after loading (see ``LoadReport``)."""
         found: dict[str, FunctionInfo] = {}
         for name, (bound, function) in self._student_callables().items():
-            try:
-                parameters = list(inspect.signature(bound).parameters.values())
-            except (TypeError, ValueError):
-                continue
-            positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-            code = function.__code__
-            found[name] = FunctionInfo(
-                name=name,
-                params=tuple(p.name for p in positional),
-                required=sum(1 for p in positional if p.default is p.empty),
-                varargs=any(p.kind is p.VAR_POSITIONAL for p in parameters),
-                unit=self._unit(code.co_filename),
-                line=code.co_firstlineno,
-                end_line=last_line(code),
-            )
+            facts = call_facts(bound, function)
+            if facts is not None:
+                found[name] = FunctionInfo(name=name, unit=self._unit(function.__code__.co_filename), **facts)
         return found
 
     # --- StudentCode ---------------------------------------------------------------------------------

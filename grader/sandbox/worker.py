@@ -250,25 +250,32 @@ def _functions(namespace: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, value in list(namespace.items()):
         function = student_function(value, _is_student_unit)
-        if function is None:
+        facts = call_facts(value, function) if function is not None else None
+        if function is None or facts is None:
             continue
-        try:
-            # The bound callable's own signature: a bound method's self, a partial's fixed arguments are
-            # not the grader's to pass.
-            parameters = list(inspect.signature(value).parameters.values())
-        except (TypeError, ValueError):
-            continue
-        code = function.__code__
-        positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        found[name] = {
-            "params": [p.name for p in positional],
-            "required": sum(1 for p in positional if p.default is p.empty),
-            "varargs": any(p.kind is p.VAR_POSITIONAL for p in parameters),
-            "unit": int(code.co_filename[len(STUDENT_FILE_PREFIX) : -1]),
-            "line": code.co_firstlineno,
-            "end_line": last_line(code),
-        }
+        unit = int(function.__code__.co_filename[len(STUDENT_FILE_PREFIX) : -1])
+        found[name] = {**facts, "params": list(facts["params"]), "unit": unit}
     return found
+
+
+def call_facts(value: Any, function: types.FunctionType) -> dict[str, Any] | None:
+    """How a callable is called and where its student function stands: positional parameters, how many
+    are required, whether it takes ``*args``, and the function's first and last lines; None when it has
+    no signature to read."""
+    try:
+        # The bound callable's own signature: a bound method's self, a partial's fixed arguments are not
+        # the grader's to pass.
+        parameters = list(inspect.signature(value).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return {
+        "params": tuple(p.name for p in positional),
+        "required": sum(1 for p in positional if p.default is p.empty),
+        "varargs": any(p.kind is p.VAR_POSITIONAL for p in parameters),
+        "line": function.__code__.co_firstlineno,
+        "end_line": last_line(function.__code__),
+    }
 
 
 def _is_student_unit(function: types.FunctionType) -> bool:
