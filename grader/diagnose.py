@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -443,3 +444,57 @@ def _instances_axis(value: Any, m: int) -> int | None:
         return None
     axes = [axis for axis, size in enumerate(array.shape) if size == m]
     return axes[0] if len(axes) == 1 else None
+
+
+@dataclass(frozen=True)
+class NumpyDrift:
+    """A student exception that code written on an older NumPy (Colab's) meets on the grader's newer one:
+    the catalogue key of its sentence, what the student wrote, and what to write instead."""
+
+    key: str
+    name: str
+    instead: str
+
+
+# Known by the exception's type and message: (type, pattern, catalogue key, what the student wrote, from the
+# pattern's groups).
+_NUMPY_DRIFT = (
+    ("TypeError", re.compile(r"only 0-dimensional arrays can be converted to Python scalars"),
+     "numpy.scalar_of_array", ""),
+    ("DeprecationWarning", re.compile(r"Conversion of an array with ndim > 0 to a scalar"),
+     "numpy.scalar_of_array", ""),
+    ("AttributeError",
+     re.compile(r"`np\.(?P<old>\w+)` was removed in the NumPy 2\.0 release\. Use `(?P<new>[^`]+)`"),
+     "numpy.removed", "np.{old}"),
+    ("AttributeError", re.compile(r"module 'numpy' has no attribute '(?P<old>\w+)'"),
+     "numpy.removed", "np.{old}"),
+    ("AttributeError", re.compile(r"'numpy\.ndarray' object has no attribute '(?P<old>\w+)'"),
+     "numpy.removed", "a.{old}"),
+)  # fmt: skip
+# What replaces a removed name where NumPy's message does not say (a name NumPy never had is a typo).
+_REPLACED = {
+    **{f"np.{name}": name for name in ("float", "int", "complex", "object", "str", "bool")},
+    "np.product": "np.prod",
+    "np.cumproduct": "np.cumprod",
+    "np.asscalar": "a.item()",
+    "np.in1d": "np.isin",
+    "np.trapz": "np.trapezoid",
+    "np.msort": "np.sort(a, axis=0)",
+    "a.ptp": "np.ptp(a)",
+    "a.tostring": "a.tobytes()",
+    "a.itemset": "a[i] = v",
+}
+
+
+def numpy_drift(error_type: str, message: str) -> NumpyDrift | None:
+    """The NumPy-version breakage an exception is, if it is a known one."""
+    for kind, pattern, key, wrote in _NUMPY_DRIFT:
+        found = pattern.match(message) if error_type == kind else None
+        if found is None:
+            continue
+        name = wrote.format(**found.groupdict())
+        instead = found.groupdict().get("new") or _REPLACED.get(name)
+        if wrote and instead is None:
+            continue
+        return NumpyDrift(key, name, instead or "")
+    return None

@@ -106,7 +106,7 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     },
     "call.warnings": {"es": "  avisos de NumPy: {warnings}", "en": "  NumPy warnings: {warnings}"},
     # An exception that code written on an older NumPy (Colab's) meets on the grader's newer one: what to
-    # write instead, said under the exception (the table is in TaskContext.describe_failure).
+    # write instead, said under the exception (the table is grader.diagnose.numpy_drift).
     "numpy.scalar_of_array": {
         "es": (
             "  Cambio de NumPy: en la versión con que se califica ({numpy}), float(a) o int(a) de un arreglo "

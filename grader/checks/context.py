@@ -20,6 +20,7 @@ from grader.diagnose import (
     Diagnosis,
     Observed,
     global_data_matches,
+    numpy_drift,
     size_expression,
 )
 from grader.messages import Translator
@@ -424,48 +425,10 @@ class TaskContext:
             ),
         ]
         found_codes = [Diagnosis("student_exception")]
-        # Code written on an older NumPy (Colab's) that the grader's newer one refuses, known by the
-        # exception's type and message: (type, pattern, catalogue key, what the student wrote, from the
-        # pattern's groups). The key's sentence says what to write instead.
-        import re
-
-        numpy_drift = (
-            ("TypeError", r"only 0-dimensional arrays can be converted to Python scalars",
-             "numpy.scalar_of_array", ""),
-            ("DeprecationWarning", r"Conversion of an array with ndim > 0 to a scalar",
-             "numpy.scalar_of_array", ""),
-            ("AttributeError",
-             r"`np\.(?P<old>\w+)` was removed in the NumPy 2\.0 release\. Use `(?P<new>[^`]+)`",
-             "numpy.removed", "np.{old}"),
-            ("AttributeError", r"module 'numpy' has no attribute '(?P<old>\w+)'",
-             "numpy.removed", "np.{old}"),
-            ("AttributeError", r"'numpy\.ndarray' object has no attribute '(?P<old>\w+)'",
-             "numpy.removed", "a.{old}"),
-        )  # fmt: skip
-        # What replaces a removed name where NumPy's message does not say (a name NumPy never had is a typo).
-        replaced = {
-            **{f"np.{name}": name for name in ("float", "int", "complex", "object", "str", "bool")},
-            "np.product": "np.prod",
-            "np.cumproduct": "np.cumprod",
-            "np.asscalar": "a.item()",
-            "np.in1d": "np.isin",
-            "np.trapz": "np.trapezoid",
-            "np.msort": "np.sort(a, axis=0)",
-            "a.ptp": "np.ptp(a)",
-            "a.tostring": "a.tobytes()",
-            "a.itemset": "a[i] = v",
-        }
-        for error_type, pattern, key, wrote in numpy_drift:
-            found = re.match(pattern, outcome.message) if outcome.error_type == error_type else None
-            if found is None:
-                continue
-            name = wrote.format(**found.groupdict())
-            instead = found.groupdict().get("new") or replaced.get(name)
-            if wrote and instead is None:
-                continue
-            details.append(self.t(key, numpy=np.__version__, name=name, instead=instead))
+        drift = numpy_drift(outcome.error_type, outcome.message)
+        if drift is not None:
+            details.append(self.t(drift.key, numpy=np.__version__, name=drift.name, instead=drift.instead))
             found_codes.append(Diagnosis("numpy_version"))
-            break
         details.extend(self.warning_detail(outcome))
         return CaseVerdict(case, "error", tuple(details), tuple(found_codes))
 
