@@ -68,3 +68,9 @@ def first_line(text: str, *, limit: int = 200) -> str:
     """The first line of a message, shortened to ``limit`` characters for one-line summaries."""
     line = text.strip().split("\n", 1)[0]
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def message_text(message: str, lang: str) -> str:
+    """The words of a stored message (a check's message, a note, a submission error) in ``lang``."""
+    del lang
+    return message
