@@ -26,7 +26,7 @@ from typing import Any
 
 from grader.errors import GraderError
 from grader.grading import ExecMode, Grader
-from grader.messages import Translator
+from grader.messages import SAY
 from grader.results import SubmissionError, SubmissionResult
 from grader.rubric import Rubric
 from grader.sandbox.launcher import Zygote
@@ -75,7 +75,11 @@ def grade_safely(
             id=submission.id,
             source=submission.source,
             status="error",
-            error=SubmissionError(INTERNAL_ERROR, f"internal grader error: {type(exc).__name__}: {exc}"),
+            error=SubmissionError(
+                INTERNAL_ERROR, SAY("submission.internal_error", error=f"{type(exc).__name__}: {exc}"[:2000])
+            ),
+            student=submission.student,
+            files=submission.sources(),
         )
 
 
@@ -138,7 +142,7 @@ def grade_batch(
     if plan.fresh:
         store.forget_started()
     only = grader.rubrics if only_given_rubrics else None
-    crashed = _crash_recorder(_language(grader))
+    crashed = _crash_recorder()
     done: dict[str, SubmissionResult] = {}
 
     def record(submission: Submission, result: SubmissionResult) -> None:
@@ -245,8 +249,8 @@ def _ignore(submissions: Sequence[Submission]) -> None:
     pass
 
 
-def _crash_recorder(lang: str) -> Callable[[Submission], SubmissionResult]:
-    message = Translator(lang)("submission.grading_crashed")
+def _crash_recorder() -> Callable[[Submission], SubmissionResult]:
+    message = SAY("submission.grading_crashed")
 
     def crashed(submission: Submission) -> SubmissionResult:
         return SubmissionResult(
@@ -254,15 +258,11 @@ def _crash_recorder(lang: str) -> Callable[[Submission], SubmissionResult]:
             source=submission.source,
             status="error",
             error=SubmissionError(GRADING_CRASHED, message),
+            student=submission.student,
+            files=submission.sources(),
         )
 
     return crashed
-
-
-def _language(grader: Grader) -> str:
-    """The language of the run's messages, as :class:`Grader` picks it before knowing the rubrics."""
-    chosen = grader.settings()["lang"]
-    return str(chosen) if chosen else (grader.rubrics[0].lang if grader.rubrics else "es")
 
 
 class ProcessPool:

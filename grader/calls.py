@@ -10,6 +10,13 @@ from typing import Any, Literal, Protocol
 from grader.conventions import Convention
 
 CallStatus = Literal["ok", "exception", "timeout", "crash"]
+# A function that ran out of time twice is not called again: the cases are tiny, so a function that
+# needs more than the limit (a thousand times what the reference needs) needs it every time, and each
+# further call would cost another full limit of the batch's time to learn the same thing. The second
+# try is for a busy machine: a time limit is wall-clock time, and a first call can be starved.
+MAX_TIMEOUTS_PER_FUNCTION = 2
+# What a hidden call's failure says: fixed words, never anything the student's code produced.
+SEALED_MESSAGE = "hidden case"
 
 
 class Opaque:
@@ -47,6 +54,17 @@ class FunctionInfo:
     def accepts(self, count: int) -> bool:
         """Whether it can be called with ``count`` positional arguments."""
         return self.required <= count and (self.varargs or count <= len(self.params))
+
+
+@dataclass(frozen=True)
+class LoadEvent:
+    """Something that happened while loading: a syntax error, a failed import, a skipped statement."""
+
+    unit: int
+    kind: str
+    message: str
+    line: int | None = None
+    error_type: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import click
 
@@ -18,21 +19,32 @@ from grader import __version__
 from grader.batch import GRADING_CRASHED, grade_batch, plan_batch
 from grader.cases import make_cases
 from grader.errors import GraderError, RubricError, UsageError
+from grader.feedback import FeedbackLms
 from grader.grading import EXEC_MODES, ExecMode, Grader
-from grader.messages import LANGUAGES
+from grader.intake import choose_all, choose_sources, gather_submissions
+from grader.messages import LANGUAGES, SAY, words
+from grader.overrides import Overrides, apply_overrides, check_students, load_overrides
 from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats, render_reports
 from grader.report.github import ANNOTATIONS_FILE, OUTPUT_FILE, SUMMARY_FILE
+from grader.report.gradebook import DEFAULT_DIALECT, DIALECTS, DialectName
+from grader.report.terminal import batch_summary, submission_text, terminal_style
 from grader.results import RunInfo, SubmissionResult, read_results, results_document
+from grader.roster import fill_roster_file, filled_names, read_roster, roster_report
 from grader.rubric import Rubric
 from grader.sandbox.launcher import UNSAFE, SandboxUnavailable, Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.privileges import protect_grader_process
 from grader.store import ResultStore, write_atomically
 from grader.submission import Submission, discover
-from grader.workshop import load_bundled_rubrics, resolve_rubric
+from grader.workshop import RUBRIC_RULE, load_bundled_rubrics, resolve_rubric
 
 SECRET_ENV = "GRADER_SECRET"
-_RUBRIC_HELP = "Rubric id (bundled or installed), rubric TOML or workshop folder (repeatable)."
+_RUBRIC_HELP = f"Rubric id (bundled or installed), rubric TOML or workshop folder (repeatable). {RUBRIC_RULE}"
+NO_SECRET = (
+    f'no secret for the hidden cases: set {SECRET_ENV} (export {SECRET_ENV}="$(cat final-secret.txt)") '
+    "or give --secret-file FILE. To grade the public checks only, on purpose, add --public-only: every "
+    "report and gradebook of that run is then marked as not final."
+)
 EXIT_INTERNAL = 3
 EXIT_CHECK_FAILED = 1
 
@@ -65,6 +77,38 @@ _EXEC_OPTION = click.option(
     "skipped); notebook: run every cell top to bottom; auto: definitions, and the whole notebook for a "
     "submission whose functions need state built by top-level code.",
 )
+_OVERRIDES_OPTION = click.option(
+    "--overrides",
+    "overrides_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML of manual adjustments (per student: a function's points or a total, who, why, a comment); "
+    "totals and gradebooks count them, pages show them, results.json records them.",
+)
+_ROSTER_OPTION = click.option(
+    "--roster",
+    "roster_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The LMS's grading file (Moodle's grading worksheet, Canvas's gradebook export): a filled copy, "
+    "ready to upload, is written to --out as <name>-graded.csv, with a report of who is missing.",
+)
+_ASSIGNMENT_OPTION = click.option(
+    "--assignment",
+    default=None,
+    help="Canvas: the assignment column of --roster to fill (its title or id) [default: the only one, "
+    "or the one named like the rubric].",
+)
+_DIALECT_OPTION = click.option(
+    "--csv-dialect",
+    "dialect",
+    type=click.Choice(list(DIALECTS)),
+    default=DEFAULT_DIALECT,
+    show_default=True,
+    help="Gradebook CSVs (grades.csv, grades_canvas.csv), UTF-8 with a byte-order mark either way: "
+    'comma: "," and decimal points, what LMS importers read; semicolon: ";" and decimal commas, what '
+    "a spreadsheet in a Spanish locale opens in columns.",
+)
 _UNSAFE_OPTION = click.option(
     "--unsafe",
     is_flag=True,
@@ -89,11 +133,21 @@ def main() -> None:
     "--lang", type=click.Choice(["es", "en"]), default=None, help="Language of messages [default: rubric's]."
 )
 @click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--public-only",
+    is_flag=True,
+    help="Grade without the hidden cases, on purpose (no secret needed): every page, gradebook and the "
+    "summary say the grades are not final.",
+)
 @click.option("--quiet", is_flag=True, help="Only the final summary.")
 @click.option(
     "--fresh", is_flag=True, help="Grade everything again, ignoring results kept from an earlier run."
 )
 @_FORMAT_OPTION
+@_DIALECT_OPTION
+@_OVERRIDES_OPTION
+@_ROSTER_OPTION
+@_ASSIGNMENT_OPTION
 @_UNSAFE_OPTION
 @_EXEC_OPTION
 def grade(
@@ -103,29 +157,57 @@ def grade(
     jobs: int | None,
     lang: str | None,
     secret_file: Path | None,
+    public_only: bool,
     quiet: bool,
     fresh: bool,
     formats: tuple[str, ...],
+    dialect: DialectName,
+    overrides_file: Path | None,
+    roster_file: Path | None,
+    assignment: str | None,
     unsafe: bool,
     exec_mode: ExecMode,
 ) -> None:
     """Grade every submission in PATHS and write results.json and the HTML report to --out.
 
-    Each .py/.ipynb file directly in a PATH is a submission (id: its stem), and so is each sub-folder
-    (id: its name). Hidden cases are derived from GRADER_SECRET (or --secret-file). Results are kept
-    in --out as each submission finishes: re-running the same command after an interruption continues
-    where it stopped.
+    A PATH is a folder, a .zip (read as the folder it unpacks to) or one .py/.ipynb file. LMS downloads
+    are recognised by their names: Moodle's "Download all submissions" (with or without folders),
+    Canvas's "Download Submissions" and a GitHub Classroom clone folder; each student is one
+    submission, with the LMS's ids. Otherwise each .py/.ipynb file directly in a PATH is a submission
+    (id: its stem), and so is each sub-folder (id: its name). When a submission holds several
+    candidate files, the graded ones are chosen by a documented rule and the others listed. Hidden
+    cases are derived from GRADER_SECRET (or --secret-file); without a secret it stops, unless
+    --public-only. Results are kept in --out as each submission finishes: re-running
+    the same command after an interruption continues where it stopped.
     """
     with _errors_as_exit_codes():
         rubrics = _rubrics(rubric_names)
-        submissions = discover(paths)
+        _require_secret(secret_file, public_only=public_only)
+        overrides = _load_overrides(overrides_file)
+        if roster_file is not None:  # a roster that cannot be filled stops the run before grading
+            one = rubrics[0].id if len(rubrics) == 1 else None
+            read_roster(
+                _read_bytes(roster_file),
+                name=str(roster_file),
+                assignment=assignment,
+                rubric=one,
+                students_only=not one,
+            )
+        submissions = _take_in(paths, rubrics, given=bool(rubric_names), lang=lang)
         if not submissions:
             raise UsageError(f"no .py/.ipynb files or folders found in {', '.join(map(str, paths))}")
         workers = jobs or max(1, os.cpu_count() or 1)
         store = ResultStore(out_dir)
         started = time.perf_counter()
+        if overrides is not None:
+            check_students(overrides, {s.id for s in submissions})
         session = _grading_session(
-            rubrics, secret_file=secret_file, lang=lang, public_only=False, unsafe=unsafe, exec_mode=exec_mode
+            rubrics,
+            secret_file=secret_file,
+            lang=lang,
+            public_only=public_only,
+            unsafe=unsafe,
+            exec_mode=exec_mode,
         )
         with session as (grader, run):
             results = _grade_all(
@@ -137,8 +219,23 @@ def grade(
                 quiet=quiet,
                 fresh=fresh,
             )
-        _write_reports(out_dir, run, results, formats=formats)
-        click.echo(_batch_summary(results, seconds=time.perf_counter() - started, out_dir=out_dir), err=True)
+        if overrides is not None:
+            results = list(apply_overrides(overrides, results))
+        _write_reports(out_dir, run, results, formats=formats, dialect=dialect)
+        if roster_file is not None:
+            _write_roster(
+                roster_file, results, run.to_json(), out_dir=out_dir, lang=run.lang, assignment=assignment
+            )
+        style = terminal_style(sys.stderr.isatty())
+        summary = batch_summary(
+            results,
+            seconds=time.perf_counter() - started,
+            out_dir=str(out_dir),
+            lang=run.lang,
+            style=style,
+            public_only=not run.hidden_cases,
+        )
+        click.echo(summary, err=True, color=style.colour)
         internal = [r for r in results if r.error and r.error.kind == "internal_error"]
         if internal:
             click.echo(
@@ -163,12 +260,16 @@ def check(
     with _errors_as_exit_codes():
         rubrics = _rubrics(rubric_names)
         (submission,) = discover([file]) if file.is_file() else (_as_folder(file),)
+        submission = choose_sources(submission, rubrics, given=bool(rubric_names))
         session = _grading_session(
             rubrics, secret_file=None, lang=lang, public_only=True, unsafe=unsafe, exec_mode=exec_mode
         )
         with session as (grader, _):
             result = grader.grade(submission, rubrics=rubrics if rubric_names else None)
-        click.echo(_terminal_summary(result))
+        shown_in = lang or (rubrics[0].lang if rubrics else "es")
+        style = terminal_style(sys.stdout.isatty())
+        # click strips colour codes from anything but a terminal unless told: the style decided already.
+        click.echo(submission_text(result, lang=shown_in, style=style, public_only=True), color=style.colour)
         failed = result.status != "graded" or any(c.status != "pass" for t in result.tasks for c in t.checks)
         sys.exit(EXIT_CHECK_FAILED if failed else 0)
 
@@ -205,6 +306,40 @@ def list_rubrics(rubric_names: tuple[str, ...]) -> None:
                     click.echo(f"      - {spec.id} [{spec.kind}] {spec.points:g} pts")
 
 
+@main.command("starter")
+@click.argument("rubric_name", metavar="RUBRIC")
+@click.option("--lang", type=click.Choice(list(LANGUAGES)), default=None, help="[default: the rubric's]")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .ipynb to write.",
+)
+@click.option(
+    "--install",
+    default=None,
+    metavar="SPEC",
+    help="What the first cell gives %pip install (a wheel's URL or file, 'taller-grader @ https://…'); "
+    "without it, the first cell only imports the grader.",
+)
+def starter(rubric_name: str, lang: str | None, out_file: Path, install: str | None) -> None:
+    """Write the students' starting notebook for RUBRIC (an id, a rubric TOML or a workshop folder): the
+    workshop's instructions, a stub and a check cell per function."""
+    from grader.starter import notebook_text, starter_notebook, workshop_reference
+
+    with _errors_as_exit_codes():
+        rubric = resolve_rubric(rubric_name)
+        notebook = starter_notebook(
+            rubric,
+            lang=lang or rubric.lang,
+            install=install,
+            workshop=workshop_reference(rubric, rubric_name),
+        )
+        write_atomically(out_file, notebook_text(notebook))
+        click.echo(f"{out_file}: {rubric.id}, {len(rubric.tasks)} functions", err=True)
+
+
 @main.command()
 @click.argument("results_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -212,19 +347,134 @@ def list_rubrics(rubric_names: tuple[str, ...]) -> None:
 )
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
 @_FORMAT_OPTION
-def report(results_file: Path, out_dir: Path | None, lang: str | None, formats: tuple[str, ...]) -> None:
-    """Re-render the reports from a results.json, without grading again."""
+@_DIALECT_OPTION
+@_OVERRIDES_OPTION
+@_ROSTER_OPTION
+@_ASSIGNMENT_OPTION
+def report(
+    results_file: Path,
+    out_dir: Path | None,
+    lang: str | None,
+    formats: tuple[str, ...],
+    dialect: DialectName,
+    overrides_file: Path | None,
+    roster_file: Path | None,
+    assignment: str | None,
+) -> None:
+    """Re-render the reports from a results.json, without grading again.
+
+    With --overrides, the adjustments of that file (and only those) apply, and the results.json in
+    --out records them; without it, the adjustments results.json already holds stay.
+    """
     with _errors_as_exit_codes():
-        try:
-            run, results = read_results(results_file)
-        except (ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise UsageError(f"{results_file}: not a readable results file ({exc})") from None
+        run, results = _read_results_file(results_file)
         target = out_dir or results_file.parent
-        chosen = lang or str(run.get("lang", "es"))
-        if chosen not in LANGUAGES:
-            chosen = "es"  # a results file from elsewhere may name any language; the reports speak es or en
-        _write_site(target, run, results, lang=chosen, formats=formats)
+        chosen = _report_lang(run, lang)
+        overrides = _load_overrides(overrides_file)
+        if overrides is not None:
+            results = apply_overrides(overrides, results)
+            document = results_document(run, results)
+            write_atomically(target / "results.json", json.dumps(document, ensure_ascii=False, indent=1))
+        _write_site(target, run, results, lang=chosen, formats=formats, dialect=dialect)
+        if roster_file is not None:
+            _write_roster(roster_file, results, run, out_dir=target, lang=chosen, assignment=assignment)
         click.echo(f"Reports written to {target}/", err=True)
+
+
+@main.command("roster")
+@click.argument("results_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("roster_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--rubric", default=None, help="The workshop whose grade goes in [default: the only one graded]."
+)
+@_ASSIGNMENT_OPTION
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The filled file [default: <roster>-graded.csv beside results.json]; a report goes beside it.",
+)
+@click.option("--lang", type=click.Choice(["es", "en"]), default=None, help="[default: the run's]")
+def roster(
+    results_file: Path,
+    roster_file: Path,
+    rubric: str | None,
+    assignment: str | None,
+    out_file: Path | None,
+    lang: str | None,
+) -> None:
+    """Fill the LMS's own grading file with the grades of RESULTS_FILE, ready to upload as it is.
+
+    ROSTER_FILE is Moodle's offline grading worksheet (Grade and Feedback comments are filled, scaled
+    to Maximum Grade) or Canvas's gradebook export (one assignment's column, scaled to its points
+    possible). Students are matched by the LMS ids the submissions carry, else by the submission id
+    equal to an identifier, a login or an e-mail's local part. Students without a submission and
+    submissions matching no one are listed, on the terminal and in the report file.
+    """
+    with _errors_as_exit_codes():
+        run, results = _read_results_file(results_file)
+        chosen = _report_lang(run, lang)
+        _write_roster(
+            roster_file,
+            results,
+            run,
+            out_dir=results_file.parent,
+            lang=chosen,
+            assignment=assignment,
+            rubric=rubric,
+            target=out_file,
+        )
+
+
+@main.command("feedback")
+@click.argument("results_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--for", "lms", type=click.Choice(["moodle", "canvas"]), required=True)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The zip to write [default: feedback-<lms>.zip beside results.json].",
+)
+@click.option(
+    "--roster",
+    "roster_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The LMS's grading file, for submissions that do not carry the LMS's ids themselves.",
+)
+@click.option("--lang", type=click.Choice(["es", "en"]), default=None, help="[default: the run's]")
+def feedback(
+    results_file: Path, lms: FeedbackLms, out_file: Path | None, roster_file: Path | None, lang: str | None
+) -> None:
+    """Package each student's feedback page for the LMS's bulk upload.
+
+    moodle: a zip for "Upload multiple feedback files in a zip" (Feedback files enabled), one folder
+    per student named as Moodle's own download names them. canvas: one page per student, named with
+    the Canvas user id, to attach in SpeedGrader. Submissions without the LMS's ids are listed and
+    left out.
+    """
+    from grader.feedback import feedback_report, feedback_zip
+    from grader.roster import roster_students
+
+    with _errors_as_exit_codes():
+        run, results = _read_results_file(results_file)
+        chosen = _report_lang(run, lang)
+        matched = None
+        if roster_file is not None:
+            parsed = read_roster(_read_bytes(roster_file), name=str(roster_file), students_only=True)
+            matched = roster_students(parsed, results)
+        package = feedback_zip(run, results, lms=lms, lang=chosen, roster=matched)
+        if not package.members:
+            raise UsageError(
+                "\n".join(feedback_report(package, lms=lms, lang=chosen, file="-")[1:])
+                or f"{results_file}: no submissions"
+            )
+        target = out_file or results_file.parent / f"feedback-{lms}.zip"
+        _write_bytes(target, package.data)
+        for line in feedback_report(package, lms=lms, lang=chosen, file=str(target)):
+            click.echo(line, err=True)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -241,6 +491,25 @@ def _errors_as_exit_codes() -> Iterator[None]:
 
 def _rubrics(names: Sequence[str]) -> list[Rubric]:
     return [resolve_rubric(n) for n in names] if names else load_bundled_rubrics()
+
+
+def _take_in(
+    paths: Sequence[Path], rubrics: Sequence[Rubric], *, given: bool, lang: str | None
+) -> list[Submission]:
+    """The submissions in PATHS (LMS downloads recognised, zips unpacked into a private folder that
+    lives as long as the command), each with its graded files chosen; a line per LMS download seen."""
+    lang = lang or (rubrics[0].lang if rubrics else "es")
+    scratch = click.get_current_context().with_resource(tempfile.TemporaryDirectory(prefix="taller-intake-"))
+    submissions = gather_submissions(paths, scratch=Path(scratch), lang=lang)
+    seen: dict[str, int] = {}
+    for submission in submissions:
+        if submission.student is not None:
+            seen[submission.student.lms] = seen.get(submission.student.lms, 0) + 1
+    for lms, count in seen.items():
+        name = {"moodle": "Moodle", "canvas": "Canvas", "classroom": "GitHub Classroom"}[lms]
+        counted = SAY("n.submissions", count=count)
+        click.echo(words("intake.lms", lang, lms=name, submissions=counted), err=True)
+    return choose_all(submissions, rubrics, given=given)
 
 
 def _as_folder(path: Path) -> Submission:
@@ -291,7 +560,12 @@ def _grading_session(
             hidden_cases=secret is not None,
             sandbox=(*zygote.sandbox, *(() if zygote.isolated else (UNSAFE,))),
             lang=lang or (rubrics[0].lang if rubrics else "es"),
-            extra={"exec": exec_mode},
+            # Each rubric's conventions and the code a task in one is marked with: reports re-rendered
+            # from results.json tell accepted conventions from mistakes without the rubrics at hand.
+            extra={
+                "exec": exec_mode,
+                "conventions": {r.id: {c.id: c.note for c in r.conventions} for r in rubrics},
+            },
         )
         yield grader, run
     finally:
@@ -310,6 +584,80 @@ def _make_hidden_cases(rubrics: Sequence[Rubric], secret: str) -> None:
                 f"{rubric.path}: hidden_cases: the case generator {rubric.generator} fails on a hidden "
                 f"case ({type(exc).__name__}: {exc})"
             ) from None
+
+
+def _read_results_file(path: Path) -> tuple[dict[str, Any], tuple[SubmissionResult, ...]]:
+    try:
+        return read_results(path)
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not a readable results file ({exc})") from None
+
+
+def _report_lang(run: Mapping[str, Any], lang: str | None) -> str:
+    chosen = lang or str(run.get("lang", "es"))
+    # A results file from elsewhere may name any language; the reports speak es or en.
+    return chosen if chosen in LANGUAGES else "es"
+
+
+def _require_secret(secret_file: Path | None, *, public_only: bool) -> None:
+    """A batch without the hidden cases would look like the final gradebook: it takes a secret, or
+    --public-only said on purpose. Only whether one is given is looked at here; it is read later, once
+    the sandbox has started."""
+    if public_only:
+        if secret_file is not None or os.environ.get(SECRET_ENV):
+            click.echo("warning: --public-only: the secret is not read; hidden cases do not run.", err=True)
+        return
+    if secret_file is None and not os.environ.get(SECRET_ENV):
+        raise UsageError(NO_SECRET)
+
+
+def _load_overrides(path: Path | None) -> Overrides | None:
+    return None if path is None else load_overrides(path)
+
+
+def _write_roster(
+    roster_file: Path,
+    results: Sequence[SubmissionResult],
+    run: Mapping[str, Any],
+    *,
+    out_dir: Path,
+    lang: str,
+    assignment: str | None,
+    rubric: str | None = None,
+    target: Path | None = None,
+) -> None:
+    """Fill the LMS's roster file, write it and its report to ``out_dir`` (or ``target``) and tell."""
+    fill = fill_roster_file(
+        _read_bytes(roster_file),
+        results,
+        name=str(roster_file),
+        run=run,
+        lang=lang,
+        rubric=rubric,
+        assignment=assignment,
+    )
+    filled, report_name = filled_names(roster_file.name, run=run)
+    target = target or out_dir / filled
+    _write_bytes(target, fill.data)
+    lines = roster_report(fill, lang=lang, file=str(target))
+    report_file = target.with_name(report_name if target.name == filled else f"{target.stem}.txt")
+    write_atomically(report_file, "\n".join(lines) + "\n")
+    for line in lines:
+        click.echo(line, err=True)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc})") from None
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 def _read_secret(secret_file: Path | None) -> str | None:
@@ -412,49 +760,18 @@ class _Progress:
             click.echo(f"[{status}] {result.id}: {score}", err=True)
 
 
-def _batch_summary(results: Sequence[SubmissionResult], *, seconds: float, out_dir: Path) -> str:
-    """The one-screen summary at the end of a batch."""
-    graded = [r for r in results if r.status == "graded"]
-    errors = [r for r in results if r.status == "error"]
-    lines = [
-        f"Graded {len(graded)} of {len(results)} submissions in {seconds:.1f} s"
-        f" ({len(results) / max(seconds, 1e-9):.1f}/s); {len(errors)} could not be graded.",
-    ]
-    if graded:
-        mean = sum(r.score / r.max_score for r in graded if r.max_score) / len(graded)
-        lines.append(f"Mean score: {100 * mean:.1f} %")
-        by_task: dict[str, list[float]] = {}
-        for r in graded:
-            for t in r.tasks:
-                if t.max_score:
-                    by_task.setdefault(f"{t.rubric}.{t.id}", []).append(t.score / t.max_score)
-        for name, scores in sorted(by_task.items()):
-            full = sum(s >= 1 for s in scores)
-            mean_task = 100 * sum(scores) / len(scores)
-            lines.append(f"  {name:<28} full marks {full:>4}/{len(scores):<4} mean {mean_task:5.1f} %")
-        counts: dict[str, int] = {}
-        for r in graded:
-            for code in {c for t in r.tasks for check in t.checks for c in check.diagnoses}:
-                counts[code] = counts.get(code, 0) + 1
-        if counts:
-            top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:6]
-            lines.append("Most frequent diagnoses: " + ", ".join(f"{code} ({n})" for code, n in top))
-    for r in errors[:5]:
-        kind, message = (r.error.kind, r.error.message[:100]) if r.error else ("error", "")
-        lines.append(f"  error: {r.id}: {kind}: {message}")
-    if len(errors) > 5:
-        lines.append(f"  … and {len(errors) - 5} more errors")
-    lines.append(f"Reports in {out_dir}/")
-    return "\n".join(lines)
-
-
 def _write_reports(
-    out_dir: Path, run: RunInfo, results: Sequence[SubmissionResult], *, formats: Sequence[str]
+    out_dir: Path,
+    run: RunInfo,
+    results: Sequence[SubmissionResult],
+    *,
+    formats: Sequence[str],
+    dialect: DialectName = DEFAULT_DIALECT,
 ) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     document = results_document(run, results)
     write_atomically(out_dir / "results.json", json.dumps(document, ensure_ascii=False, indent=1))
-    _write_site(out_dir, run.to_json(), results, lang=run.lang, formats=formats)
+    _write_site(out_dir, run.to_json(), results, lang=run.lang, formats=formats, dialect=dialect)
 
 
 def _write_site(
@@ -464,9 +781,10 @@ def _write_site(
     *,
     lang: str,
     formats: Sequence[str],
+    dialect: DialectName = DEFAULT_DIALECT,
 ) -> None:
     """Write every file of the chosen report formats; inside GitHub Actions, publish the ``github`` one."""
-    reports = render_reports(formats, run, results, lang=lang)
+    reports = render_reports(formats, run, results, lang=lang, dialect=dialect)
     for name, text in reports.items():
         write_atomically(out_dir / name, text)
     if "github" in formats and os.environ.get("GITHUB_ACTIONS") == "true":
@@ -481,31 +799,6 @@ def _publish_to_github_actions(reports: dict[str, str]) -> None:
             with open(target, "a", encoding="utf-8") as f:
                 f.write(reports[name])
     click.echo(reports[ANNOTATIONS_FILE], nl=False)
-
-
-_MARKS = {"pass": "✓", "fail": "✗", "error": "!", "timeout": "⏱", "skipped": "-"}
-
-
-def _terminal_summary(result: SubmissionResult) -> str:
-    lines = [
-        f"{result.id}: {result.score:g}/{result.max_score:g}"
-        if result.status == "graded"
-        else f"{result.id}: error"
-    ]
-    if result.error:
-        lines.append(f"  {result.error.kind}: {result.error.message}")
-    for note in result.notes:
-        lines.append(f"  note: {note}")
-    for task in result.tasks:
-        found = f" (as {task.found_as})" if task.found_as and task.found_as != task.id else ""
-        lines.append(f"\n{task.id}{found}: {task.score:g}/{task.max_score:g}")
-        for note in task.notes:
-            lines.append(f"  note: {note}")
-        for c in task.checks:
-            lines.append(f"  {_MARKS[c.status]} {c.id}  {c.score:g}/{c.max_score:g}")
-            if c.status != "pass":
-                lines.extend(f"      {line}" for line in c.message.splitlines())
-    return "\n".join(lines)
 
 
 # --- grading where students hand in: GitHub Classroom, Gradescope -----------------------------------
@@ -552,6 +845,7 @@ def ci(
             submission = checkout_submission(path)
         else:
             (submission,) = discover([path])
+        submission = choose_sources(submission, rubrics, given=bool(rubric_names))
         session = _grading_session(rubrics, secret_file=secret_file, lang=lang, public_only=False)
         with session as (grader, run):
             try:
@@ -611,29 +905,49 @@ def init() -> None:
     "requirement",
     default=None,
     metavar="REQUIREMENT",
-    help="What the workflow installs with pip [default: taller-grader==<this version>], e.g. "
-    "'taller-grader @ git+https://github.com/ORG/taller-grader@v0.1.0'.",
+    help="What the workflow installs with pip instead of the grader's wheel, which is otherwise copied "
+    "into the repository (.github/grader/); e.g. 'taller-grader @ git+https://github.com/ORG/"
+    "taller-grader@v0.1.0'. It is checked with pip download before the workflow is written.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing workflow file.")
+@click.option("--force", is_flag=True, help="Replace an existing workflow file (and the grader's wheel).")
 def init_github(rubric_names: tuple[str, ...], dest: Path, requirement: str | None, force: bool) -> None:
-    """Write .github/workflows/classroom.yml: grade every push and report the points to GitHub Classroom."""
-    from grader.integrations.github import WORKFLOW_FILE, classroom_workflow, default_requirement
-    from grader.workshop import bundled_rubric_paths, rubric_name
+    """Write .github/workflows/classroom.yml (and, by default, the grader's wheel it installs): grade every
+    push and report the points to GitHub Classroom."""
+    from grader.integrations.github import WHEEL_DIR, WORKFLOW_FILE, classroom_files
+    from grader.integrations.requirement import check_requirement
+    from grader.workshop import bundled_rubric_paths, load_rubric, rubric_name
 
     with _errors_as_exit_codes():
-        bundled = sorted(rubric_name(p) for p in bundled_rubric_paths())
+        bundled = {rubric_name(p): p for p in bundled_rubric_paths()}
         for name in rubric_names:
             if name not in bundled:
-                raise UsageError(_not_bundled(name, bundled))
-            resolve_rubric(name)
-        text = classroom_workflow(rubric_ids=rubric_names, requirement=requirement or default_requirement())
+                raise UsageError(_not_bundled(name, sorted(bundled)))
+            load_rubric(bundled[name])
         target = dest / WORKFLOW_FILE
         if target.exists() and not force:
             raise UsageError(f"{target} already exists (--force replaces it)")
-        write_atomically(target, text)
-        click.echo(f"Wrote {target}", err=True)
+        files = classroom_files(rubric_ids=rubric_names, requirement=requirement)
+        if requirement is not None:
+            checked = check_requirement(requirement.strip())
+            if checked.verdict == "fails":
+                raise UsageError(f"pip cannot install {requirement.strip()!r}: {checked.detail}")
+            if checked.verdict == "unchecked":
+                click.echo(
+                    f"warning: could not check that pip can install {requirement.strip()!r} "
+                    f"({checked.detail}); make sure it resolves from a GitHub runner before students push, "
+                    "or leave --package out to copy the grader's wheel into the repository.",
+                    err=True,
+                )
+        else:
+            # A wheel of another version, left by an earlier run, would only weigh on every clone.
+            for stale in (dest / WHEEL_DIR).glob("taller_grader-*.whl"):
+                if PurePosixPath(WHEEL_DIR / stale.name) not in files:
+                    stale.unlink()
+        for relative, data in files.items():
+            _write_bytes(dest / relative, data)
+            click.echo(f"Wrote {dest / relative}", err=True)
         click.echo(
-            "Next: commit it to the template repository, and set the organisation secret GRADER_SECRET "
+            "Next: commit them to the template repository, and set the organisation secret GRADER_SECRET "
             "(a different one from the secret of your final batch run) for the hidden checks.",
             err=True,
         )

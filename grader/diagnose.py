@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from grader.compare import as_array, compare
-from grader.messages import NO_HINTS, Hints, Translator
+from grader.messages import NO_HINTS, Hints, Message, Param, Phrases
 from reference.mistakes import Implementation, KnownMistakes, Scaling
 
 # Codes that say what happened rather than name a mistake to explain: they get no hint.
@@ -37,9 +37,9 @@ class Diagnosis:
     """
 
     code: str
-    facts: tuple[tuple[str, str], ...] = ()
+    facts: tuple[tuple[str, Param], ...] = ()
 
-    def hint(self, t: Translator, workshop: Hints = NO_HINTS) -> str:
+    def hint(self, t: Phrases, workshop: Hints = NO_HINTS) -> Message:
         text = t.hint(self.code, dict(self.facts), workshop=workshop)
         if text is None:
             raise KeyError(f"diag.{self.code}")
@@ -57,7 +57,7 @@ def merge(*groups: Iterable[Diagnosis]) -> tuple[Diagnosis, ...]:
     return tuple(found.values())
 
 
-def hints(diagnoses: Iterable[Diagnosis], t: Translator, workshop: Hints = NO_HINTS) -> list[str]:
+def hints(diagnoses: Iterable[Diagnosis], t: Phrases, workshop: Hints = NO_HINTS) -> list[Message]:
     """The hint sentences for these diagnoses, without repeats, general ones left out for refined ones.
 
     ``workshop``: the rubric's own hints (its mistakes module's ``HINTS``), used before the catalogue's.
@@ -65,7 +65,7 @@ def hints(diagnoses: Iterable[Diagnosis], t: Translator, workshop: Hints = NO_HI
     diagnoses = merge(diagnoses)
     codes = {d.code for d in diagnoses}
     implied = {REFINES[code] for code in codes if code in REFINES}
-    lines: list[str] = []
+    lines: list[Message] = []
     for diagnosis in diagnoses:
         code = diagnosis.code
         if code in PLAIN_CODES or code in implied:

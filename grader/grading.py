@@ -2,52 +2,35 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
 import reference
 from grader import __version__
-from grader.calls import FunctionInfo, Substitute
-from grader.cases import CaseSet, hidden_seed, make_cases
-from grader.checks import TaskContext, prefetch_cases, run_check
-from grader.checks.memo import Memo
-from grader.conventions import Convention
-from grader.defs import Definitions, defined_names, find_definitions
-from grader.messages import Translator
-from grader.probe import RubricProbes, inconsistency, probe_convention, probe_functions
-from grader.report.text import where
-from grader.results import CheckResult, Location, SubmissionError, SubmissionResult, TaskResult
-from grader.rubric import Rubric, TaskSpec
+from grader.calls import LoadEvent
+from grader.cases import hidden_seed
+from grader.defs import defined_names, find_definitions
+from grader.judge import Judge, LoadedCode, error_line, judge_rubrics, locator
+from grader.judge import applicable_rubrics as _applicable
+from grader.messages import SAY, Joined, Message, Phrases, plain
+from grader.results import SubmissionError, SubmissionResult
+from grader.rubric import Rubric
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.replies import LoadReport
-from grader.sandbox.session import StudentRuntime
+from grader.sandbox.session import Captured, StudentRuntime
 from grader.source import CodeUnit, SourceError, load_code
 from grader.submission import ReadLimits, Refusal, Submission, SubmissionFile
-from grader.timing import TimedModule, Timings
-from reference.mistakes import NO_MISTAKES, KnownMistakes, known_mistakes
 
 ExecMode = Literal["definitions", "notebook", "auto"]
 EXEC_MODES: tuple[ExecMode, ...] = ("auto", "definitions", "notebook")
-
-
-@dataclass(frozen=True)
-class GradedTask:
-    """A task's result plus what later tasks need from it (the convention, whether it is right)."""
-
-    result: TaskResult
-    convention: Convention
-    spec: TaskSpec
-
-    @property
-    def fully_correct(self) -> bool:
-        return self.result.found_as is not None and self.result.score >= self.result.max_score
 
 
 class Grader:
@@ -74,12 +57,11 @@ class Grader:
         self._lang = lang
         self._exec = exec_mode
         self._secret = secret
-        self._cases: dict[str, CaseSet] = {r.id: make_cases(r, secret=secret) for r in self.rubrics}
-        self._mistakes = {r.id: _mistakes(r) for r in self.rubrics}
+        # Cases, references and known mistakes are the run's, shared by every submission it grades.
+        self._judge = Judge.prepare(self.rubrics, secret=secret)
         self._run_digest = _run_digest(self.rubrics, secret=secret, lang=lang, sandbox=tuple(zygote.sandbox))
-        self.timings = Timings()
-        self.memo = Memo()
-        self._reference = {r.id: TimedModule(r.module, self.timings) for r in self.rubrics}
+        self.timings = self._judge.timings
+        self.memo = self._judge.memo
 
     def settings(self) -> dict[str, Any]:
         """What another process needs to build an equivalent grader (see :mod:`grader.batch`)."""
@@ -100,24 +82,20 @@ class Grader:
         started = time.perf_counter()
         result = self._grade(submission, rubrics)
         self.timings.add_stage("grade", time.perf_counter() - started)
-        return SubmissionResult(
-            id=result.id,
-            source=result.source,
-            status=result.status,
-            tasks=result.tasks,
-            error=result.error,
+        return replace(
+            result,
             duration_s=time.perf_counter() - started,
-            notes=result.notes,
-            output=result.output,
+            student=submission.student,
+            files=submission.sources(),
         )
 
     def _grade(self, submission: Submission, only: Sequence[Rubric] | None) -> SubmissionResult:
-        t = Translator(self._lang or (self.rubrics[0].lang if self.rubrics else "es"))
+        t = SAY
         files, refused = submission.read()
-        notes: list[str] = [_refusal_note(r, submission.limits, t) for r in refused]
+        notes: list[Message] = [_refusal_note(r, submission.limits, t) for r in refused]
         if not files:
             if refused:
-                return _error(submission, refused[0].kind, "; ".join(notes))
+                return _error(submission, refused[0].kind, notes[0], notes[1:])
             return _error(submission, "no_files", t("submission.no_files"))
         units: list[CodeUnit] = []
         failures: list[SourceError] = []
@@ -128,14 +106,14 @@ class Grader:
                 self.timings.add_stage("read", time.perf_counter() - read_started)
             except SourceError as exc:
                 failures.append(exc)
-                notes.append(f"{file.name}: {exc.message}")
+                notes.append(t("source.in_file", file=file.name, problem=exc.said))
                 continue
             units.extend(loaded.units)
-            notes.extend(f"{file.name}: {n}" for n in loaded.notes)
+            notes.extend(loaded.notes)
         if failures and not units:
             if len(failures) > 1 or refused:
-                return _error(submission, failures[0].kind, "; ".join(notes))
-            return _error(submission, failures[0].kind, _source_message(failures[0], t))
+                return _error(submission, failures[0].kind, notes[0], notes[1:])
+            return _error(submission, failures[0].kind, failures[0].said)
         code_size = sum(len(unit.source) for unit in units)
         if code_size > submission.limits.code_bytes:
             message = t(
@@ -147,8 +125,6 @@ class Grader:
         if not applicable:
             expected = ", ".join(task.id for r in (only or self.rubrics) for task in r.tasks)
             return _error(submission, "nothing_to_grade", t("submission.no_rubric", expected=expected), notes)
-        if self._lang is None:
-            t = Translator(applicable[0].lang)
         full = self._exec == "notebook"
         # One budget for everything this submission may cost, whatever it does: its deadline is shared
         # by every worker and by a second run of the whole notebook.
@@ -174,8 +150,8 @@ class Grader:
         units: Sequence[CodeUnit],
         modules: Sequence[SubmissionFile],
         applicable: Sequence[Rubric],
-        notes: Sequence[str],
-        t: Translator,
+        notes: Sequence[Message],
+        t: Phrases,
         *,
         full: bool,
         deadline: float,
@@ -202,158 +178,37 @@ class Grader:
             self.timings.add_toplevel(report.elapsed_s)
             if report.status != "ok":
                 reason = t("task.load_failed", reason=report.message)
-                error = _error(submission, f"load_{report.status}", reason, notes, output=runtime.output())
+                error = replace(
+                    _error(submission, f"load_{report.status}", reason, notes),
+                    **_output(runtime.captured(), t),
+                )
                 return error, False
             notes.extend(_load_notes(report, units, t))
-            tasks: list[TaskResult] = []
-            told: set[str] = set()
-            for rubric in applicable:
-                graded: dict[str, GradedTask] = {}
-                # Every function of the rubric is probed before any is graded: the convention the
-                # submission works in is told by all its functions together, and each is judged in it.
-                probes = self._probe_rubric(rubric, runtime, report, units, t)
-                for task in rubric.tasks:
-                    graded[task.id] = self._grade_task(
-                        rubric, task, runtime, report, units, graded, t, told, probes
-                    )
-                    tasks.append(graded[task.id].result)
+            failed_imports = [event for event in report.events if event.kind == "import_error"]
+            loaded = LoadedCode(functions=report.functions, units=tuple(units), events=report.events)
+            tasks = judge_rubrics(self._judge, applicable, runtime, loaded, t=t)
+            # A failed import is worth a note only when something graded missed what it would have
+            # bound (a notebook's matplotlib that no graded function uses is none of the grade's business).
+            needed = [e for e in failed_imports if _import_names(units, e) & runtime.missing_names]
+            if needed:
+                items = tuple(
+                    t("load.import_item", where=locator(units)(e.unit, e.line or 0), message=_event_text(e))
+                    for e in needed
+                )
+                notes.append(t("load.imports_failed", imports=Joined(items, "; ")))
             result = SubmissionResult(
                 id=submission.id,
                 source=submission.source,
                 status="graded",
-                tasks=tuple(tasks),
+                tasks=tasks,
                 notes=tuple(notes),
-                output=runtime.output(),
+                **_output(runtime.captured(), t),
             )
             return result, bool(runtime.missing_names & report.skipped_names)
         finally:
             runtime.close()
             shutil.rmtree(workdir, ignore_errors=True)
             output.unlink(missing_ok=True)
-
-    def _grade_task(
-        self,
-        rubric: Rubric,
-        task: TaskSpec,
-        runtime: StudentRuntime,
-        report: LoadReport,
-        units: Sequence[CodeUnit],
-        graded: Mapping[str, GradedTask],
-        t: Translator,
-        told: set[str],
-        probes: RubricProbes,
-    ) -> GradedTask:
-        """Grade one task. ``told`` holds the convention notes already given: a student hears each once;
-        ``probes``: the rubric's functions probed (the context of this task's, whose calls are reused)."""
-        locate = _locator(units, t)
-        identity = rubric.conventions[0]
-        function = _find_function(task, report.functions)
-        if function is None:
-            return GradedTask(_missing(rubric, task, report, units, t, locate), identity, task)
-        if not function.accepts(len(task.params)):
-            message = t(
-                "task.signature",
-                name=task.id,
-                expected=", ".join(task.params),
-                actual=", ".join(function.params),
-            )
-            refused = tuple(
-                CheckResult(c.id, "fail", 0.0, c.points, "public", message, ("student_exception",))
-                for c in task.checks
-            )
-            place = _place(units, function.unit, function.line)
-            return GradedTask(
-                TaskResult(rubric.id, task.id, function.name, refused, location=place), identity, task
-            )
-        probe = probes.tasks.get(task.id)
-        # The probe's context, whose calls the checks reuse.
-        ctx = probe.ctx if probe is not None else self._context(rubric, task, runtime, function, units, t)
-        ctx.substitutes, ctx.helper_names = _substitutes(rubric, task, graded)
-        ctx.convention, right_in = probe_convention(ctx, established=probes.established)
-        if right_in is not None:
-            ctx.explanation = inconsistency(ctx, right_in, t)
-        notes: list[str] = []
-        if ctx.convention.note and ctx.convention.note not in told:
-            told.add(ctx.convention.note)
-            key = f"note.{ctx.convention.note}"
-            notes.append(t(key) if t.has(key) else t("note.convention", convention=ctx.convention.id))
-        prefetch_cases(ctx)
-        checks = [result for spec in task.checks for result in run_check(ctx, spec)]
-        if ctx.convention.note and checks:
-            first = checks[0]
-            checks[0] = CheckResult(
-                first.id,
-                first.status,
-                first.score,
-                first.max_score,
-                first.visibility,
-                first.message,
-                (*first.diagnoses, ctx.convention.note),
-            )
-        notes.extend(ctx.notes)
-        result = TaskResult(
-            rubric.id,
-            task.id,
-            function.name,
-            tuple(checks),
-            tuple(notes),
-            source=function_source(units[function.unit].source, function)
-            if 0 <= function.unit < len(units)
-            else None,
-            location=_place(units, function.unit, function.line),
-            curve=ctx.curve,
-        )
-        return GradedTask(result, ctx.convention, task)
-
-    def _context(
-        self,
-        rubric: Rubric,
-        task: TaskSpec,
-        runtime: StudentRuntime,
-        function: FunctionInfo,
-        units: Sequence[CodeUnit],
-        t: Translator,
-    ) -> TaskContext:
-        """A task's context, in the rubric's first convention and without helpers substituted yet."""
-        return TaskContext(
-            rubric=rubric,
-            task=task,
-            runtime=runtime,
-            function=function,
-            convention=rubric.conventions[0],
-            cases=self._cases[rubric.id],
-            reference=self._reference[rubric.id],
-            mistakes=self._mistakes[rubric.id].get(task.id, NO_MISTAKES),
-            t=t,
-            locate=_locator(units, t),
-            timings=self.timings,
-            memo=self.memo,
-        )
-
-    def _probe_rubric(
-        self,
-        rubric: Rubric,
-        runtime: StudentRuntime,
-        report: LoadReport,
-        units: Sequence[CodeUnit],
-        t: Translator,
-    ) -> RubricProbes:
-        """Every function of the rubric that can be called, probed (see :func:`probe_functions`)."""
-        contexts = {}
-        for task in rubric.tasks:
-            function = _find_function(task, report.functions)
-            if function is not None and function.accepts(len(task.params)):
-                contexts[task.id] = self._context(rubric, task, runtime, function, units, t)
-        return probe_functions(rubric.conventions, contexts)
-
-
-def function_source(unit_source: str, function: FunctionInfo) -> str | None:
-    """The text of a function as the student wrote it, from its first line (decorators included) to
-    the last line the worker found in its body; nothing is parsed here, whatever the unit's size."""
-    if function.end_line < function.line:
-        return None
-    lines = unit_source.split("\n", function.end_line)[function.line - 1 : function.end_line]
-    return "\n".join(lines)[:20_000] or None
 
 
 def _run_digest(
@@ -389,7 +244,7 @@ def _copy_modules(files: Sequence[SubmissionFile], workdir: Path) -> None:
         target.write_bytes(file.data)
 
 
-def _refusal_note(refusal: Refusal, limits: ReadLimits, t: Translator) -> str:
+def _refusal_note(refusal: Refusal, limits: ReadLimits, t: Phrases) -> Message:
     """Why a file of the submission was not read, for the student and the instructor."""
     return t(
         f"refused.{refusal.kind}",
@@ -404,16 +259,8 @@ def _mib(size: int) -> str:
     return f"{size / 1024**2:.1f} MiB"
 
 
-def _source_message(error: SourceError, t: Translator) -> str:
-    """Why a file could not be read, in the run's language (the technical detail stays as it is)."""
-    key = f"source.{error.kind}"
-    if t.lang == "en" or not t.has(key):
-        return error.message
-    return f"{t(key)} ({error.message})"
-
-
 def _error(
-    submission: Submission, kind: str, message: str, notes: Sequence[str] = (), *, output: str = ""
+    submission: Submission, kind: str, message: Message, notes: Sequence[Message] = (), *, output: str = ""
 ) -> SubmissionResult:
     return SubmissionResult(
         id=submission.id,
@@ -425,144 +272,51 @@ def _error(
     )
 
 
-def _mistakes(rubric: Rubric) -> dict[str, KnownMistakes]:
-    """What the rubric's mistakes module (as it loaded it, from a file or by name) knows, by task."""
-    if rubric.mistakes_module is None:
-        return {}
-    return {task.id: known_mistakes(rubric.mistakes_module, task.reference) for task in rubric.tasks}
-
-
-def _normalise(name: str) -> str:
-    return name.replace("_", "").lower()
-
-
-def _applicable(rubrics: Sequence[Rubric], defined: set[str], *, chosen: bool) -> list[Rubric]:
-    """The rubrics a submission is graded on: every chosen rubric whose functions it defines any of;
-    among the bundled ones, those it defines at least half the functions of, or else the best match.
-
-    Workshops share helper names (a sigmoid, a cost): defining one of them is not doing that workshop.
-    """
-    found = {r.id: sum(_find_name(task, defined) is not None for task in r.tasks) for r in rubrics}
-    candidates = [r for r in rubrics if found[r.id]]
-    if chosen or not candidates:
-        return candidates
-    share = {r.id: found[r.id] / len(r.tasks) for r in candidates}
-    most = [r for r in candidates if share[r.id] >= 0.5]
-    if most:
-        return most
-    best = max(share.values())
-    return [r for r in candidates if share[r.id] == best]
-
-
-def _find_name(task: TaskSpec, names: set[str] | Mapping[str, Any]) -> str | None:
-    """The name under which the submission defines the task's function: exact first, then loosely
-    (ignoring case and underscores), trying the canonical name before the aliases."""
-    for candidate in task.names:
-        if candidate in names:
-            return candidate
-    loose = {_normalise(n): n for n in sorted(names)}
-    for candidate in task.names:
-        if _normalise(candidate) in loose:
-            return loose[_normalise(candidate)]
-    return None
-
-
-def _find_function(task: TaskSpec, functions: Mapping[str, FunctionInfo]) -> FunctionInfo | None:
-    name = _find_name(task, functions)
-    return functions[name] if name is not None else None
-
-
-def _missing(
-    rubric: Rubric,
-    task: TaskSpec,
-    report: LoadReport,
-    units: Sequence[CodeUnit],
-    t: Translator,
-    locate: Callable[[int, int], str],
-) -> TaskResult:
-    """A task whose function was not loaded; when a unit that does not parse seems to define it, the
-    result points at that unit's syntax error (where the student has something to fix)."""
-    code, message = "missing_function", t("task.missing", name=task.id, aliases=", ".join(task.aliases))
-    location = None
-    for event in report.events:
-        if event.kind != "syntax_error":
-            continue
-        found = find_definitions(units[event.unit].source)
-        if _find_name(task, set(found.names)):
-            line = _error_line(found)
-            code, location = "syntax_error", _place(units, event.unit, line)
-            message = t(
-                "task.missing_syntax", name=task.id, where=locate(event.unit, line), error=event.message
-            )
-            break
-    checks = tuple(
-        CheckResult(c.id, "skipped", 0.0, c.points, "public", message, (code,)) for c in task.checks
-    )
-    return TaskResult(rubric.id, task.id, None, checks, location=location)
-
-
-def _substitutes(
-    rubric: Rubric, task: TaskSpec, graded: Mapping[str, GradedTask]
-) -> tuple[list[Substitute], list[str]]:
-    """Reference stand-ins for the helpers this task uses that were found but are not fully right."""
-    substitutes, names = [], []
-    reference = rubric.module
-    for used in task.uses:
-        helper = graded.get(used)
-        if helper is None or helper.result.found_as is None or helper.fully_correct:
-            continue
-        substitutes.append(
-            Substitute(
-                name=helper.result.found_as,
-                function=getattr(reference, helper.spec.reference),
-                convention=helper.convention,
-                outputs=tuple(helper.spec.returns),
-            )
-        )
-        names.append(helper.result.found_as)
-    return substitutes, names
-
-
-def _place(units: Sequence[CodeUnit], unit: int, line: int) -> Location | None:
-    """Line ``line`` of code unit ``unit`` as the student knows it: a cell's line, or the file's.
-    A line the worker could not tell (0) is taken as the unit's first."""
-    if not 0 <= unit < len(units):
-        return None
-    code = units[unit]
-    file = Path(code.filename).as_posix()
-    if code.cell is not None:
-        return Location(file, code.cell, max(line, 1))
-    return Location(file, None, max(line, 1) + code.first_line - 1)
-
-
-def _locator(units: Sequence[CodeUnit], t: Translator) -> Callable[[int, int], str]:
-    """Words naming a line of a code unit, for the sentences of messages and notes."""
-
-    def locate(unit: int, line: int) -> str:
-        place = _place(units, unit, line)
-        return where(place, t) if place is not None else "?"
-
-    return locate
-
-
-def _error_line(found: Definitions) -> int:
-    """The line of a unit's syntax error (its first line when Python does not say)."""
-    if found.parse_error is None or found.parse_error.line is None:
-        return 1
-    return found.parse_error.line
-
-
-def _load_notes(report: LoadReport, units: Sequence[CodeUnit], t: Translator) -> list[str]:
-    """What the student should know about loading: syntax errors, failed imports, crashing statements."""
-    locate = _locator(units, t)
+def _load_notes(report: LoadReport, units: Sequence[CodeUnit], t: Phrases) -> list[Message]:
+    """What the student should know about loading: syntax errors and crashing statements (failed imports
+    are told after grading, and only when something graded needed them)."""
+    locate = locator(units)
     notes = []
     for event in report.events:
-        if event.kind == "skipped":
+        if event.kind in ("skipped", "import_error"):
             continue
         line = event.line or 0
         if event.kind == "syntax_error" and 0 <= event.unit < len(units):
-            line = _error_line(find_definitions(units[event.unit].source))
+            line = error_line(find_definitions(units[event.unit].source))
         key = f"load.{event.kind}"
-        text = event.message if not event.error_type else f"{event.error_type}: {event.message}"
-        notes.append(t(key, where=locate(event.unit, line), message=text) if t.has(key) else text)
+        text = _event_text(event)
+        notes.append(t(key, where=locate(event.unit, line), message=text) if t.has(key) else plain(text))
     return notes
+
+
+def _output(captured: Captured, t: Phrases) -> dict[str, Any]:
+    """A result's output fields: the text, and what a reader should know about it."""
+    notes = []
+    if captured.cut_at_bytes is not None:
+        notes.append(t("output.cut", kib=captured.cut_at_bytes // 1024))
+    if captured.withheld_hidden:
+        notes.append(t("output.hidden_withheld"))
+    return {"output": captured.text, "output_notes": tuple(notes)}
+
+
+def _event_text(event: LoadEvent) -> str:
+    return event.message if not event.error_type else f"{event.error_type}: {event.message}"
+
+
+def _import_names(units: Sequence[CodeUnit], event: LoadEvent) -> set[str]:
+    """The names the import statement an event is about would have bound (from the unit's source: the
+    event itself carries only a line)."""
+    if not 0 <= event.unit < len(units) or event.line is None:
+        return set()
+    try:
+        tree = ast.parse(units[event.unit].source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom) and node.lineno <= event.line <= (
+            node.end_lineno or node.lineno
+        ):
+            for alias in node.names:
+                names.add(alias.asname or alias.name.split(".")[0])
+    return names

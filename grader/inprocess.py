@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import ctypes
 import inspect
 import io
 import linecache
@@ -18,11 +19,17 @@ from typing import Any
 
 import numpy as np
 
-from grader.calls import CallOutcome, Frame, FunctionInfo, Substitute
+from grader.calls import (
+    MAX_TIMEOUTS_PER_FUNCTION,
+    SEALED_MESSAGE,
+    CallOutcome,
+    Frame,
+    FunctionInfo,
+    Substitute,
+)
 from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.protocol import DTYPES, ProtocolError, decode_value, encode_value
 from grader.sandbox.replies import MAX_LABEL, MAX_MESSAGE, MAX_TRACE, MAX_WARNINGS
-from grader.sandbox.session import MAX_TIMEOUTS_PER_FUNCTION, SEALED_MESSAGE
 from grader.sandbox.worker import STUDENT_FILE_PREFIX, call_facts, student_function
 
 # After the time limit, the alarm fires again this often: one bare ``except:`` that swallows it does not
@@ -401,11 +408,12 @@ class _Alarm:
 
 
 def _run_limited(action: Callable[[], Any], seconds: float) -> Any:
-    """``action()``, interrupted by :class:`_TimeLimit` after ``seconds`` when run in the main thread
-    (signals reach only that thread; elsewhere it runs without a limit). Whatever SIGALRM handler and
-    timer were there before are put back, the timer with the time it had left."""
-    if threading.current_thread() is not threading.main_thread():
-        return action()
+    """``action()``, interrupted by :class:`_TimeLimit` after ``seconds``: by a ``SIGALRM`` timer in the
+    main thread where the platform has one, else by a watchdog thread (see :func:`_run_watched`).
+    Whatever SIGALRM handler and timer were there before are put back, the timer with the time it had
+    left."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        return _run_watched(action, seconds)
     alarm = _Alarm()
     # None: the handler was not set from Python (none is by default); the default action is put back.
     previous_handler = signal.signal(signal.SIGALRM, alarm) or signal.SIG_DFL
@@ -428,3 +436,42 @@ def _run_limited(action: Callable[[], Any], seconds: float) -> Any:
             signal.setitimer(
                 signal.ITIMER_REAL, max(remaining - (time.monotonic() - started), 1e-6), interval
             )
+
+
+def _run_watched(action: Callable[[], Any], seconds: float) -> Any:
+    """``action()``, interrupted after ``seconds`` by a watchdog thread that raises :class:`_TimeLimit` in
+    the calling thread (CPython's ``PyThreadState_SetAsyncExc``), again every ``ALARM_REPEAT_S`` until
+    the call ends: where there is no ``SIGALRM`` (Windows) or away from the main thread.
+
+    Like a signal, the exception is raised between two bytecodes: a call stuck inside one C function
+    (``sum(itertools.count())``) is stopped only when that function returns. Without CPython's API the
+    call runs without a limit.
+    """
+    set_async_exc = getattr(getattr(ctypes, "pythonapi", None), "PyThreadState_SetAsyncExc", None)
+    if set_async_exc is None:
+        return action()
+    target = ctypes.c_ulong(threading.get_ident())
+    done = threading.Event()
+    armed = threading.Lock()
+
+    def watch() -> None:
+        if done.wait(max(seconds, 0.001)):
+            return
+        while True:
+            with armed:
+                if done.is_set():
+                    return
+                set_async_exc(target, ctypes.py_object(_TimeLimit))
+            if done.wait(ALARM_REPEAT_S):
+                return
+
+    watchdog = threading.Thread(target=watch, name="grader-time-limit", daemon=True)
+    watchdog.start()
+    try:
+        return action()
+    finally:
+        with armed:
+            done.set()
+            # An exception set a moment ago and not raised yet is taken back: the call is over.
+            set_async_exc(target, None)
+        watchdog.join()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, TypeAlias
+
+from grader.location import Location
 
 LANGUAGES = ("es", "en")
 
@@ -19,6 +23,23 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     "case.hidden": {"es": "{function}, caso oculto {n}", "en": "{function}, hidden case {n}"},
     "where.cell": {"es": "celda {cell}, línea {line}", "en": "cell {cell}, line {line}"},
     "where.file": {"es": "{file}, línea {line}", "en": "{file}, line {line}"},
+    "where.notebook": {
+        "es": "{file}, celda {cell}, línea {line}",
+        "en": "{file}, cell {cell}, line {line}",
+    },
+    # Text that is the same in every language: data shown as it is, and sentences an older results.json
+    # stored already written (shown in the language they were written in).
+    "plain": {"es": "{text}", "en": "{text}"},
+    "verbatim": {"es": "{text}", "en": "{text}"},
+    # A workshop's own hint (its mistakes module's HINTS), stored in both languages.
+    "workshop.hint": {"es": "{text}", "en": "{text}"},
+    # Counted things, given to other sentences as their parameter: the singular is in SINGULAR.
+    "n.cases": {"es": "{count} casos", "en": "{count} cases"},
+    "n.steps": {"es": "{count} pasos", "en": "{count} steps"},
+    "n.iterations": {"es": "{count} iteraciones", "en": "{count} iterations"},
+    "n.submissions": {"es": "{count} entregas", "en": "{count} submissions"},
+    "n.problems": {"es": "{count} problemas", "en": "{count} problems"},
+    "n.results": {"es": "{count} resultados", "en": "{count} results"},
     # check summaries
     "summary.pass": {"es": "Correcto en los {total} casos.", "en": "Correct on all {total} cases."},
     "summary.partial": {
@@ -26,8 +47,8 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "en": "Correct on {passed} of {total} cases.",
     },
     "summary.more": {
-        "es": "… y {count} caso(s) más con fallos.",
-        "en": "… and {count} more failing case(s).",
+        "es": "… y {count} casos más con fallos.",
+        "en": "… and {count} more failing cases.",
     },
     # task-level problems
     "task.missing": {
@@ -185,11 +206,11 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     },
     "train.one_step.hidden": {
         "es": (
-            "{case}: tras {steps} paso(s) con tasa {rate:g}, {name} no coincide con la referencia "
+            "{case}: tras {steps} con tasa {rate:g}, {name} no coincide con la referencia "
             "(tolerancia rtol={rtol:g}, atol={atol:g})."
         ),
         "en": (
-            "{case}: after {steps} step(s) with rate {rate:g}, {name} does not match the reference "
+            "{case}: after {steps} with rate {rate:g}, {name} does not match the reference "
             "(tolerance rtol={rtol:g}, atol={atol:g})."
         ),
     },
@@ -266,23 +287,23 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     },
     "train.one_step": {
         "es": (
-            "{case}: tras {steps} paso(s) con tasa {rate:g}, {name} no coincide con la referencia: la mayor "
+            "{case}: tras {steps} con tasa {rate:g}, {name} no coincide con la referencia: la mayor "
             "diferencia es {diff:.3g}, en {where} (se esperaba {expected:.6g} y se obtuvo {actual:.6g}; "
             "tolerancia rtol={rtol:g}, atol={atol:g})."
         ),
         "en": (
-            "{case}: after {steps} step(s) with rate {rate:g}, {name} does not match the reference: the "
+            "{case}: after {steps} with rate {rate:g}, {name} does not match the reference: the "
             "largest difference is {diff:.3g}, at {where} (expected {expected:.6g}, got {actual:.6g}; "
             "tolerance rtol={rtol:g}, atol={atol:g})."
         ),
     },
     "train.param_type": {
-        "es": "{case}: tras {steps} paso(s) con tasa {rate:g}, {name} no es un arreglo comparable ({type}).",
-        "en": "{case}: after {steps} step(s) with rate {rate:g}, {name} is not a comparable array ({type}).",
+        "es": "{case}: tras {steps} con tasa {rate:g}, {name} no es un arreglo comparable ({type}).",
+        "en": "{case}: after {steps} with rate {rate:g}, {name} is not a comparable array ({type}).",
     },
     "train.param_non_finite": {
-        "es": "{case}: tras {steps} paso(s) con tasa {rate:g}, {name} contiene NaN o infinito.",
-        "en": "{case}: after {steps} step(s) with rate {rate:g}, {name} contains NaN or infinity.",
+        "es": "{case}: tras {steps} con tasa {rate:g}, {name} contiene NaN o infinito.",
+        "en": "{case}: after {steps} with rate {rate:g}, {name} contains NaN or infinity.",
     },
     "train.cost_up": {
         "es": "{case}: el costo subió del paso {step} al {next} ({before:.6g} → {after:.6g}) "
@@ -296,31 +317,31 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     },
     "train.not_solution": {
         "es": (
-            "{case}: tras {steps} iteraciones con tasa {rate:g}, {name} no llega a la solución esperada: "
+            "{case}: tras {steps} con tasa {rate:g}, {name} no llega a la solución esperada: "
             "la mayor diferencia es {diff:.3g}, en {where} (tolerancia atol={atol:g})."
         ),
         "en": (
-            "{case}: after {steps} iterations with rate {rate:g}, {name} does not reach the expected "
+            "{case}: after {steps} with rate {rate:g}, {name} does not reach the expected "
             "solution: the largest difference is {diff:.3g}, at {where} (tolerance atol={atol:g})."
         ),
     },
     "train.not_learned": {
         "es": (
-            "{case}: tras {steps} iteraciones (épocas) con tasa {rate:g}, el modelo clasifica bien {right} "
+            "{case}: tras {steps} (épocas) con tasa {rate:g}, el modelo clasifica bien {right} "
             "de {total} instancias; se piden al menos {needed}."
         ),
         "en": (
-            "{case}: after {steps} iterations (epochs) with rate {rate:g}, the model classifies {right} of "
+            "{case}: after {steps} (epochs) with rate {rate:g}, the model classifies {right} of "
             "{total} instances correctly; at least {needed} are required."
         ),
     },
     "train.not_learned_cost": {
         "es": (
-            "{case}: tras {steps} iteraciones (épocas) con tasa {rate:g}, el modelo clasifica bien {right} "
+            "{case}: tras {steps} (épocas) con tasa {rate:g}, el modelo clasifica bien {right} "
             "de {total} instancias; se piden al menos {needed} (costo final {cost:.4g})."
         ),
         "en": (
-            "{case}: after {steps} iterations (epochs) with rate {rate:g}, the model classifies {right} of "
+            "{case}: after {steps} (epochs) with rate {rate:g}, the model classifies {right} of "
             "{total} instances correctly; at least {needed} are required (final cost {cost:.4g})."
         ),
     },
@@ -475,8 +496,14 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "en": "The training loop runs one iteration too many or too few (check the range).",
     },
     "diag.off_by_one_epochs.detail": {
-        "es": "Tu ciclo hace {ran} iteración(es) cuando se piden {asked}: revisa los límites del range.",
-        "en": "Your loop runs {ran} iteration(s) when {asked} are asked for: check the range's bounds.",
+        "es": (
+            "Tu ciclo se repite un número de veces distinto del pedido ({ran} en lugar de {asked}): "
+            "revisa los límites del range."
+        ),
+        "en": (
+            "Your loop repeats a different number of times than asked ({ran} instead of {asked}): "
+            "check the range's bounds."
+        ),
     },
     # A training loop that does not use what it is asked for; the detail names the student's own parameter.
     "diag.ignores_iterations": {
@@ -566,6 +593,20 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "{where}: falló una importación ({message}); se calificó el resto.",
         "en": "{where}: an import failed ({message}); the rest was graded.",
     },
+    "load.imports_failed": {
+        "es": "Falló una importación de la que dependen funciones calificadas: {imports}.",
+        "en": "An import that graded functions depend on failed: {imports}.",
+    },
+    "load.import_item": {"es": "{message} (en {where})", "en": "{message} (at {where})"},
+    # What a submission printed, as its report shows it.
+    "output.cut": {
+        "es": "[… salida cortada: solo se guardan los primeros {kib} KiB impresos]",
+        "en": "[… output cut: only the first {kib} KiB printed are kept]",
+    },
+    "output.hidden_withheld": {
+        "es": "[… lo que se imprimió durante los casos ocultos no se muestra]",
+        "en": "[… output printed during hidden cases is not shown]",
+    },
     "load.exception": {
         "es": "{where}: una instrucción de nivel superior falló ({message}).",
         "en": "{where}: a top-level statement failed ({message}).",
@@ -590,6 +631,37 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "en": "The notebook uses a format version that cannot be read.",
     },
     "source.unreadable_file": {"es": "No se pudo leer el archivo.", "en": "The file could not be read."},
+    "source.in_file": {"es": "{file}: {problem}", "en": "{file}: {problem}"},
+    "source.not_json.at": {
+        "es": "El notebook no es JSON válido: falla en la línea {line}, columna {column}.",
+        "en": "The notebook is not valid JSON: it breaks at line {line}, column {column}.",
+    },
+    "source.truncated_notebook.at": {
+        "es": (
+            "El notebook termina de golpe en la línea {line}, columna {column}: se guardó o se subió "
+            "incompleto."
+        ),
+        "en": (
+            "The notebook ends abruptly at line {line}, column {column}: it was saved or uploaded "
+            "incompletely."
+        ),
+    },
+    "source.cell_not_text": {
+        "es": "{file}, celda {cell}: se omitió, su código no es texto.",
+        "en": "{file}, cell {cell}: left out, its source is not text.",
+    },
+    "source.cell_magic": {
+        "es": "{file}, celda {cell}: se omitió la celda %%{magic}.",
+        "en": "{file}, cell {cell}: the %%{magic} cell was skipped.",
+    },
+    "source.no_code_cells": {
+        "es": "{file} no tiene celdas de código.",
+        "en": "{file} has no code cells.",
+    },
+    "source.decoded_as": {
+        "es": "{file} no está en UTF-8: se leyó como {encoding}; revisa que los acentos se vean bien.",
+        "en": "{file} is not UTF-8: it was read as {encoding}; check that accents look right.",
+    },
     "source.unsupported_file_type": {
         "es": "Solo se califican notebooks (.ipynb) y módulos de Python (.py).",
         "en": "Only notebooks (.ipynb) and Python modules (.py) can be graded.",
@@ -632,48 +704,1202 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "La carpeta no contiene archivos .py ni .ipynb.",
         "en": "The folder holds no .py or .ipynb files.",
     },
+    "submission.internal_error": {
+        "es": (
+            "Error interno del calificador ({error}): no es culpa de la entrega; avisa a quien la califica."
+        ),
+        "en": "Internal grader error ({error}): not the submission's fault; tell whoever grades it.",
+    },
     "submission.grading_crashed": {
         "es": "El proceso del calificador terminó de golpe mientras calificaba esta entrega (probablemente "
         "por falta de memoria); el resto del lote se calificó.",
         "en": "The grader's process ended abruptly while grading this submission (probably out of "
         "memory); the rest of the batch was graded.",
     },
+    # The command line: a checked submission and a batch's closing summary.
+    "term.not_graded": {"es": "no se pudo calificar", "en": "could not be graded"},
+    "term.found_as": {"es": "(encontrada como {name})", "en": "(found as {name})"},
+    "term.note": {"es": "nota: {text}", "en": "note: {text}"},
+    "term.public_only": {
+        "es": "Solo comprobaciones públicas: la nota final incluye casos ocultos que aquí no se ejecutaron.",
+        "en": "Public checks only: the final grade includes hidden cases that were not run here.",
+    },
+    "term.graded": {
+        "es": "Calificadas {graded} de {total} en {seconds} s ({rate}/s); {errors} sin calificar.",
+        "en": "Graded {graded} of {total} in {seconds} s ({rate}/s); {errors} could not be graded.",
+    },
+    "term.task_line": {
+        "es": "nota completa {full:>4}/{count:<4} media {mean:5.1f} %",
+        "en": "full marks {full:>4}/{count:<4} mean {mean:5.1f} %",
+    },
+    "term.diagnoses": {
+        "es": "Diagnósticos más frecuentes: {codes}",
+        "en": "Most frequent diagnoses: {codes}",
+    },
+    "term.more_errors": {"es": "… y {count} más sin calificar", "en": "… and {count} more not graded"},
+    "term.reports": {"es": "Informes en {folder}/", "en": "Reports in {folder}/"},
+    # GitHub: the job summary and annotations of a batch (grader/report/github.py).
+    "job.title": {
+        "es": "Calificación",
+        "en": "Grading",
+    },
+    "job.student": {
+        "es": "Estudiante",
+        "en": "Student",
+    },
+    "job.status": {
+        "es": "Estado",
+        "en": "Status",
+    },
+    "job.score": {
+        "es": "Puntos",
+        "en": "Score",
+    },
+    "job.function": {
+        "es": "Función",
+        "en": "Function",
+    },
+    "job.graded": {
+        "es": "calificada",
+        "en": "graded",
+    },
+    "job.error": {
+        "es": "error",
+        "en": "error",
+    },
+    "job.not_graded": {
+        "es": "No se pudo calificar",
+        "en": "Could not be graded",
+    },
+    "job.complete": {
+        "es": "completa",
+        "en": "complete",
+    },
+    "job.partial": {
+        "es": "parcial",
+        "en": "partial",
+    },
+    "job.zero": {
+        "es": "sin puntos",
+        "en": "no points",
+    },
+    "job.not_found": {
+        "es": "no encontrada",
+        "en": "not found",
+    },
+    "job.failing": {
+        "es": "Pruebas no superadas de",
+        "en": "Checks not passed in",
+    },
+    "job.diagnoses": {
+        "es": "Diagnósticos",
+        "en": "Diagnoses",
+    },
+    "job.check_fail": {
+        "es": "fallida",
+        "en": "failed",
+    },
+    "job.check_error": {
+        "es": "error",
+        "en": "error",
+    },
+    "job.check_timeout": {
+        "es": "tiempo agotado",
+        "en": "timed out",
+    },
+    "job.check_skipped": {
+        "es": "omitida",
+        "en": "skipped",
+    },
+    "job.truncated": {
+        "es": "Resumen truncado: faltan {count}; el informe HTML y results.json las tienen.",
+        "en": "Summary truncated: {count} left out; the HTML report and results.json have them.",
+    },
+    "job.more": {
+        "es": "… {count} sin mostrar aquí: ver el resumen del trabajo.",
+        "en": "… {count} not shown here: see the job summary.",
+    },
+    # GitHub Classroom: what a student's repository shows (grader/integrations/github.py).
+    "classroom.not_graded": {
+        "es": "No se pudo calificar",
+        "en": "Could not be graded",
+    },
+    "classroom.more": {
+        "es": "… {count} sin mostrar aquí: ver el resumen del trabajo.",
+        "en": "… {count} not shown here: see the job summary.",
+    },
+    "classroom.provisional": {
+        "es": (
+            "Calificación provisional, para orientarte: la nota que cuenta es la que el profesor calcula "
+            "sobre los repositorios entregados."
+        ),
+        "en": (
+            "Provisional grade, for feedback: the grade that counts is the one the instructor computes "
+            "over the handed-in repositories."
+        ),
+    },
+    "classroom.public_only": {
+        "es": (
+            "Sin `GRADER_SECRET` en este repositorio: solo se ejecutaron las pruebas públicas. Las ocultas "
+            "cuentan en la nota final."
+        ),
+        "en": (
+            "No `GRADER_SECRET` in this repository: only the public checks ran. The hidden ones count in "
+            "the final grade."
+        ),
+    },
+    # Gradescope: the results written when grading itself fails (grader/integrations/gradescope.py).
+    "gradescope.name": {
+        "es": "Calificación automática",
+        "en": "Autograder",
+    },
+    "gradescope.failed": {
+        "es": (
+            "El calificador no pudo terminar con esta entrega (código de salida EXITSTATUS), así que no "
+            "hay puntos todavía. Avísale a tu profesor: puede revisar el registro y volver a calificarla."
+        ),
+        "en": (
+            "The grader could not finish with this submission (exit status EXITSTATUS), so there are no "
+            "points yet. Tell your instructor: they can check the log and grade it again."
+        ),
+    },
+    "gradescope.timeout": {
+        "es": (
+            "La calificación superó el tiempo máximo ({seconds} s) y se detuvo. Revisa que tu código no "
+            "quede en un bucle infinito ni espere una entrada (input()), y vuelve a entregarlo."
+        ),
+        "en": (
+            "Grading took longer than the time limit ({seconds} s) and was stopped. Check that your code "
+            "does not loop forever or wait for input (input()), and submit again."
+        ),
+    },
+    # The instructor's round trip: runs without the secret, manual adjustments, LMS gradebooks and the
+    # feedback packages (grader/report/gradebook.py, grader/overrides.py, grader/roster.py,
+    # grader/feedback.py, the pages of grader/report/html.py).
+    "public_only.banner": {
+        "es": (
+            "Solo pruebas públicas: esta calificación se hizo sin el secreto de los casos ocultos, así que "
+            "no es la nota definitiva."
+        ),
+        "en": (
+            "Public checks only: this grading ran without the secret for the hidden cases, so it is not "
+            "the final grade."
+        ),
+    },
+    "public_only.mark": {"es": "SOLO PRUEBAS PÚBLICAS", "en": "PUBLIC CHECKS ONLY"},
+    "public_only.feedback": {
+        "es": "Calificación provisional: solo pruebas públicas.",
+        "en": "Provisional grade: public checks only.",
+    },
+    "adjust.heading": {"es": "Ajustes manuales", "en": "Manual adjustments"},
+    "adjust.function": {
+        "es": "{function}: {original} → {points} puntos",
+        "en": "{function}: {original} → {points} points",
+    },
+    "adjust.total": {
+        "es": "Total de {rubric}: {original} → {points} puntos",
+        "en": "{rubric} total: {original} → {points} points",
+    },
+    "adjust.by": {"es": "Ajustado por {by}.", "en": "Adjusted by {by}."},
+    "adjust.by_reason": {"es": "Ajustado por {by}: {reason}", "en": "Adjusted by {by}: {reason}"},
+    "adjust.marker": {"es": "ajustada a mano", "en": "adjusted by hand"},
+    "feedback.points": {
+        "es": "Puntos: {score} de {max} ({percent} %).",
+        "en": "Points: {score} out of {max} ({percent} %).",
+    },
+    "feedback.functions": {"es": "Por función: {functions}.", "en": "By function: {functions}."},
+    "feedback.not_graded": {
+        "es": "No se pudo calificar la entrega ({kind}): {message}",
+        "en": "The submission could not be graded ({kind}): {message}",
+    },
+    "feedback.comment": {"es": "Comentario del profesor: {comment}", "en": "Instructor's comment: {comment}"},
+    "roster.filled": {
+        "es": "{file}: {count} notas en la columna «{column}», sobre {maximum}.",
+        "en": "{file}: {count} grades in column “{column}”, out of {maximum}.",
+    },
+    "roster.matched_by": {
+        "es": "Emparejadas por los identificadores del LMS: {lms}; por el id de la entrega: {fallback}.",
+        "en": "Matched by the LMS's identifiers: {lms}; by the submission id: {fallback}.",
+    },
+    "roster.missing": {
+        "es": "Sin entrega, sin nota ({count}): {names}",
+        "en": "No submission, left without a grade ({count}): {names}",
+    },
+    "roster.unmatched": {
+        "es": "Entregas que no corresponden a nadie de la lista ({count}); no se descartan, revísalas: {ids}",
+        "en": "Submissions that match no one in the list ({count}); not dropped, check them: {ids}",
+    },
+    "roster.ambiguous": {
+        "es": "{id}: corresponde a varias filas ({rows}); no se escribió ninguna nota.",
+        "en": "{id}: matches several rows ({rows}); no grade was written.",
+    },
+    "roster.shared": {
+        "es": "{row}: le corresponden varias entregas ({ids}); no se escribió nota.",
+        "en": "{row}: several submissions match ({ids}); no grade was written.",
+    },
+    "roster.not_graded": {
+        "es": "{row}: la entrega {id} no se pudo calificar ({kind}); queda sin nota.",
+        "en": "{row}: submission {id} could not be graded ({kind}); left without a grade.",
+    },
+    "roster.other_rubric": {
+        "es": "{row}: la entrega {id} no se calificó con {rubric}; queda sin nota.",
+        "en": "{row}: submission {id} was not graded on {rubric}; left without a grade.",
+    },
+    "roster.not_assigned": {
+        "es": "{row}: Canvas no le asigna esta tarea (N/A); queda sin nota.",
+        "en": "{row}: Canvas does not assign this assignment to them (N/A); left without a grade.",
+    },
+    "roster.locked": {
+        "es": "{row}: Moodle no permite cambiar esta nota ({value}); la subida la omitirá.",
+        "en": "{row}: Moodle does not allow changing this grade ({value}); the upload will skip it.",
+    },
+    "roster.replaced_comment": {
+        "es": "{row}: se reemplazó el comentario de retroalimentación que tenía.",
+        "en": "{row}: the feedback comment it had was replaced.",
+    },
+    "feedback.packaged": {
+        "es": "{file}: páginas de retroalimentación de {count} entregas, para {lms}.",
+        "en": "{file}: feedback pages of {count} submissions, for {lms}.",
+    },
+    "feedback.no_lms_id": {
+        "es": (
+            "{id}: sin identificador de {lms}; no se incluyó (califica la descarga del LMS, o da --roster "
+            "con su lista de calificación)."
+        ),
+        "en": (
+            "{id}: no {lms} identifier; left out (grade the LMS's download, or give --roster with its "
+            "grading file)."
+        ),
+    },
+    # What an instructor hands in: LMS downloads and zips (grader.intake), and which files are graded.
+    "refused.unsafe_path": {
+        "es": "{file} está guardado en el zip con una ruta que sale de su carpeta (absoluta, con unidad o "
+        "con ..); no se lee.",
+        "en": "{file} is stored in the zip under a path that leaves its folder (absolute, with a drive or "
+        "with ..); it is not read.",
+    },
+    "refused.compression_ratio": {
+        "es": "{file} se expandiría {count} veces su tamaño comprimido en el zip (una bomba zip); no se lee.",
+        "en": "{file} would expand to {count} times its compressed size in the zip (a zip bomb); it is not "
+        "read.",
+    },
+    "refused.encrypted": {
+        "es": "{file} está cifrado en el zip; no se lee.",
+        "en": "{file} is encrypted in the zip; it is not read.",
+    },
+    "refused.duplicate_name": {
+        "es": "El zip guarda otro archivo con el nombre {file}; se leyó solo el primero.",
+        "en": "The zip holds another file named {file}; only the first one was read.",
+    },
+    "zip.broken": {
+        "es": "no es un archivo zip legible: está dañado o incompleto ({reason}).",
+        "en": "not a readable zip file: it is damaged or incomplete ({reason}).",
+    },
+    "zip.encrypted": {
+        "es": "el zip está cifrado (protegido con contraseña); no se lee.",
+        "en": "the zip is encrypted (password-protected); it is not read.",
+    },
+    "zip.too_many_members": {
+        "es": "el zip tiene {count} entradas, más que el máximo de {limit}; no se lee.",
+        "en": "the zip holds {count} entries, more than the {limit} allowed; it is not read.",
+    },
+    "zip.too_large": {
+        "es": "sus archivos .py/.ipynb se expandirían a {size}, más que el máximo de {limit} (¿una bomba "
+        "zip?); no se lee.",
+        "en": "its .py/.ipynb files would expand to {size}, more than the {limit} allowed (a zip bomb?); it "
+        "is not read.",
+    },
+    "intake.lms": {
+        "es": "{submissions} de una descarga de {lms}.",
+        "en": "{submissions} from a {lms} download.",
+    },
+    "files.heading": {"es": "Archivos de la entrega", "en": "Files of the submission"},
+    "files.graded": {"es": "Archivos calificados", "en": "Graded files"},
+    "files.ignored": {"es": "No calificados", "en": "Not graded"},
+    "ignored.tool_copy": {
+        "es": "{file}: copia que guarda una herramienta (Jupyter, macOS, un editor); no se califica.",
+        "en": "{file}: a copy a tool keeps (Jupyter, macOS, an editor); not graded.",
+    },
+    "ignored.no_workshop_function": {
+        "es": "{file}: no define ninguna función del taller; no se califica.",
+        "en": "{file}: defines none of the workshop's functions; not graded.",
+    },
+    "ignored.unreadable": {
+        "es": "{file}: no se puede leer como notebook; se calificaron los demás archivos.",
+        "en": "{file}: cannot be read as a notebook; the other files were graded.",
+    },
+    "ignored.less_complete": {
+        "es": "{file}: define las mismas funciones que {graded}, que define más de ellas; se calificó "
+        "{graded}.",
+        "en": "{file}: defines the same functions as {graded}, which defines more of them; {graded} was "
+        "graded.",
+    },
+    "ignored.older": {
+        "es": "{file}: define las mismas funciones que {graded}, modificado más recientemente; se calificó "
+        "{graded}.",
+        "en": "{file}: defines the same functions as {graded}, modified more recently; {graded} was graded.",
+    },
+    "ignored.tied": {
+        "es": "{file}: define las mismas funciones que {graded}, con la misma fecha de modificación; se "
+        "calificó {graded}. Si no es tu entrega, avisa a tu profesor.",
+        "en": "{file}: defines the same functions as {graded}, modified at the same time; {graded} was "
+        "graded. If that is not your hand-in, tell your instructor.",
+    },
+    "note.defined_twice": {
+        "es": "La función {function} está definida en {graded} y en {other}; se calificó la de {graded}.",
+        "en": "Function {function} is defined in {graded} and in {other}; the one in {graded} was graded.",
+    },
+    "note.defined_twice_many": {
+        "es": "Las funciones {functions} están definidas en {graded} y en {other}; se calificaron las de "
+        "{graded}.",
+        "en": "Functions {functions} are defined in {graded} and in {other}; the ones in {graded} were "
+        "graded.",
+    },
+    "student.label": {"es": "Estudiante", "en": "Student"},
+    "student.moodle": {"es": "Moodle, participante {id}", "en": "Moodle, participant {id}"},
+    "student.canvas": {"es": "Canvas, usuario {id}", "en": "Canvas, user {id}"},
+    "student.canvas_anonymous": {"es": "Canvas, anónimo {id}", "en": "Canvas, anonymous {id}"},
+    "student.classroom": {
+        "es": "GitHub Classroom, usuario {username}",
+        "en": "GitHub Classroom, user {username}",
+    },
+    "student.late": {"es": "entregada tarde", "en": "handed in late"},
+    # The HTML report's fixed words: headings, labels, captions (grader/report/html.py).
+    "page.report_title": {
+        "es": "Informe de calificación",
+        "en": "Grading report",
+    },
+    "page.student_title": {
+        "es": "Entrega",
+        "en": "Submission",
+    },
+    "page.skip_to_content": {
+        "es": "Saltar al contenido",
+        "en": "Skip to content",
+    },
+    "page.back_to_index": {
+        "es": "Volver al índice",
+        "en": "Back to the index",
+    },
+    "page.generated_by": {
+        "es": "Generado por taller-grader",
+        "en": "Generated by taller-grader",
+    },
+    "page.run_heading": {
+        "es": "Ejecución",
+        "en": "Run",
+    },
+    "page.grader_version": {
+        "es": "Versión del calificador",
+        "en": "Grader version",
+    },
+    "page.rubrics": {
+        "es": "Rúbricas",
+        "en": "Rubrics",
+    },
+    "page.hidden_cases": {
+        "es": "Casos ocultos",
+        "en": "Hidden cases",
+    },
+    "page.hidden_ran": {
+        "es": "ejecutados",
+        "en": "ran",
+    },
+    "page.hidden_not_ran": {
+        "es": "no ejecutados",
+        "en": "not run",
+    },
+    "page.unknown": {
+        "es": "desconocido",
+        "en": "unknown",
+    },
+    "page.sandbox": {
+        "es": "Capas de aislamiento",
+        "en": "Sandbox layers",
+    },
+    "page.none": {
+        "es": "ninguna",
+        "en": "none",
+    },
+    "page.summary_heading": {
+        "es": "Resumen",
+        "en": "Summary",
+    },
+    "page.submissions_count": {
+        "es": "Entregas",
+        "en": "Submissions",
+    },
+    "page.graded_count": {
+        "es": "Calificadas",
+        "en": "Graded",
+    },
+    "page.errored_count": {
+        "es": "Con error",
+        "en": "With errors",
+    },
+    "page.timed_out_count": {
+        "es": "Con tiempo agotado",
+        "en": "With time-outs",
+    },
+    "page.mean_score": {
+        "es": "Nota media",
+        "en": "Mean score",
+    },
+    "page.median_score": {
+        "es": "Mediana",
+        "en": "Median",
+    },
+    "page.workshops_heading": {
+        "es": "Notas por taller",
+        "en": "Scores by workshop",
+    },
+    "page.workshops_intro": {
+        "es": "Cada taller se puntúa aparte: sus puntos no se suman a los de otros talleres.",
+        "en": "Each workshop is scored on its own: its points are never added to another's.",
+    },
+    "page.workshop_graded": {
+        "es": "Entregas calificadas",
+        "en": "Graded submissions",
+    },
+    "page.col_workshop": {
+        "es": "Taller",
+        "en": "Workshop",
+    },
+    "page.histogram_caption": {
+        "es": "entregas calificadas por % de la nota máxima del taller",
+        "en": "graded submissions by % of the workshop's maximum score",
+    },
+    "page.workshop_full_marks": {
+        "es": "Con nota completa",
+        "en": "With full marks",
+    },
+    "page.histogram_title": {
+        "es": "{rubric}: entregas calificadas por porcentaje de la nota máxima del taller",
+        "en": "{rubric}: graded submissions by percentage of the workshop's maximum score",
+    },
+    "page.histogram_axis": {
+        "es": "% de la nota máxima",
+        "en": "% of the maximum score",
+    },
+    "page.histogram_bar_one": {
+        "es": "{low}–{high} %: {count} entrega",
+        "en": "{low}–{high} %: {count} submission",
+    },
+    "page.histogram_bar_other": {
+        "es": "{low}–{high} %: {count} entregas",
+        "en": "{low}–{high} %: {count} submissions",
+    },
+    "page.histogram_empty": {
+        "es": "Ninguna entrega calificada todavía.",
+        "en": "No graded submissions yet.",
+    },
+    "page.rates_heading": {
+        "es": "Tasa de aprobación por prueba",
+        "en": "Pass rate per check",
+    },
+    "page.rates_caption": {
+        "es": "Entregas calificadas que superan cada prueba",
+        "en": "Graded submissions that pass each check",
+    },
+    "page.col_function": {
+        "es": "Función",
+        "en": "Function",
+    },
+    "page.col_passed": {
+        "es": "Superada",
+        "en": "Passed",
+    },
+    "page.col_rate": {
+        "es": "Tasa",
+        "en": "Rate",
+    },
+    "page.col_not_passed": {
+        "es": "Sin superar",
+        "en": "Not passed",
+    },
+    "page.diagnoses_heading": {
+        "es": "Diagnósticos más frecuentes",
+        "en": "Most frequent diagnoses",
+    },
+    "page.diagnoses_caption": {
+        "es": "Errores típicos reconocidos y cuántas entregas los tienen",
+        "en": "Recognised typical mistakes and how many submissions make them",
+    },
+    "page.conventions_heading": {
+        "es": "Convenciones aceptadas",
+        "en": "Accepted conventions",
+    },
+    "page.conventions_caption": {
+        "es": "Formas de organizar los arreglos que la rúbrica acepta sin penalización: no son errores",
+        "en": "Array layouts the rubric accepts without penalty: they are not mistakes",
+    },
+    "page.col_workshops": {
+        "es": "Talleres",
+        "en": "Workshops",
+    },
+    "page.run_exec": {"es": "Ejecución del código", "en": "Code execution"},
+    "page.run_conventions": {
+        "es": "Convenciones de las rúbricas",
+        "en": "Rubric conventions",
+    },
+    "page.col_code": {
+        "es": "Código",
+        "en": "Code",
+    },
+    "page.col_hint": {
+        "es": "Explicación",
+        "en": "Explanation",
+    },
+    "page.col_count": {
+        "es": "Entregas",
+        "en": "Submissions",
+    },
+    "page.col_functions": {
+        "es": "Funciones",
+        "en": "Functions",
+    },
+    "page.diagnoses_empty": {
+        "es": "No se reconoció ningún error típico.",
+        "en": "No typical mistake was recognised.",
+    },
+    "page.diagnoses_more_one": {
+        "es": "Y {count} diagnóstico menos frecuente.",
+        "en": "And {count} less frequent diagnosis.",
+    },
+    "page.diagnoses_more_other": {
+        "es": "Y {count} diagnósticos menos frecuentes.",
+        "en": "And {count} less frequent diagnoses.",
+    },
+    "page.problems_heading": {
+        "es": "Entregas con error o tiempo agotado",
+        "en": "Submissions with errors or time-outs",
+    },
+    "page.problems_caption": {
+        "es": "Entregas que no se pudieron calificar o cuyo código falló o no terminó",
+        "en": "Submissions that could not be graded or whose code failed or did not finish",
+    },
+    "page.problems_summary_one": {
+        "es": "{count} entrega para revisar",
+        "en": "{count} submission to review",
+    },
+    "page.problems_summary_other": {
+        "es": "{count} entregas para revisar",
+        "en": "{count} submissions to review",
+    },
+    "page.rate_fail_one": {
+        "es": "{count} fallida",
+        "en": "{count} failed",
+    },
+    "page.rate_fail_other": {
+        "es": "{count} fallidas",
+        "en": "{count} failed",
+    },
+    "page.rate_error_one": {
+        "es": "{count} con error",
+        "en": "{count} error",
+    },
+    "page.rate_error_other": {
+        "es": "{count} con error",
+        "en": "{count} errors",
+    },
+    "page.rate_timeout_one": {
+        "es": "{count} con tiempo agotado",
+        "en": "{count} timed out",
+    },
+    "page.rate_timeout_other": {
+        "es": "{count} con tiempo agotado",
+        "en": "{count} timed out",
+    },
+    "page.rate_skipped_one": {
+        "es": "{count} omitida",
+        "en": "{count} skipped",
+    },
+    "page.rate_skipped_other": {
+        "es": "{count} omitidas",
+        "en": "{count} skipped",
+    },
+    "page.problems_empty": {
+        "es": "Todas las entregas se calificaron sin errores ni tiempos agotados.",
+        "en": "Every submission was graded without errors or time-outs.",
+    },
+    "page.col_problem": {
+        "es": "Problema",
+        "en": "Problem",
+    },
+    "page.problem_error": {
+        "es": "No se pudo calificar",
+        "en": "Could not be graded",
+    },
+    "page.problem_timeout": {
+        "es": "Tiempo agotado en",
+        "en": "Timed out in",
+    },
+    "page.problem_exception": {
+        "es": "Excepción en",
+        "en": "Exception in",
+    },
+    "page.results_heading": {
+        "es": "Resultados por estudiante",
+        "en": "Results by student",
+    },
+    "page.results_caption": {
+        "es": "Puntos de cada estudiante en cada taller (abre una celda para ver cada función)",
+        "en": "Points of each student in each workshop (open a cell to see every function)",
+    },
+    "page.details_open": {
+        "es": "Mostrar el detalle por función",
+        "en": "Show every function",
+    },
+    "page.details_close": {
+        "es": "Ocultar el detalle por función",
+        "en": "Hide the functions",
+    },
+    "page.no_submissions": {
+        "es": "No hay entregas.",
+        "en": "There are no submissions.",
+    },
+    "page.filter_search": {
+        "es": "Buscar estudiante",
+        "en": "Find a student",
+    },
+    "page.filter_status": {
+        "es": "Mostrar",
+        "en": "Show",
+    },
+    "page.filter_all": {
+        "es": "todas",
+        "en": "all",
+    },
+    "page.filter_complete": {
+        "es": "nota completa",
+        "en": "full marks",
+    },
+    "page.filter_partial": {
+        "es": "nota parcial",
+        "en": "partial marks",
+    },
+    "page.filter_zero": {
+        "es": "sin puntos",
+        "en": "no points",
+    },
+    "page.filter_error": {
+        "es": "con error",
+        "en": "with errors",
+    },
+    "page.filter_problem": {
+        "es": "con error, excepción o tiempo agotado",
+        "en": "with errors, exceptions or time-outs",
+    },
+    "page.filter_count": {
+        "es": "Se muestran {shown} de {total} entregas.",
+        "en": "Showing {shown} of {total} submissions.",
+    },
+    "page.sort_hint": {
+        "es": "Pulsa un encabezado para ordenar.",
+        "en": "Select a column heading to sort.",
+    },
+    "page.sorted_ascending": {
+        "es": "Ordenado por {column}, ascendente.",
+        "en": "Sorted by {column}, ascending.",
+    },
+    "page.sorted_descending": {
+        "es": "Ordenado por {column}, descendente.",
+        "en": "Sorted by {column}, descending.",
+    },
+    "page.col_student": {
+        "es": "Estudiante",
+        "en": "Student",
+    },
+    "page.col_status": {
+        "es": "Estado",
+        "en": "Status",
+    },
+    "page.col_diagnoses": {
+        "es": "Diagnósticos",
+        "en": "Diagnoses",
+    },
+    "page.no_data": {
+        "es": "sin datos",
+        "en": "no data",
+    },
+    "page.source": {
+        "es": "Fuente",
+        "en": "Source",
+    },
+    "page.status": {
+        "es": "Estado",
+        "en": "Status",
+    },
+    "page.score": {
+        "es": "Puntos",
+        "en": "Score",
+    },
+    "page.duration": {
+        "es": "Duración",
+        "en": "Duration",
+    },
+    "page.submission_notes": {
+        "es": "Notas de la entrega",
+        "en": "Submission notes",
+    },
+    "page.error_heading": {
+        "es": "No se pudo calificar la entrega",
+        "en": "The submission could not be graded",
+    },
+    "page.breakdown_heading": {
+        "es": "Resumen por función",
+        "en": "Breakdown by function",
+    },
+    "page.breakdown_caption": {
+        "es": "Puntos obtenidos en cada función",
+        "en": "Points earned in each function",
+    },
+    "page.tasks_heading": {
+        "es": "Funciones",
+        "en": "Functions",
+    },
+    "page.no_tasks": {
+        "es": "No se calificó ninguna función.",
+        "en": "No function was graded.",
+    },
+    "page.rubric": {
+        "es": "Rúbrica",
+        "en": "Rubric",
+    },
+    "page.found_as": {
+        "es": "Encontrada como",
+        "en": "Found as",
+    },
+    "page.your_code": {
+        "es": "Tu código",
+        "en": "Your code",
+    },
+    "page.cost_curve": {
+        "es": "Costo tras cada época (calculado por el calificador)",
+        "en": "Cost after each epoch (computed by the grader)",
+    },
+    "page.curve_student": {
+        "es": "tu función",
+        "en": "your function",
+    },
+    "page.curve_reference": {
+        "es": "referencia",
+        "en": "reference",
+    },
+    "page.curve_epoch": {
+        "es": "época",
+        "en": "epoch",
+    },
+    "page.curve_cost": {
+        "es": "costo",
+        "en": "cost",
+    },
+    "page.curve_line": {
+        "es": "{label}: {first} al inicio, {last} tras la época {steps}",
+        "en": "{label}: {first} at the start, {last} after epoch {steps}",
+    },
+    "page.task_notes": {
+        "es": "Notas",
+        "en": "Notes",
+    },
+    "page.checks_caption": {
+        "es": "Pruebas de",
+        "en": "Checks of",
+    },
+    "page.no_checks": {
+        "es": "Esta función no tiene pruebas.",
+        "en": "This function has no checks.",
+    },
+    "page.col_check": {
+        "es": "Prueba",
+        "en": "Check",
+    },
+    "page.col_visibility": {
+        "es": "Visibilidad",
+        "en": "Visibility",
+    },
+    "page.col_points": {
+        "es": "Puntos",
+        "en": "Points",
+    },
+    "page.col_message": {
+        "es": "Mensaje",
+        "en": "Message",
+    },
+    "page.diagnoses": {
+        "es": "Diagnósticos",
+        "en": "Diagnoses",
+    },
+    "page.no_diagnoses": {
+        "es": "ninguno",
+        "en": "none",
+    },
+    "page.output_heading": {
+        "es": "Salida capturada",
+        "en": "Captured output",
+    },
+    "page.output_empty": {
+        "es": "La entrega no imprimió nada.",
+        "en": "The submission printed nothing.",
+    },
+    "page.output_truncated": {
+        "es": "Salida truncada: se muestran los primeros {shown} de {total} caracteres.",
+        "en": "Output truncated: showing the first {shown} of {total} characters.",
+    },
+    "page.submission_graded": {
+        "es": "calificada",
+        "en": "graded",
+    },
+    "page.submission_error": {
+        "es": "error",
+        "en": "error",
+    },
+    "page.task_complete": {
+        "es": "completa",
+        "en": "complete",
+    },
+    "page.task_partial": {
+        "es": "parcial",
+        "en": "partial",
+    },
+    "page.task_zero": {
+        "es": "sin puntos",
+        "en": "no points",
+    },
+    "page.task_not_found": {
+        "es": "no encontrada",
+        "en": "not found",
+    },
+    "page.workshop_complete": {
+        "es": "nota completa",
+        "en": "full marks",
+    },
+    "page.workshop_partial": {
+        "es": "nota parcial",
+        "en": "partial marks",
+    },
+    "page.workshop_zero": {
+        "es": "sin puntos",
+        "en": "no points",
+    },
+    "page.check_pass": {
+        "es": "superada",
+        "en": "passed",
+    },
+    "page.check_fail": {
+        "es": "fallida",
+        "en": "failed",
+    },
+    "page.check_error": {
+        "es": "error",
+        "en": "error",
+    },
+    "page.check_timeout": {
+        "es": "tiempo agotado",
+        "en": "timed out",
+    },
+    "page.check_skipped": {
+        "es": "omitida",
+        "en": "skipped",
+    },
+    "page.visibility_public": {
+        "es": "pública",
+        "en": "public",
+    },
+    "page.visibility_hidden": {
+        "es": "oculta",
+        "en": "hidden",
+    },
+    # A stub still to be written (grader/judge.py), the notebook check (grader/notebook.py and its HTML,
+    # grader/report/fragment.py) and the starting notebook an instructor generates (grader/starter.py).
+    "task.not_implemented": {
+        "es": "{name} no está implementada todavía: lanza NotImplementedError. Escríbela y vuelve a "
+        "comprobarla.",
+        "en": "{name} is not implemented yet: it raises NotImplementedError. Write it and check it again.",
+    },
+    "diag.not_implemented": {
+        "es": "Reemplaza «raise NotImplementedError» por tu código; mientras tanto, la función vale 0 "
+        "puntos.",
+        "en": "Replace “raise NotImplementedError” with your code; until then the function is worth 0 "
+        "points.",
+    },
+    "nb.title": {
+        "es": "{title} — comprobación con los casos públicos",
+        "en": "{title} — check on the public cases",
+    },
+    "nb.unknown_function": {
+        "es": "Ningún taller tiene una función llamada {name}. Las funciones de los talleres son: {names}.",
+        "en": "No workshop has a function called {name}. The workshops' functions are: {names}.",
+    },
+    "nb.nothing_defined": {
+        "es": "No hay en el notebook ninguna función de los talleres ({expected}). Ejecuta las celdas que "
+        "definen tus funciones y vuelve a comprobar.",
+        "en": "The notebook defines none of the workshops' functions ({expected}). Run the cells that define "
+        "your functions and check again.",
+    },
+    "nb.in_grading": {
+        "es": "grader.check() no hace nada mientras se califica la entrega.",
+        "en": "grader.check() does nothing while the submission is being graded.",
+    },
+    "nb.points": {"es": "{count} puntos", "en": "{count} points"},
+    "nb.not_implemented": {"es": "sin implementar", "en": "not implemented yet"},
+    "nb.details": {"es": "Detalle de los casos que fallan", "en": "Details of the failing cases"},
+    "nb.output": {
+        "es": "Lo que imprimió tu código durante la comprobación",
+        "en": "What your code printed during the check",
+    },
+    "starter.install": {
+        "es": "Instala el calificador del curso (en Colab o en tu computador) y cárgalo. Ejecuta esta celda "
+        "primero.",
+        "en": "Install the course's grader (on Colab or on your computer) and load it. Run this cell first.",
+    },
+    "starter.installed": {
+        "es": "Carga el calificador del curso (instálalo antes con: pip install taller-grader, o como "
+        "indique tu profesor).",
+        "en": "Load the course's grader (install it first with: pip install taller-grader, or as your "
+        "instructor says).",
+    },
+    "starter.how": {
+        "es": "Escribe cada función en su celda, en lugar de «raise NotImplementedError», y ejecuta la celda "
+        "«grader.check(...)» que la sigue: te dice qué casos pasa, los errores típicos que reconoce y cómo "
+        "corregirlos. «grader.check()» sin argumentos comprueba el taller completo. Solo se usan casos "
+        "públicos: la nota final incluye además casos ocultos.",
+        "en": "Write each function in its cell, in place of “raise NotImplementedError”, and run the "
+        "“grader.check(...)” cell after it: it tells you which cases pass, the typical mistakes it "
+        "recognises and how to fix them. “grader.check()” with no arguments checks the whole workshop. "
+        "Only public cases are used: the final grade also includes hidden cases.",
+    },
+    "starter.signature": {"es": "Firma: {signature}", "en": "Signature: {signature}"},
+    "starter.receives": {"es": "Recibe", "en": "Receives"},
+    "starter.returns": {"es": "Devuelve", "en": "Returns"},
+    "starter.shape": {"es": "forma {shape} en el caso público 1", "en": "shape {shape} on public case 1"},
+    "starter.scalar": {"es": "un número", "en": "a number"},
+    "starter.write_here": {"es": "Escribe aquí tu código.", "en": "Write your code here."},
+    "starter.final": {"es": "Comprobación final", "en": "Final check"},
+    "starter.final_text": {
+        "es": "Comprueba el taller completo antes de entregarlo ({points} en total).",
+        "en": "Check the whole workshop before handing it in ({points} in all).",
+    },
 }
 
+
+# The sentence to use when a count is one: key → (the field holding the count, language → sentence).
+# Every other count takes the catalogue's sentence (Spanish and English both use the plural for 0).
+SINGULAR: Mapping[str, tuple[str, Mapping[str, str]]] = {
+    "n.cases": ("count", {"es": "1 caso", "en": "1 case"}),
+    "n.steps": ("count", {"es": "1 paso", "en": "1 step"}),
+    "n.iterations": ("count", {"es": "1 iteración", "en": "1 iteration"}),
+    "n.submissions": ("count", {"es": "1 entrega", "en": "1 submission"}),
+    "n.problems": ("count", {"es": "1 problema", "en": "1 problem"}),
+    "n.results": ("count", {"es": "1 resultado", "en": "1 result"}),
+    "nb.points": ("count", {"es": "1 punto", "en": "1 point"}),
+    "summary.pass": ("total", {"es": "Correcto en el único caso.", "en": "Correct on the only case."}),
+    "summary.partial": (
+        "total",
+        {"es": "Correcto en {passed} de 1 caso.", "en": "Correct on {passed} of 1 case."},
+    ),
+    "summary.more": ("count", {"es": "… y 1 caso más con fallos.", "en": "… and 1 more failing case."}),
+}
 
 # A workshop's own hints: diagnosis code → language → sentence.
 Hints = Mapping[str, Mapping[str, str]]
 NO_HINTS: Hints = {}
-NO_FACTS: Mapping[str, str] = {}
+NO_FACTS: Mapping[str, Any] = {}
+
+# Messages whose text was written by someone else in each language (a workshop's own hints): their
+# parameters are the texts, by language code.
+WRITTEN_PER_LANGUAGE = frozenset({"workshop.hint"})
+
+# Longest text one parameter may carry in a stored message (student exception messages, warnings).
+MAX_PARAM_TEXT = 4000
+# How deep messages may nest inside each other's parameters (a case label inside a call's failure...).
+MAX_DEPTH = 8
+
+
+Param: TypeAlias = "str | int | float | bool | Message | Joined | Location | None"
 
 
 @dataclass(frozen=True)
-class Translator:
-    """Looks sentences up in the catalogue for one language."""
+class Message:
+    """A sentence as data: a catalogue key and the values it is filled with. Grading stores these;
+    only a renderer turns one into words, in the language it is asked for, so one run reads in
+    either language. Parameters are plain values (numbers keep their type: the template formats them),
+    other messages, lists of values (:class:`Joined`) and places in the student's code."""
 
-    lang: str = "es"
+    key: str
+    params: Mapping[str, Param] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        if self.lang not in LANGUAGES:
-            raise ValueError(f"unsupported language {self.lang!r}; choose one of {', '.join(LANGUAGES)}")
+    def render(self, lang: str) -> str:
+        return render(self, lang)
 
-    def __call__(self, key: str, **fields: Any) -> str:
-        return CATALOGUE[key][self.lang].format(**fields)
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "params": {name: _param_json(value) for name, value in self.params.items()}}
+
+    @classmethod
+    def from_json(cls, data: Any, *, depth: int = 0) -> Message:
+        """A message as ``results.json`` holds it; anything malformed is a ``ValueError``."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("key"), str):
+            raise ValueError(f"not a stored message: {str(data)[:80]!r}")
+        key = data["key"]
+        if key not in CATALOGUE:
+            raise ValueError(f"unknown message key {key!r}")
+        params = data.get("params", {})
+        if not isinstance(params, Mapping):
+            raise ValueError(f"message {key!r}: params must be an object")
+        return cls(key, {str(k): _param_from_json(v, depth + 1) for k, v in params.items()})
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Several values read as one: rendered one after another with ``separator`` between them."""
+
+    items: tuple[Param, ...]
+    separator: Param = ", "
+
+
+def verbatim(text: str) -> Message:
+    """Words kept as they are: a message an older ``results.json`` stored as a finished sentence."""
+    return Message("verbatim", {"text": text})
+
+
+def plain(text: str) -> Message:
+    """Data shown as it is in every language (a student's printed output, an array's values)."""
+    return Message("plain", {"text": text})
+
+
+def render(value: Param, lang: str) -> str:
+    """The words of a stored value in ``lang``."""
+    if isinstance(value, Message):
+        if value.key in WRITTEN_PER_LANGUAGE:
+            # Stored in every language: the text is the parameter named by the language asked for.
+            return render(value.params.get(lang), lang)
+        fields = {name: _field(param, lang) for name, param in value.params.items()}
+        return _template(value, lang).format(**fields)
+    if isinstance(value, Joined):
+        return render(value.separator, lang).join(render(item, lang) for item in value.items)
+    if isinstance(value, Location):
+        if value.cell is not None:
+            return render(
+                Message("where.notebook", {"file": value.file, "cell": value.cell, "line": value.line}), lang
+            )
+        return render(Message("where.file", {"file": value.file, "line": value.line}), lang)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _field(value: Param, lang: str) -> Any:
+    """A parameter as a template's field receives it: numbers stay numbers (``{seconds:g}``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return render(value, lang)
+    return value
+
+
+def _template(message: Message, lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    singular = SINGULAR.get(message.key)
+    if singular is not None and message.params.get(singular[0]) == 1:
+        return singular[1][lang]
+    return CATALOGUE[message.key][lang]
+
+
+def _param_json(value: Param) -> Any:
+    if isinstance(value, Message):
+        return value.to_json()
+    if isinstance(value, Joined):
+        return {
+            "join": [_param_json(item) for item in value.items],
+            "separator": _param_json(value.separator),
+        }
+    if isinstance(value, Location):
+        return {"file": value.file, "cell": value.cell, "line": value.line}
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON has no NaN or infinity; the number is still formatted as one when rendered.
+        return {"number": repr(value)}
+    return value
+
+
+def _param_from_json(data: Any, depth: int) -> Param:
+    if depth > MAX_DEPTH:
+        raise ValueError("stored message nested too deep")
+    if data is None or isinstance(data, bool | int):
+        return data
+    if isinstance(data, float):
+        return data
+    if isinstance(data, str):
+        return data[:MAX_PARAM_TEXT]
+    if isinstance(data, list):
+        raise ValueError("a stored message parameter cannot be a bare list")
+    if not isinstance(data, Mapping):
+        raise ValueError(f"unreadable stored message parameter {str(data)[:80]!r}")
+    if "key" in data:
+        return Message.from_json(data, depth=depth)
+    if "join" in data and isinstance(data["join"], list):
+        return Joined(
+            tuple(_param_from_json(item, depth + 1) for item in data["join"]),
+            _param_from_json(data.get("separator", ", "), depth + 1),
+        )
+    if "number" in data and data["number"] in ("nan", "inf", "-inf"):
+        return float(data["number"])
+    if "file" in data and "line" in data:
+        return Location.from_json(data)
+    raise ValueError(f"unreadable stored message parameter {str(data)[:80]!r}")
+
+
+class Phrases:
+    """Makes the messages grading stores, checked against the catalogue as they are made: a key that is
+    not there, or a field its templates need and the call does not give, fails at once, in the grader's
+    own tests, rather than when some report is rendered."""
+
+    def __call__(self, key: str, /, **params: Param) -> Message:
+        entry = CATALOGUE.get(key)
+        if entry is None:
+            raise KeyError(key)
+        needed = frozenset(LANGUAGES) if key in WRITTEN_PER_LANGUAGE else _fields(key)
+        missing = needed - params.keys()
+        if missing:
+            raise KeyError(f"{key}: missing {', '.join(sorted(missing))}")
+        return Message(key, params)
 
     def has(self, key: str) -> bool:
         return key in CATALOGUE
 
     def hint(
-        self, code: str, facts: Mapping[str, str] = NO_FACTS, *, workshop: Hints = NO_HINTS
-    ) -> str | None:
+        self, code: str, facts: Mapping[str, Param] = NO_FACTS, *, workshop: Hints = NO_HINTS
+    ) -> Message | None:
         """The hint for a diagnosis code, or ``None``: the workshop's own sentence (its mistakes module's
-        ``HINTS``, taken as written) before the catalogue's, whose detailed form quotes the ``facts``."""
+        ``HINTS``, kept in both languages) before the catalogue's, whose detailed form quotes the
+        ``facts``."""
         if code in workshop:
-            return workshop[code][self.lang]
+            return Message("workshop.hint", {lang: workshop[code][lang] for lang in LANGUAGES})
         detailed = f"diag.{code}.detail"
         if facts and detailed in CATALOGUE:
             return self(detailed, **facts)
         return self(f"diag.{code}") if f"diag.{code}" in CATALOGUE else None
+
+
+SAY = Phrases()
+
+
+@cache
+def _fields(key: str) -> frozenset[str]:
+    found: frozenset[str] = frozenset()
+    for lang in LANGUAGES:
+        found |= template_fields(CATALOGUE[key][lang])
+    return found
+
+
+def words(key: str, lang: str, /, **params: Param) -> str:
+    """A catalogue sentence in ``lang`` at once: for renderers, which produce words and store nothing."""
+    return render(SAY(key, **params), lang)
+
+
+def table(prefix: str, lang: str) -> dict[str, str]:
+    """The templates under ``prefix.`` in ``lang``, by the rest of their key: for renderers that fill
+    a page's fixed words at once (headings, labels)."""
+    start = f"{prefix}."
+    return {key[len(start) :]: texts[lang] for key, texts in CATALOGUE.items() if key.startswith(start)}
 
 
 def template_fields(template: str) -> frozenset[str]:

@@ -14,7 +14,7 @@ from grader.checks import TaskContext
 from grader.compare import compare
 from grader.conventions import Convention
 from grader.diagnose import Diagnosis
-from grader.messages import Translator
+from grader.messages import Joined, Message, Param, Phrases
 from grader.rubric import CheckSpec
 
 TIMED_OUT = -1
@@ -148,7 +148,7 @@ def probe_convention(ctx: TaskContext, *, established: Convention) -> tuple[Conv
     return best, None
 
 
-def inconsistency(ctx: TaskContext, right_in: Convention, t: Translator) -> Diagnosis:
+def inconsistency(ctx: TaskContext, right_in: Convention, t: Phrases) -> Diagnosis:
     """Why a function graded in the submission's convention fails although it is right in ``right_in``."""
     axis = _instances_axis(ctx)
     graded = _layout(t, ctx.convention, right_in, axis)
@@ -172,9 +172,9 @@ def _instances_axis(ctx: TaskContext) -> int | None:
     return None
 
 
-def _layout(t: Translator, convention: Convention, other: Convention, axis: int | None) -> str:
+def _layout(t: Phrases, convention: Convention, other: Convention, axis: int | None) -> Param:
     """Words for how ``convention`` lays the arrays out where it differs from ``other``."""
-    parts = []
+    parts: list[Message] = []
     if convention.transpose != other.transpose:
         if axis is None:
             parts.append(t("layout.transposed" if convention.transpose else "layout.not_transposed"))
@@ -187,18 +187,26 @@ def _layout(t: Translator, convention: Convention, other: Convention, axis: int 
     flat = sorted(other.column_vectors - convention.column_vectors)
     if flat:
         parts.append(t("layout.flat_vectors", names=", ".join(flat)))
-    return t("layout.and").join(parts) if parts else t("layout.named", convention=convention.id)
+    if not parts:
+        return t("layout.named", convention=convention.id)
+    return Joined(tuple(parts), t("layout.and"))
+
+
+def probe_values(ctx: TaskContext, case: Case) -> dict[str, Any]:
+    """The values a function is probed with: the case's own, and for a training function one update at
+    the rate of the task's first training check (that check's own first call, then not made twice)."""
+    task = ctx.task
+    values: dict[str, Any] = dict(case.values)
+    if task.trains and task.steps and task.rate:
+        rates = (spec.options["rate"] for spec in task.checks if "rate" in spec.options)
+        values.update({task.steps: 1, task.rate: float(next(rates, 0.1))})
+    return values
 
 
 def probe_score(ctx: TaskContext, case: Case, check: Any) -> int:
     """3: right values; 2: right shapes; 1: ran; 0: raised; ``TIMED_OUT``: did not finish in time."""
     task = ctx.task
-    values: dict[str, Any] = dict(case.values)
-    if task.trains and task.steps and task.rate:
-        # One update at the rate of the task's first training check: that check's own first call,
-        # which is then not made twice.
-        rates = (spec.options["rate"] for spec in task.checks if "rate" in spec.options)
-        values.update({task.steps: 1, task.rate: float(next(rates, 0.1))})
+    values = probe_values(ctx, case)
     # A function whose helpers are wrong may only show its layout with the reference's in their place
     # (the checks judge it that way too, so the second call is theirs as well).
     best = 0

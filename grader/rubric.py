@@ -96,6 +96,24 @@ class CheckSpec:
 
 
 @dataclass(frozen=True)
+class TaskTexts:
+    """What a starting notebook says about a task in one language: what the function does, and what each
+    parameter and output is (shapes as the workshop's first convention lays them out)."""
+
+    description: str
+    params: Mapping[str, str]
+    returns: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class RubricTexts:
+    """A workshop's own words in one language, for the starting notebook: its title and instructions."""
+
+    title: str
+    intro: str = ""
+
+
+@dataclass(frozen=True)
 class TaskSpec:
     """One workshop function: how to find it, call it, and which checks grade it."""
 
@@ -111,6 +129,8 @@ class TaskSpec:
     cost: str | None
     uses: tuple[str, ...]
     checks: tuple[CheckSpec, ...]
+    # The task's texts by language (``[tasks.texts.es]``); empty when the rubric has none.
+    texts: Mapping[str, TaskTexts] = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -167,6 +187,13 @@ class Rubric:
     files: tuple[str, ...] = ()
     # The folder of a rubric that names its modules by file (a workshop folder), else None.
     folder: str | None = None
+    # The workshop's texts by language (``[texts.es]``, ``[texts.en]``): none, or one per language.
+    texts: Mapping[str, RubricTexts] = field(default_factory=dict)
+
+    def title_in(self, lang: str) -> str:
+        """The workshop's title in ``lang``: its texts' one, else the rubric's ``title``."""
+        own = self.texts.get(lang)
+        return own.title if own is not None else self.title
 
     def task(self, task_id: str) -> TaskSpec:
         for task in self.tasks:

@@ -12,7 +12,8 @@ from grader.cases import distinct_sizes
 from grader.checks import CheckKind
 from grader.conventions import Convention
 from grader.errors import RubricError
-from grader.rubric import CheckSpec, HiddenCases, TaskSpec
+from grader.messages import LANGUAGES
+from grader.rubric import CheckSpec, HiddenCases, RubricTexts, TaskSpec, TaskTexts
 
 
 def read_sizes(data: Any, where: str) -> dict[str, Any]:
@@ -87,6 +88,7 @@ def read_task(
         cost=cost,
         uses=tuple(r.texts("uses", default=[])),
         checks=checks,
+        texts=read_task_texts(r.raw("texts"), f"{where}.texts", params=params, returns=returns),
     )
     for check, i in zip(checks, range(len(checks)), strict=True):
         needs = kinds[check.kind].needs
@@ -100,6 +102,70 @@ def read_task(
         )
     r.done()
     return task
+
+
+def read_rubric_texts(data: Any, where: str) -> dict[str, RubricTexts]:
+    """``[texts.es]``, ``[texts.en]``: a workshop's title and instructions, in every language or none."""
+    if data is None:
+        return {}
+    r = TableReader(data, where)
+    texts = {}
+    for lang in _languages(r, where):
+        table = TableReader(r.raw(lang), f"{where}.{lang}")
+        texts[lang] = RubricTexts(title=table.text("title"), intro=table.opt_text("intro") or "")
+        table.done()
+    r.done()
+    return texts
+
+
+def read_task_texts(
+    data: Any, where: str, *, params: Sequence[str], returns: Sequence[str]
+) -> dict[str, TaskTexts]:
+    """``[tasks.texts.es]``: what the function does (``description``) and what each of its ``params`` and
+    ``returns`` is, every one of them described, in every language or none."""
+    if data is None:
+        return {}
+    r = TableReader(data, where)
+    texts = {}
+    for lang in _languages(r, where):
+        table = TableReader(r.raw(lang), f"{where}.{lang}")
+        texts[lang] = TaskTexts(
+            description=table.text("description"),
+            params=_described(table, "params", params, f"{where}.{lang}"),
+            returns=_described(table, "returns", returns, f"{where}.{lang}"),
+        )
+        table.done()
+    r.done()
+    return texts
+
+
+def _languages(r: TableReader, where: str) -> tuple[str, ...]:
+    """The languages a texts table must give: all of them (a starting notebook exists in each)."""
+    missing = [lang for lang in LANGUAGES if r.raw(lang) is None]
+    if missing:
+        raise RubricError(
+            f"{where}: missing {', '.join(missing)} (texts are given in every language: "
+            f"{', '.join(LANGUAGES)})"
+        )
+    return LANGUAGES
+
+
+def _described(table: TableReader, key: str, names: Sequence[str], where: str) -> dict[str, str]:
+    """A table giving a non-empty text for each of ``names``, and for nothing else."""
+    described = table.mapping(key)
+    for name, text in described.items():
+        if name not in names:
+            raise RubricError(
+                f"{where}.{key}.{name}: {name!r} is not one of the task's {key} ({', '.join(names)})"
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise RubricError(f"{where}.{key}.{name}: expected a non-empty string, got {text!r}")
+    missing = [name for name in names if name not in described]
+    if missing:
+        raise RubricError(
+            f"{where}.{key}: missing {', '.join(missing)} (every one of the task's {key} is described)"
+        )
+    return {name: described[name] for name in names}
 
 
 def read_check(data: Any, where: str, *, timeout_s: float, kinds: Mapping[str, Any]) -> CheckSpec:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.messages import SAY, Message
+
 _SUPPORTED_NBFORMAT_MAJORS = (3, 4)
 # Digits (with the sign) of an integer in a notebook. No notebook needs more; converting a longer one
 # costs time that grows with the square of its length when the interpreter's own limit is lifted.
@@ -48,20 +50,23 @@ class LoadedSource:
     """The code units of one handed-in file, in order, and facts about loading it worth reporting."""
 
     units: tuple[CodeUnit, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Message, ...]
 
 
 class SourceError(Exception):
-    """A file that cannot be read as a submission. `kind` is a stable code, `message` says what is wrong."""
+    """A file that cannot be read as a submission. `kind` is a stable code, `message` says what is wrong
+    (in English, for logs and tracebacks), `said` what the student reads (the catalogue's
+    ``source.<kind>`` unless a more precise message is given)."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, said: Message | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.said = said if said is not None else SAY(f"source.{kind}")
 
-    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str]]:
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str, Message]]:
         # Errors may cross process boundaries; the default reduction would pass only the message back.
-        return (SourceError, (self.kind, self.message))
+        return (SourceError, (self.kind, self.message, self.said))
 
 
 def load_source(path: Path, *, display_name: str | None = None) -> LoadedSource:
@@ -140,21 +145,21 @@ def _code_units(cells: Any, filename: str, *, source_key: str) -> LoadedSource:
         raise SourceError("not_a_notebook", "The notebook has no list of cells.")
 
     units: list[CodeUnit] = []
-    notes: list[str] = []
+    notes: list[Message] = []
     for number, cell in enumerate(cells, start=1):
         # Whatever a cell holds, it is looked at only as an object with a "cell_type" of "code".
         if not isinstance(cell, Mapping) or cell.get("cell_type") != "code":
             continue
         text = _cell_text(cell.get(source_key))
         if text is None:
-            notes.append(f"cell {number}: left out, its source is not text")
+            notes.append(SAY("source.cell_not_text", file=filename, cell=number))
             continue
         source, skipped_magic = _neutralise_cell(_normalise_newlines(text))
         if skipped_magic is not None:
-            notes.append(f"cell {number}: skipped %%{skipped_magic} cell")
+            notes.append(SAY("source.cell_magic", file=filename, cell=number, magic=skipped_magic))
         units.append(CodeUnit(source=source, filename=filename, cell=number, first_line=1))
     if not units:
-        notes.append("notebook has no code cells")
+        notes.append(SAY("source.no_code_cells", file=filename))
     return LoadedSource(units=tuple(units), notes=tuple(notes))
 
 
@@ -174,13 +179,17 @@ def _parse_notebook_json(data: bytes) -> Any:
         raise SourceError("not_json", "The file is not valid JSON: it nests too deeply.") from None
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
+        at = {"line": exc.lineno, "column": exc.colno}
         if _looks_truncated(text, exc):
             raise SourceError(
                 "truncated_notebook",
                 f"The notebook ends abruptly at {where}, so the file looks cut off "
                 "(saved or uploaded incompletely).",
+                SAY("source.truncated_notebook.at", **at),
             ) from exc
-        raise SourceError("not_json", f"The file is not valid JSON: {exc.msg} at {where}.") from exc
+        raise SourceError(
+            "not_json", f"The file is not valid JSON: {exc.msg} at {where}.", SAY("source.not_json.at", **at)
+        ) from exc
     except ValueError:
         # Raised by _notebook_int (and by the interpreter's own limit on digits, should it be lower).
         raise SourceError("not_json", "The file is not valid JSON: a number in it is too long.") from None
@@ -244,12 +253,13 @@ def _load_module(data: bytes, filename: str) -> LoadedSource:
     text, encoding_note = _decode_module(data)
     source = _neutralise_lines(_normalise_newlines(text).split("\n"))
     unit = CodeUnit(source="\n".join(source), filename=filename, cell=None, first_line=1)
-    notes = (encoding_note,) if encoding_note is not None else ()
+    notes = (SAY("source.decoded_as", file=filename, encoding=encoding_note),) if encoding_note else ()
     return LoadedSource(units=(unit,), notes=notes)
 
 
 def _decode_module(data: bytes) -> tuple[str, str | None]:
-    """Decode a module's bytes the way students' editors most likely wrote them; note non-UTF-8 choices."""
+    """Decode a module's bytes the way students' editors most likely wrote them; and the encoding chosen
+    when it is not UTF-8 (worth a note: accents may have come out wrong)."""
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
@@ -257,13 +267,13 @@ def _decode_module(data: bytes) -> tuple[str, str | None]:
     declared = _declared_encoding(data)
     if declared is not None:
         try:
-            return data.decode(declared), f"decoded as {declared} (coding cookie)"
+            return data.decode(declared), declared
         except UnicodeDecodeError:
             pass
     try:
-        return data.decode("cp1252"), "decoded as cp1252"
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "decoded as latin-1"
+        return data.decode("latin-1"), "latin-1"
 
 
 def _declared_encoding(data: bytes) -> str | None:

@@ -1,4 +1,5 @@
 """Finding submissions and reading their files: each .py/.ipynb file in a folder, or each sub-folder.
+(What an LMS download holds is recognised in :mod:`grader.intake`, which builds on this.)
 
 A submission's files are hostile input that the grader opens with its own rights. Nothing here follows
 a symbolic link (not even in a folder on the way to a file), opens anything but a regular file, or
@@ -19,13 +20,31 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from grader.errors import UsageError
+from grader.provenance import IgnoredFile, SourceChoice, Student
 
 SOURCE_SUFFIXES = (".py", ".ipynb")
-# Folders that tools create next to students' files; never submissions.
-IGNORED_DIRS = frozenset({"__pycache__", ".ipynb_checkpoints", ".git", ".venv", "node_modules"})
+# Folders that tools create next to students' files; never submissions, never graded.
+IGNORED_DIRS = frozenset(
+    {"__pycache__", ".ipynb_checkpoints", ".git", ".venv", "node_modules", "__MACOSX", ".vscode", ".idea"}
+)
+# Of those, the ones that hold copies of the student's own files (Jupyter's checkpoints, the resource
+# forks macOS puts in zips): a copy found there is listed as ignored, so the student sees it was seen.
+TOOL_COPY_DIRS = frozenset({".ipynb_checkpoints", "__MACOSX"})
+# Lock and backup files editors leave beside a file (Office's ``~$name``, LibreOffice's ``.~lock``).
+TOOL_FILE_PREFIXES = ("~$", ".~lock")
 
 RefusalKind = Literal[
-    "symlink", "special_file", "file_too_large", "too_many_files", "too_deep", "unreadable_file"
+    "symlink",
+    "special_file",
+    "file_too_large",
+    "too_many_files",
+    "too_deep",
+    "unreadable_file",
+    # Members of a zip (see grader.intake.zips):
+    "unsafe_path",
+    "compression_ratio",
+    "encrypted",
+    "duplicate_name",
 ]
 
 
@@ -67,10 +86,16 @@ class SubmissionFile:
 
 @dataclass(frozen=True)
 class Submission:
-    """One student's hand-in: an id (file stem or folder name) and its source files.
+    """One student's hand-in: an id (file stem, folder name, or what an LMS download names the student
+    by) and its source files.
 
-    ``root`` is the file itself or the submission's folder; ``files`` are regular files found without
-    following any link; ``refused`` are entries that looked like source files but are not read.
+    ``root`` is the file itself, the submission's folder, or the folder of an LMS download that holds
+    the student's files beside others' (every file is read from it without following links);
+    ``files`` are regular files found without following any link, in the order they are loaded;
+    ``names`` their names as the student knows them, when those are not their paths under ``root``
+    (an LMS prefixes them); ``refused`` are entries that looked like source files but are not read;
+    ``ignored`` copies tools keep, seen and not graded; ``student`` who handed it in, as an LMS download
+    names them; ``choice`` which files were chosen to be graded (see :mod:`grader.intake.choice`).
     """
 
     id: str
@@ -79,10 +104,22 @@ class Submission:
     files: tuple[Path, ...]
     refused: tuple[Refusal, ...] = ()
     limits: ReadLimits = DEFAULT_READ_LIMITS
+    names: tuple[str, ...] = ()
+    ignored: tuple[IgnoredFile, ...] = ()
+    student: Student | None = None
+    choice: SourceChoice | None = None
 
     def display_name(self, path: Path) -> str:
         """A file's name as the student knows it (relative to the submission's folder)."""
-        return path.name if self.root == path else str(path.relative_to(self.root))
+        if self.names and path in self.files:
+            return self.names[self.files.index(path)]
+        return path.name if self.root == path else str(PurePosixPath(*path.relative_to(self.root).parts))
+
+    def sources(self) -> SourceChoice:
+        """Which files are graded and which were left aside: the choice made, or every file found."""
+        if self.choice is not None:
+            return self.choice
+        return SourceChoice(graded=tuple(self.display_name(p) for p in self.files), ignored=self.ignored)
 
     def read(self) -> tuple[list[SubmissionFile], list[Refusal]]:
         """Every file's bytes, read safely, and the files that could not be (with the ones refused when
@@ -112,6 +149,8 @@ class Submission:
             digest.update(hashlib.sha256(file.data).digest())
         for refusal in refused:
             digest.update(f"{refusal.name}\0{refusal.kind}\0{refusal.detail}\0".encode())
+        # What the result records beside the grades: who handed it in, what was left aside and why.
+        digest.update(repr((self.student, self.sources())).encode())
         return digest.hexdigest()
 
 
@@ -195,29 +234,38 @@ def discover(paths: Iterable[Path], *, limits: ReadLimits = DEFAULT_READ_LIMITS)
         if path.is_file():
             if path.suffix not in SOURCE_SUFFIXES:
                 raise UsageError(f"{path} is not a .py or .ipynb file")
-            found.append(_file_submission(path, limits))
+            found.append(file_submission(path, limits=limits))
             continue
         with os.scandir(path) as entries:
             listed = sorted(entries, key=lambda e: e.name)
         for entry in listed:
-            if entry.name.startswith(".") or entry.name in IGNORED_DIRS:
+            if is_tool_name(entry.name):
                 continue
             entry_path = Path(entry.path)
             if entry.is_dir(follow_symlinks=False):
                 found.append(folder_submission(entry_path, limits=limits))
-            elif _is_source_name(entry.name) or entry.is_dir():
+            elif is_source_name(entry.name) or entry.is_dir():
                 # A link (to a file or a folder) or a special file where a submission would be.
-                found.append(_file_submission(entry_path, limits))
-    _refuse_duplicates(found)
+                found.append(file_submission(entry_path, limits=limits))
+    refuse_duplicates(found)
     return sorted(found, key=lambda s: s.id)
 
 
-def _is_source_name(name: str) -> bool:
+def is_source_name(name: str) -> bool:
     return name.endswith(SOURCE_SUFFIXES)
 
 
-def _file_submission(path: Path, limits: ReadLimits) -> Submission:
-    stem = path.stem if _is_source_name(path.name) else path.name
+def is_tool_name(name: str) -> bool:
+    """Whether an entry is something tools keep beside students' files (hidden entries, caches, VCS and
+    editor folders, lock files): never a submission, never graded."""
+    return name.startswith((".", *TOOL_FILE_PREFIXES)) or name in IGNORED_DIRS
+
+
+def file_submission(
+    path: Path, *, submission_id: str | None = None, limits: ReadLimits = DEFAULT_READ_LIMITS
+) -> Submission:
+    """One file as a submission (id: its stem); a link or a special file is refused, never followed."""
+    stem = submission_id or (path.stem if is_source_name(path.name) else path.name)
     try:
         info = path.lstat()
     except OSError:
@@ -229,56 +277,96 @@ def _file_submission(path: Path, limits: ReadLimits) -> Submission:
     return Submission(id=stem, source=str(path), root=path, files=(path,), limits=limits)
 
 
-def folder_submission(
-    folder: Path, *, submission_id: str | None = None, limits: ReadLimits = DEFAULT_READ_LIMITS
-) -> Submission:
-    """Everything gradable under ``folder`` as one submission (tool folders and hidden ones left out)."""
+@dataclass(frozen=True)
+class FolderScan:
+    """What a folder holds for grading: source files (in name order), entries refused, tool copies
+    seen. Names are relative to the folder scanned, as the student knows them."""
+
+    files: tuple[Path, ...]
+    names: tuple[str, ...]
+    refused: tuple[Refusal, ...]
+    ignored: tuple[IgnoredFile, ...]
+
+
+def scan_folder(folder: Path, *, limits: ReadLimits = DEFAULT_READ_LIMITS) -> FolderScan:
+    """Everything gradable under ``folder`` (no link followed; tool folders and hidden ones left out)."""
     files: list[Path] = []
     refused: list[Refusal] = []
+    ignored: list[IgnoredFile] = []
     for path, kind in _walk(folder, depth=limits.depth):
         name = str(PurePosixPath(*path.relative_to(folder).parts))
-        if kind is not None:
+        if kind == "tool_copy":
+            ignored.append(IgnoredFile(name, "tool_copy"))
+        elif kind != "source":
             refused.append(Refusal(name, kind))
         elif len(files) >= limits.files:
             refused.append(Refusal(name, "too_many_files", limits.files))
         else:
             files.append(path)
+    files.sort()
+    names = tuple(str(PurePosixPath(*p.relative_to(folder).parts)) for p in files)
+    return FolderScan(tuple(files), names, tuple(refused), tuple(ignored))
+
+
+def folder_submission(
+    folder: Path, *, submission_id: str | None = None, limits: ReadLimits = DEFAULT_READ_LIMITS
+) -> Submission:
+    """Everything gradable under ``folder`` as one submission (tool folders and hidden ones left out;
+    copies tools keep of the student's files are listed as ignored)."""
+    scan = scan_folder(folder, limits=limits)
     return Submission(
         id=submission_id or folder.name,
         source=str(folder),
         root=folder,
-        files=tuple(sorted(files)),
-        refused=tuple(refused),
+        files=scan.files,
+        refused=scan.refused,
         limits=limits,
+        ignored=scan.ignored,
     )
 
 
-def _walk(folder: Path, *, depth: int) -> Iterator[tuple[Path, RefusalKind | None]]:
-    """Source files under ``folder`` in name order (kind None), and entries refused on the way."""
+_Found = Literal["source", "tool_copy"] | RefusalKind
+
+
+def _walk(folder: Path, *, depth: int, copies: bool = False) -> Iterator[tuple[Path, _Found]]:
+    """Source files under ``folder`` in name order ("source", or "tool_copy" inside a folder of tool
+    copies), and entries refused on the way. Nothing inside a folder of copies is ever refused: it is
+    not read either."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError:
-        yield folder, "unreadable_file"
+        if not copies:
+            yield folder, "unreadable_file"
         return
     for entry in entries:
-        if entry.name.startswith(".") or entry.name in IGNORED_DIRS:
-            continue
         path = Path(entry.path)
+        if entry.name in TOOL_COPY_DIRS and entry.is_dir(follow_symlinks=False) and depth > 0:
+            yield from _walk(path, depth=depth - 1, copies=True)
+            continue
+        if is_tool_name(entry.name):
+            if not copies and entry.name.startswith(TOOL_FILE_PREFIXES) and is_source_name(entry.name):
+                yield path, "tool_copy"
+            continue
         if entry.is_symlink():
             # Reported only where it would have been read: a linked folder, or a source file's name.
-            if _is_source_name(entry.name) or entry.is_dir():
+            if not copies and (is_source_name(entry.name) or entry.is_dir()):
                 yield path, "symlink"
         elif entry.is_dir(follow_symlinks=False):
             if depth <= 0:
-                yield path, "too_deep"
+                if not copies:
+                    yield path, "too_deep"
             else:
-                yield from _walk(path, depth=depth - 1)
-        elif _is_source_name(entry.name):
-            yield path, None if entry.is_file(follow_symlinks=False) else "special_file"
+                yield from _walk(path, depth=depth - 1, copies=copies)
+        elif is_source_name(entry.name):
+            if copies:
+                yield path, "tool_copy"
+            else:
+                yield path, "source" if entry.is_file(follow_symlinks=False) else "special_file"
 
 
-def _refuse_duplicates(submissions: Sequence[Submission]) -> None:
+def refuse_duplicates(submissions: Sequence[Submission]) -> None:
+    """Stop (a usage error naming both) when two submissions would share an id, and so a page."""
     seen: dict[str, Submission] = {}
     for submission in submissions:
         if submission.id in seen:

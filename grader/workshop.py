@@ -18,7 +18,14 @@ from typing import Any
 from grader.checks import CHECK_KINDS
 from grader.errors import RubricError
 from grader.rubric import DEFAULT_BUDGET_S, Rubric
-from grader.rubric_tables import TableReader, read_convention, read_hidden_cases, read_sizes, read_task
+from grader.rubric_tables import (
+    TableReader,
+    read_convention,
+    read_hidden_cases,
+    read_rubric_texts,
+    read_sizes,
+    read_task,
+)
 from grader.toml_lines import key_lines, line_of
 from grader.workshop_checks import (
     check_case_values,
@@ -90,27 +97,79 @@ def load_bundled_rubrics() -> list[Rubric]:
     return [load_rubric(path) for path in bundled_rubric_paths()]
 
 
+RUBRIC_RULE = (
+    "A bare id (xor) names a bundled rubric, else an installed one; anything written as a path "
+    "(./xor, xor/, ../x.toml, a name ending in .toml) is a rubric TOML or a workshop folder holding a "
+    "rubric.toml. A bare word that is a rubric id and also a rubric here is an error naming both."
+)
+"""How ``--rubric`` reads its value; the CLI help and the docs state the same rule."""
+
+
 def resolve_rubric(name_or_path: str) -> Rubric:
-    """A rubric given as an id (``xor``: bundled, then installed), a TOML file or a workshop folder."""
-    path = Path(name_or_path)
-    if path.is_dir() and (path / RUBRIC_FILE).is_file():
-        return load_rubric(path / RUBRIC_FILE)
-    if path.is_file():
-        return load_rubric(path)
-    if path.is_dir():
-        raise RubricError(f"{name_or_path} is a folder without a {RUBRIC_FILE}")
-    if path.suffix == ".toml" or os.sep in name_or_path or "/" in name_or_path:
-        raise RubricError(f"rubric file {name_or_path} does not exist")
-    for candidate in bundled_rubric_paths():
-        if rubric_name(candidate) == name_or_path:
-            return load_rubric(candidate)
-    installed = installed_rubric_paths()
-    for candidate in installed:
-        if rubric_name(candidate) == name_or_path:
-            return load_rubric(candidate)
+    """A rubric given as an id or a path, read by :data:`RUBRIC_RULE`."""
+    return load_rubric(rubric_path(name_or_path))
+
+
+def rubric_path(name_or_path: str) -> Path:
+    """The rubric file ``--rubric`` names (see :data:`RUBRIC_RULE`).
+
+    A folder called like a rubric (``xor/`` holding the students' notebooks) does not hide the bundled
+    ``xor``: only a folder with a ``rubric.toml``, or a file, competes with an id, and then neither wins.
+    """
+    if _written_as_path(name_or_path):
+        return _local_rubric(Path(name_or_path), name_or_path)
+    local = Path(name_or_path)
+    candidate = local / RUBRIC_FILE if local.is_dir() else local
+    here = candidate if candidate.is_file() else None
+    by_id = _rubric_by_id(name_or_path)
+    if by_id is not None and here is not None and by_id.resolve() != here.resolve():
+        raise RubricError(
+            f"--rubric {name_or_path} is ambiguous: it is the id of the rubric {by_id} and also the rubric "
+            f"{here} in this directory. Write ./{name_or_path} for the one here, or the other's path "
+            f"({by_id}) for the {'bundled' if by_id in bundled_rubric_paths() else 'installed'} one."
+        )
+    if by_id is not None:
+        return by_id
+    if here is not None:
+        return here
+    if local.is_dir():
+        raise RubricError(f"{name_or_path} is a folder without a {RUBRIC_FILE}, and no rubric has that id")
     known = ", ".join(rubric_name(p) for p in bundled_rubric_paths())
+    installed = installed_rubric_paths()
     others = f"; installed: {', '.join(rubric_name(p) for p in installed)}" if installed else ""
     raise RubricError(f"unknown rubric {name_or_path!r}; bundled rubrics: {known}{others}")
+
+
+def _written_as_path(text: str) -> bool:
+    return (
+        text.endswith(".toml")
+        or text.startswith(".")
+        or "/" in text
+        or os.sep in text
+        or (os.altsep is not None and os.altsep in text)
+    )
+
+
+def _local_rubric(path: Path, given: str) -> Path:
+    if path.is_dir():
+        if (path / RUBRIC_FILE).is_file():
+            return path / RUBRIC_FILE
+        raise RubricError(f"{given} is a folder without a {RUBRIC_FILE}")
+    if not path.is_file():
+        raise RubricError(f"rubric file {given} does not exist")
+    return path
+
+
+def _rubric_by_id(name: str) -> Path | None:
+    """The bundled rubric with this id, else the installed one. A bundled id never loads the installed
+    workshops: a broken package does not stop a course that uses the bundled rubrics."""
+    for candidate in bundled_rubric_paths():
+        if rubric_name(candidate) == name:
+            return candidate
+    for candidate in installed_rubric_paths():
+        if rubric_name(candidate) == name:
+            return candidate
+    return None
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -184,6 +243,15 @@ def _parse(data: Mapping[str, Any], source: Path) -> Rubric:
                 raise RubricError(f"tasks[{i}].uses: {used!r} must come before {task.id} among the tasks")
     if len(set(ids)) != len(ids):
         raise RubricError("tasks: duplicate task ids")
+    texts = read_rubric_texts(r.raw("texts"), "texts")
+    for i, task in enumerate(tasks):
+        # A starting notebook says something of every function, or of none.
+        if bool(task.texts) != bool(texts):
+            raise RubricError(
+                f"tasks[{i}].texts: missing (the rubric has [texts]: every task describes itself too)"
+                if texts
+                else f"tasks[{i}].texts: the rubric has no [texts] (title and intro) to go with it"
+            )
     check_names(tasks)
     check_conventions(conventions, tasks)
     hints = check_mistakes(mistakes_module, tasks) if mistakes_module is not None else {}
@@ -217,6 +285,7 @@ def _parse(data: Mapping[str, Any], source: Path) -> Rubric:
         hints=hints,
         files=modules.files(source),
         folder=str(modules.folder) if modules.by_path else None,
+        texts=texts,
     )
     r.done()
     return rubric

@@ -12,7 +12,9 @@ from grader.cases import CaseSet, make_cases
 from grader.checks import TaskContext, run_check
 from grader.checks.memo import Memo
 from grader.inprocess import InProcessStudent
-from grader.messages import Translator
+from grader.location import Location
+from grader.messages import SAY
+from grader.report.text import check_text
 from grader.results import CheckResult
 from grader.rubric import Rubric
 from grader.timing import TimedModule, Timings
@@ -103,7 +105,6 @@ def context(
     timeout_s: float | None = None,
     convention: int = 0,
     substitutes: Sequence[str] = (),
-    lang: str = "en",
 ) -> TaskContext:
     """The context grading builds for ``task_id``; ``student``: an in-process runtime, the functions by
     name, or the task's function alone. ``substitutes``: helper tasks to stand in for with the reference."""
@@ -124,8 +125,8 @@ def context(
         cases=cases(rubric_id),
         reference=TimedModule(loaded.module, Timings()),
         mistakes=mistakes(rubric_id, task_id),
-        t=Translator(lang),
-        locate=lambda unit, line: f"unit {unit}, line {line}",
+        t=SAY,
+        locate=lambda unit, line: Location(f"unit{unit}.py", None, line),
         substitutes=reference_substitutes(rubric_id, substitutes, convention),
         helper_names=list(substitutes),
         memo=MEMO,
@@ -147,6 +148,11 @@ def run(
 ) -> list[CheckResult]:
     """:func:`judge` on a fresh :func:`context`."""
     return judge(context(rubric_id, task_id, student, **options), check_id)
+
+
+def text(result: CheckResult, lang: str = "en") -> str:
+    """What the student reads of a check (summary, hints, failing cases), in ``lang``."""
+    return check_text(result, lang)
 
 
 def statuses(results: Sequence[CheckResult]) -> list[str]:

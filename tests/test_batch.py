@@ -10,6 +10,8 @@ import pytest
 
 from grader.batch import GRADING_CRASHED, GraderSettings, ProcessPool, completed, grade_batch, plan_batch
 from grader.grading import Grader
+from grader.messages import SAY
+from grader.report.text import message_text
 from grader.results import SubmissionResult
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
@@ -117,7 +119,8 @@ def test_a_grading_process_that_dies_costs_only_the_submission_it_was_grading(
     crashed = by_id.pop("m_crash")
     assert crashed.status == "error" and crashed.error is not None
     assert crashed.error.kind == GRADING_CRASHED
-    assert "probably out of memory" in crashed.error.message
+    assert crashed.error.message == SAY("submission.grading_crashed")
+    assert "probably out of memory" in message_text(crashed.error.message, "en")
     # It was in flight when the pool broke, and graded again alone before being given up on.
     assert "m_crash" in retried
     for result in by_id.values():
@@ -143,7 +146,8 @@ def test_a_submission_whose_grading_ended_the_process_is_recorded_without_gradin
     assert heard == [result]
     assert result.status == "error" and result.error is not None
     assert result.error.kind == GRADING_CRASHED
-    assert "falta de memoria" in result.error.message  # the rubrics' language
+    assert result.error.message == SAY("submission.grading_crashed")
+    assert "falta de memoria" in message_text(result.error.message, "es")
     assert store.get(key) == result and not store.was_started(key)
     assert plan_batch(grader, [submission], store, fresh=False).kept == {submission.id: result}
 

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from judge_kit import SHORT_TIMEOUT_S, codes, full_marks, no_marks, run, statuses
+from judge_kit import SHORT_TIMEOUT_S, codes, full_marks, no_marks, run, statuses, text
 from numpy.typing import NDArray
+
+from grader.messages import CATALOGUE, template_fields
 
 Array = NDArray[np.float64]
 FEED_FORWARD_CHECKS = ["shapes", "values"]
@@ -71,14 +73,31 @@ def test_a_crash_is_an_error_and_hidden_cases_keep_it_to_themselves(check: str) 
     public, hidden = run("xor", "feedForward", check, feed_forward_crashing)
     assert (public.status, hidden.status) == ("error", "error") and no_marks([public, hidden])
     assert public.diagnoses == hidden.diagnoses == ("student_exception",)
-    assert "ValueError" in public.message and "feed_forward_crashing" in public.message
-    assert "ValueError" not in hidden.message and "matmul" not in hidden.message
+    assert "ValueError" in text(public) and "feed_forward_crashing" in text(public)
+    assert "ValueError" not in text(hidden) and "matmul" not in text(hidden)
+
+
+def feed_forward_halved(X: Array, w1: Array, w2: Array, b1: Array, b2: Array) -> tuple[Array, Array]:
+    a1, a2 = feed_forward(X, w1, w2, b1, b2)
+    return a1, a2 / 2
+
+
+def test_a_hidden_case_stores_no_value_its_sentence_does_not_say() -> None:
+    public, hidden = run("xor", "feedForward", "values", feed_forward_halved)
+    assert (public.status, hidden.status) == ("fail", "fail")
+    assert {"expected", "actual", "where"} <= {name for d in public.details for name in d.params}
+    assert hidden.details
+    for detail in hidden.details:
+        assert detail.key.endswith(".hidden")
+        said = template_fields(CATALOGUE[detail.key]["es"]) | template_fields(CATALOGUE[detail.key]["en"])
+        assert set(detail.params) <= said, detail
+        assert not {"expected", "actual", "diff", "where"} & set(detail.params)
 
 
 def test_a_flat_output_fails_the_shapes_but_not_the_values() -> None:
     shapes = run("xor", "feedForward", "shapes", feed_forward_flat_output)
     assert statuses(shapes) == ["fail", "fail"] and no_marks(shapes)
-    assert "a2 has shape (8,); expected (1, 8)" in shapes[0].message
+    assert "a2 has shape (8,); expected (1, 8)" in text(shapes[0])
     assert full_marks(run("xor", "feedForward", "values", feed_forward_flat_output))
 
 
@@ -87,7 +106,7 @@ def test_one_value_instead_of_two_fails_without_a_diagnosis(check: str) -> None:
     results = run("xor", "feedForward", check, feed_forward_one_value)
     assert statuses(results) == ["fail", "fail"] and no_marks(results)
     assert codes(results) == set()
-    assert "a1, a2" in results[0].message
+    assert "a1, a2" in text(results[0])
 
 
 @pytest.mark.parametrize("check", FEED_FORWARD_CHECKS)
@@ -171,10 +190,10 @@ def test_statistics_as_a_row_broadcast_as_the_flat_vector_and_pass(
 def test_statistics_as_a_column_broadcast_otherwise_and_fail_the_shapes(convention: int) -> None:
     shapes = run("linreg", "normalizar", "shapes", normalize_columns, convention=convention)
     assert statuses(shapes) == ["fail", "fail"]
-    assert "mu has shape (3, 1); expected (3,)" in shapes[0].message
-    assert "sigma has shape (3, 1); expected (3,)" in shapes[0].message
+    assert "mu has shape (3, 1); expected (3,)" in text(shapes[0])
+    assert "sigma has shape (3, 1); expected (3,)" in text(shapes[0])
     # With a single feature, a (1, 1) column is also a (1, 1) row: the first public case passes.
-    assert "Correct on 1 of 3 cases." in shapes[0].message
+    assert "Correct on 1 of 3 cases." in text(shapes[0])
     assert full_marks(run("linreg", "normalizar", "values", normalize_columns, convention=convention))
 
 
@@ -185,5 +204,5 @@ def test_a_row_gradient_for_a_flat_theta_still_fails_the_shapes() -> None:
     # Against theta (n+1,) a (1, n+1) gradient is not alike: theta - alpha * grad would become a row.
     shapes = run("linreg", "calcularGradiente", "shapes", row_gradient)
     assert statuses(shapes) == ["fail", "fail"] and no_marks(shapes)
-    assert "grad has shape (1, 2); expected (2,)" in shapes[0].message
+    assert "grad has shape (1, 2); expected (2,)" in text(shapes[0])
     assert full_marks(run("linreg", "calcularGradiente", "values", row_gradient))

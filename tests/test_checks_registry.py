@@ -22,7 +22,8 @@ from grader.checks.context import CaseVerdict
 from grader.checks.training import least_squares
 from grader.errors import RubricError
 from grader.grading import Grader
-from grader.messages import CATALOGUE
+from grader.messages import CATALOGUE, SAY
+from grader.report.text import check_text, message_text
 from grader.results import SubmissionResult, TaskResult
 from grader.rubric import Bounds, OptionSpec
 from grader.sandbox.launcher import Zygote
@@ -511,10 +512,11 @@ def test_a_wrong_helper_costs_points_once(grader: Grader, tmp_path: Path) -> Non
     assert lost(tasks["sigmoid"]) == 1
     # The functions that call it are graded on their own logic, with the reference sigmoid.
     for name in ("feedForward", "entrenarRed"):
-        assert lost(tasks[name]) == 0, [c.message for c in tasks[name].checks]
-        assert (
-            f"To grade {name} on its own logic, correct versions of sigmoid were used." in tasks[name].notes
-        )
+        assert lost(tasks[name]) == 0, [check_text(c, "en") for c in tasks[name].checks]
+        assert SAY("note.helpers_substituted", name=name, helpers="sigmoid") in tasks[name].notes
+        assert f"To grade {name} on its own logic, correct versions of sigmoid were used." in [
+            message_text(note, "en") for note in tasks[name].notes
+        ]
     # A check's own cases are public only, and say where they come from.
     points = [c for c in tasks["feedForward"].checks if c.id.startswith("points")]
     assert [(c.id, c.visibility) for c in points] == [("points", "public")]
@@ -522,15 +524,15 @@ def test_a_wrong_helper_costs_points_once(grader: Grader, tmp_path: Path) -> Non
     # A function with a mistake of its own still loses its points with the reference helper.
     broken = graded(grader, tmp_path, WRONG_SIGMOID.replace("w2 @ a1 + b2", "w2 @ a1") + TRAIN)
     assert lost(broken["feedForward"]) == 3
-    messages = "\n".join(c.message for c in broken["feedForward"].checks)
+    messages = "\n".join(check_text(c, "en") for c in broken["feedForward"].checks)
     assert f"feedForward, public case 1 (cases={CASES_MODULE}:puntos): " in messages
-    assert not any("correct versions" in note for note in broken["feedForward"].notes)
+    assert not any(note.key == "note.helpers_substituted" for note in broken["feedForward"].notes)
 
 
 @pytest.mark.slow
 def test_learns_asks_for_the_share_of_instances_its_options_say(grader: Grader, tmp_path: Path) -> None:
     learned = graded(grader, tmp_path, FORWARD + TRAIN)["entrenarRed"]
-    assert lost(learned) == 0, [c.message for c in learned.checks]
+    assert lost(learned) == 0, [check_text(c, "en") for c in learned.checks]
 
     # A loop that never updates leaves the model where it started: half of the XOR table right.
     idle = graded(grader, tmp_path, FORWARD + TRAIN.replace("for _ in range(epocas):", "for _ in range(0):"))
@@ -539,7 +541,7 @@ def test_learns_asks_for_the_share_of_instances_its_options_say(grader: Grader, 
     assert checks["learns"].status == "fail"
     (case,) = importlib.import_module(CASES_MODULE).tabla()
     cost = xor.cost_of_params(case["X"], case["y"], case["w1"], case["b1"], case["w2"], case["b2"])
-    assert checks["learns"].message.splitlines()[1] == (
+    assert message_text(checks["learns"].details[0], "en") == (
         f"entrenarRed, public case 1 (cases={CASES_MODULE}:tabla): after 100 iterations (epochs) with "
         f"rate 2, the model classifies 2 of 4 instances correctly; at least 4 are required (final cost "
         f"{cost:.4g})."

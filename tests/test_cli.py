@@ -6,6 +6,7 @@ import importlib.metadata
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 from pathlib import Path
@@ -17,7 +18,9 @@ import tomllib
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.results import schema_path
+from grader.messages import Message
+from grader.report.text import check_text, message_text
+from grader.results import CheckResult, schema_path
 from grader.store import STARTED_SUFFIX, STORE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +74,8 @@ def test_sample_verdicts_match_the_manifest(graded: dict[str, Any], submission_i
     if expected.get("status") == "error":
         assert result["status"] == "error"
         assert result["error"]["kind"] == expected["error_kind"]
-        assert result["error"]["message"]
+        message = Message.from_json(result["error"]["message"])
+        assert message_text(message, "es") and message_text(message, "en")
         return
     assert result["status"] == "graded", result["error"]
     tasks = {t["id"]: t for t in result["tasks"]}
@@ -115,7 +119,7 @@ def test_correct_samples_get_no_mistake_diagnosis(graded: dict[str, Any]) -> Non
 def test_reports_are_written_and_never_contain_the_secret(graded: dict[str, Any]) -> None:
     out: Path = graded["out"]
     assert (out / "index.html").is_file()
-    assert (out / "grades.csv").read_text(encoding="utf-8").startswith('"id","status",')
+    assert (out / "grades.csv").read_text(encoding="utf-8-sig").startswith('id,"status",')
     pages = list((out / "students").glob("*.html"))
     assert len(pages) == len(MANIFEST)
     for path in out.rglob("*"):
@@ -146,6 +150,17 @@ def test_check_passes_a_correct_notebook(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "feedForward: 3/3" in result.output
     assert "✗" not in result.output
+    assert (
+        "Public checks only: the final grade includes hidden cases that were not run here." in result.output
+    )
+
+
+def test_check_speaks_the_rubrics_language_unless_told_otherwise(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", str(SUBMISSIONS / "sofia_martinez.ipynb")])
+    assert result.exit_code == 1
+    assert "Solo comprobaciones públicas: la nota final incluye casos ocultos" in result.output
+    assert "Correcto en " in result.output and "Correct on" not in result.output
+    assert "Message(" not in result.output
 
 
 def test_check_fails_a_wrong_function_and_says_why(runner: CliRunner) -> None:
@@ -153,7 +168,12 @@ def test_check_fails_a_wrong_function_and_says_why(runner: CliRunner) -> None:
     assert result.exit_code == 1
     assert "✗ values" in result.output
     assert "(a2, a1) instead of (a1, a2)" in result.output
-    assert "hidden case" not in result.output
+    # No hidden case is run (the line saying so names them, but no case of them appears).
+    assert re.search(r"hidden case \d", result.output) is None and ":hidden" not in result.output
+    # The hint comes right after the summary, before the failing cases.
+    lines = result.output.splitlines()
+    hint = next(i for i, line in enumerate(lines) if "(a2, a1) instead of (a1, a2)" in line)
+    assert lines[hint].strip().startswith("→ ") and lines[hint - 1].strip().startswith("Correct on ")
 
 
 def test_rubrics_lists_functions_signatures_and_points(runner: CliRunner) -> None:
@@ -171,7 +191,8 @@ def test_unknown_rubric_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> N
 
 def test_report_rerenders_from_results(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "first"
-    graded = runner.invoke(main, ["grade", str(SUBMISSIONS / "carlos_ruiz.py"), "--out", str(out), "--quiet"])
+    command = ["grade", str(SUBMISSIONS / "carlos_ruiz.py"), "--out", str(out), "--quiet"]
+    graded = runner.invoke(main, command, env={"GRADER_SECRET": SECRET})
     assert graded.exit_code == 0, graded.output
     again = tmp_path / "again"
     rendered = runner.invoke(main, ["report", str(out / "results.json"), "--out", str(again), "--lang", "en"])
@@ -199,8 +220,24 @@ def test_results_carry_the_source_and_the_cost_curve(graded: dict[str, Any]) -> 
 def test_unreadable_files_are_explained_in_the_run_language(graded: dict[str, Any]) -> None:
     truncated = by_id(graded)["ricardo_flores"]["error"]
     assert truncated["kind"] == "truncated_notebook"
-    assert truncated["message"].startswith("El notebook está cortado")
-    assert "line" in truncated["message"]  # the technical detail (where it stops) is kept
+    message = Message.from_json(truncated["message"])
+    assert message.key == "source.truncated_notebook.at"
+    # Where it stops is kept, in the words of either language.
+    assert message_text(message, "es").startswith("El notebook termina de golpe en la línea ")
+    assert message_text(message, "en").startswith("The notebook ends abruptly at line ")
+    page = next((graded["out"] / "students").glob("ricardo-flores-*.html")).read_text(encoding="utf-8")
+    assert "El notebook termina de golpe en la línea " in page
+
+
+@pytest.mark.slow
+def test_the_batch_summary_is_in_the_run_language(graded: dict[str, Any]) -> None:
+    stderr = graded["stderr"]
+    errors = sum(1 for expected in MANIFEST.values() if expected.get("status") == "error")
+    assert f"Calificadas {len(MANIFEST) - errors} de {len(MANIFEST)} entregas en " in stderr
+    assert f"{errors} sin calificar." in stderr
+    assert "Informes en " in stderr and "Graded " not in stderr
+    # Hidden cases were run: nothing to warn about.
+    assert "Solo comprobaciones públicas" not in stderr
 
 
 CRASH = FILES / "crash"
@@ -233,7 +270,7 @@ def _check_crash_results(out: Path) -> None:
     crashed = results.pop("m_crash")
     assert crashed["status"] == "error"
     assert crashed["error"]["kind"] == "grading_crashed"
-    assert "probably out of memory" in crashed["error"]["message"]
+    assert "probably out of memory" in message_text(Message.from_json(crashed["error"]["message"]), "en")
     for result in results.values():
         assert result["status"] == "graded", result["error"]
         assert result["score"] == result["max_score"] > 0, result["id"]
@@ -321,7 +358,7 @@ def test_a_workshop_folder_grades_from_anywhere_in_grading_processes_of_its_own(
     softmax = next(t for t in results["por_filas"]["tasks"] if t["id"] == "softmax")
     values = next(c for c in softmax["checks"] if c["id"] == "values")
     assert "normalised_by_rows" in values["diagnoses"]
-    assert f"→ {BY_ROWS_HINT}" in values["message"]
+    assert f"→ {BY_ROWS_HINT}" in check_text(CheckResult.from_json(values), "en")
 
 
 def test_check_shows_the_workshops_own_hint(grader_command: list[str], tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from grader.diagnose import (
     transposed_matches,
     with_implied,
 )
-from grader.messages import Translator
+from grader.messages import SAY, render, words
 from reference.cases import linreg_case, xor_case
 from reference.mistakes import KnownMistakes, Scaling, known_mistakes, variants_for
 
@@ -184,7 +184,7 @@ def test_merge_keeps_one_per_code_preferring_facts_and_implied_codes_are_added()
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_hints_leave_out_plain_codes_repeats_and_general_codes_of_refined_ones(lang: str) -> None:
-    t = Translator(lang)
+    t = SAY
     diagnoses = [
         Diagnosis("timeout"),
         Diagnosis("rows_as_instances"),
@@ -198,8 +198,14 @@ def test_hints_leave_out_plain_codes_repeats_and_general_codes_of_refined_ones(l
     assert hints([Diagnosis("wrong_cost_scale", (("factor", "2m"),))], t) == [
         t("diag.wrong_cost_scale.detail", factor="2m")
     ]
-    assert "2m" in hints([Diagnosis("wrong_cost_scale", (("factor", "2m"),))], t)[0]
+    assert "2m" in render(hints([Diagnosis("wrong_cost_scale", (("factor", "2m"),))], t)[0], lang)
     assert Diagnosis("wrong_cost_scale").hint(t) == t("diag.wrong_cost_scale")
+    # A workshop's own hint comes first, in the language asked for.
+    own = {"missing_mean": {"es": "Promedia sobre las instancias.", "en": "Average over the instances."}}
+    (hint,) = hints([Diagnosis("missing_mean")], t, own)
+    assert render(hint, lang) == own["missing_mean"][lang]
+    with pytest.raises(KeyError):
+        Diagnosis("not_a_known_code").hint(t)
 
 
 # --- recognising the known mistakes from their outputs -----------------------------------------------------
@@ -479,25 +485,25 @@ def cost_right(y_est: np.ndarray, y: np.ndarray) -> float:
 def test_a_check_recognises_a_global_size_across_its_cases_and_says_how_to_count(
     function: Callable[..., float],
 ) -> None:
-    from judge_kit import codes, run
+    from judge_kit import codes, run, text
 
     results = run("xor", "costoGlobal", "values", function)
     assert [r.score for r in results] == [0.0, 0.0]
     assert codes(results) == {"uses_global_data"}
     for result in results:
-        assert "divides by 4 whatever data it is given" in result.message
-        assert "m = y.shape[1]" in result.message
+        assert "divides by 4 whatever data it is given" in text(result)
+        assert "m = y.shape[1]" in text(result)
     rows = run("xor", "costoGlobal", "values", function, convention=1)
     assert codes(rows) == {"uses_global_data"}
-    assert "m = y.shape[0]" in rows[0].message
+    assert "m = y.shape[0]" in text(rows[0])
 
 
 def test_a_check_recognises_results_that_ignore_the_arguments() -> None:
-    from judge_kit import codes, run
+    from judge_kit import codes, run, text
 
     results = run("xor", "costoGlobal", "values", cost_of_fixed_data)
     assert codes(results) == {"uses_global_data"}
-    assert Translator("en")("diag.uses_global_data") in results[0].message
+    assert words("diag.uses_global_data", "en") in text(results[0])
 
 
 def test_a_right_function_and_a_summed_cost_are_not_global_data() -> None:
@@ -512,11 +518,11 @@ def test_a_right_function_and_a_summed_cost_are_not_global_data() -> None:
 
 
 def test_a_linear_cost_over_the_notebooks_rows_is_recognised_with_the_length_of_y() -> None:
-    from judge_kit import codes, run
+    from judge_kit import codes, run, text
 
     def cost(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> float:
         return float(np.sum((X @ theta - y) ** 2) / (2 * 97))
 
     results = run("linreg", "calcularCosto", "values", cost)
     assert codes(results) == {"uses_global_data"}
-    assert "divides by 97" in results[0].message and "m = len(y)" in results[0].message
+    assert "divides by 97" in text(results[0]) and "m = len(y)" in text(results[0])

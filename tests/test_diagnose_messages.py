@@ -13,7 +13,8 @@ import pytest
 import reference.xor
 from grader.cases import make_cases
 from grader.grading import Grader
-from grader.results import SubmissionResult, TaskResult
+from grader.report.text import check_text, message_text
+from grader.results import CheckResult, SubmissionResult, TaskResult
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
@@ -46,20 +47,17 @@ def backProp(X, y, w1, w2, b1, b2, a2, a1):
 
 
 @pytest.fixture(scope="module")
-def graders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Grader]]:
+def grader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Grader]:
+    """One grader: its results hold messages, which each test reads in English and in Spanish."""
     zygote = Zygote()
     try:
-        yield {
-            lang: Grader(
-                load_bundled_rubrics(),
-                zygote=zygote,
-                secret="messages",
-                limits=Limits(call_timeout_s=5.0, statement_timeout_s=1.0),
-                scratch_root=tmp_path_factory.mktemp(f"scratch-{lang}"),
-                lang=lang,
-            )
-            for lang in ("es", "en")
-        }
+        yield Grader(
+            load_bundled_rubrics(),
+            zygote=zygote,
+            secret="messages",
+            limits=Limits(call_timeout_s=5.0, statement_timeout_s=1.0),
+            scratch_root=tmp_path_factory.mktemp("scratch"),
+        )
     finally:
         zygote.close()
 
@@ -86,9 +84,13 @@ def task(result: SubmissionResult, name: str) -> TaskResult:
     return found
 
 
-def check_message(found: TaskResult, check_id: str) -> str:
+def check_of(found: TaskResult, check_id: str) -> CheckResult:
     (check,) = [c for c in found.checks if c.id == check_id]
-    return check.message
+    return check
+
+
+def check_message(found: TaskResult, check_id: str, lang: str = "en") -> str:
+    return check_text(check_of(found, check_id), lang)
 
 
 def _first_public_xor_case() -> dict[str, np.ndarray]:
@@ -99,7 +101,7 @@ def _first_public_xor_case() -> dict[str, np.ndarray]:
 @pytest.mark.slow
 @pytest.mark.parametrize("convention", ["columns", "rows"])
 def test_largest_difference_is_located_in_the_students_own_layout(
-    graders: dict[str, Grader], tmp_path: Path, convention: str
+    grader: Grader, tmp_path: Path, convention: str
 ) -> None:
     values = _first_public_xor_case()
     right = reference.xor.feedForward(values["X"], values["w1"], values["w2"], values["b1"], values["b2"])[1]
@@ -110,15 +112,17 @@ def test_largest_difference_is_located_in_the_students_own_layout(
     m = right.shape[1]
     where, shape = (f"a2[0, {j}]", f"(1, {m})") if convention == "columns" else (f"a2[{j}, 0]", f"({m}, 1)")
     submission = write(tmp_path, f"sin_b2_{convention}.py", FORWARD_WITHOUT_B2[convention])
-    message = check_message(task(graders["en"].grade(submission), "feedForward"), "values")
-    first = message.splitlines()[1]
+    found = task(grader.grade(submission), "feedForward")
+    message = check_message(found, "values")
+    first = message_text(check_of(found, "values").details[0], "en")
     assert first.startswith("feedForward, public case 1 (n_inputs=3, n_hidden=4, m=8, dataset=xor): a2 ")
     assert f"a2 (shape {shape}) does not match the reference" in first
     assert f"at {where} (expected {right[0, j]:.6g}, got {wrong[0, j]:.6g}" in first
     assert "tolerance rtol=1e-06, atol=1e-09" in first
-    assert "  inputs: X=" in message
-    assert "→ It looks like a bias (b1 or b2) is not added." in message
-    spanish = check_message(task(graders["es"].grade(submission), "feedForward"), "values")
+    assert "\n  inputs: X" in message
+    # The hint comes right after the summary, before the failing cases.
+    assert message.splitlines()[1] == "→ It looks like a bias (b1 or b2) is not added."
+    spanish = check_message(found, "values", "es")
     assert (
         f"feedForward, caso público 1 (n_inputs=3, n_hidden=4, m=8, dataset=xor): a2 (forma {shape})"
         in spanish
@@ -130,10 +134,10 @@ def test_largest_difference_is_located_in_the_students_own_layout(
 @pytest.mark.slow
 @pytest.mark.parametrize("convention", ["columns", "rows"])
 def test_gradient_mismatch_gives_difference_location_and_tolerance(
-    graders: dict[str, Grader], tmp_path: Path, convention: str
+    grader: Grader, tmp_path: Path, convention: str
 ) -> None:
     submission = write(tmp_path, f"sin_derivada_{convention}.py", BACKPROP_WITHOUT_DERIVATIVE[convention])
-    message = check_message(task(graders["en"].grade(submission), "backProp"), "gradient_check_weights")
+    message = check_message(task(grader.grade(submission), "backProp"), "gradient_check_weights")
     match = re.search(
         r"gradient dw1 does not agree .*? at dw1\[(\d+), (\d+)\] \(expected ≈ \S+, got \S+\)", message
     )
@@ -145,11 +149,9 @@ def test_gradient_mismatch_gives_difference_location_and_tolerance(
 
 
 @pytest.mark.slow
-def test_scalar_mismatch_reads_as_a_value(graders: dict[str, Grader], tmp_path: Path) -> None:
+def test_scalar_mismatch_reads_as_a_value(grader: Grader, tmp_path: Path) -> None:
     source = "import numpy as np\ndef costoGlobal(y_est, y):\n    return np.mean((y_est - y) ** 2)\n"
-    message = check_message(
-        task(graders["en"].grade(write(tmp_path, "ecm.py", source)), "costoGlobal"), "values"
-    )
+    message = check_message(task(grader.grade(write(tmp_path, "ecm.py", source)), "costoGlobal"), "values")
     assert re.search(
         r"costoGlobal, public case 1 \(.*\): J is \S+; expected \S+ \(difference \S+; tolerance", message
     )
@@ -157,7 +159,7 @@ def test_scalar_mismatch_reads_as_a_value(graders: dict[str, Grader], tmp_path: 
 
 
 @pytest.mark.slow
-def test_training_step_mismatch_is_located_and_diagnosed(graders: dict[str, Grader], tmp_path: Path) -> None:
+def test_training_step_mismatch_is_located_and_diagnosed(grader: Grader, tmp_path: Path) -> None:
     source = """import numpy as np
 def calcularGradiente(X, y, theta):
     return X.T @ (X @ theta - y) / len(y)
@@ -166,16 +168,18 @@ def descensoGradiente(X, y, theta, alpha, iteraciones):
         theta = theta + alpha * calcularGradiente(X, y, theta)
     return theta, []
 """
-    found = task(graders["es"].grade(write(tmp_path, "ascenso.py", source)), "descensoGradiente")
-    message = check_message(found, "one_iteration")
-    assert re.search(r"tras 1 paso\(s\) con tasa 0.37, theta no coincide .* en theta\[\d\]", message)
+    found = task(grader.grade(write(tmp_path, "ascenso.py", source)), "descensoGradiente")
+    message = check_message(found, "one_iteration", "es")
+    assert re.search(r"tras 1 paso con tasa 0.37, theta no coincide .* en theta\[\d\]", message)
+    english = check_message(found, "one_iteration", "en")
+    assert re.search(r"after 1 step with rate 0.37, theta does not match .* at theta\[\d\]", english)
     assert "tolerancia rtol=1e-06, atol=1e-09" in message
     assert "→ Los parámetros se mueven en la dirección del gradiente" in message
     assert "gradient_ascent" in {code for c in found.checks for code in c.diagnoses}
 
 
 @pytest.mark.slow
-def test_exception_traceback_follows_the_students_cells(graders: dict[str, Grader], tmp_path: Path) -> None:
+def test_exception_traceback_follows_the_students_cells(grader: Grader, tmp_path: Path) -> None:
     cells = [
         "import numpy as np",
         "def sigmoide(z):\n    # todavía no\n    raise NotImplementedError('falta la sigmoide')",
@@ -184,13 +188,14 @@ def test_exception_traceback_follows_the_students_cells(graders: dict[str, Grade
         "    return a1, sigmoide(w2 @ a1 + b2)",
     ]
     submission = notebook(tmp_path, "taller.ipynb", cells)
-    english = check_message(task(graders["en"].grade(submission), "feedForward"), "values")
+    found = task(grader.grade(submission), "feedForward")
+    english = check_message(found, "values", "en")
     assert "your function raised NotImplementedError: falta la sigmoide" in english
     assert (
         "(at taller.ipynb, cell 2, line 3, in sigmoide ← called from taller.ipynb, cell 3, line 2, "
         "in feedForward)" in english
     )
-    spanish = check_message(task(graders["es"].grade(submission), "feedForward"), "values")
+    spanish = check_message(found, "values", "es")
     assert (
         "(en taller.ipynb, celda 2, línea 3, dentro de sigmoide ← llamada desde taller.ipynb, celda 3, "
         "línea 2, dentro de feedForward)" in spanish
@@ -198,16 +203,14 @@ def test_exception_traceback_follows_the_students_cells(graders: dict[str, Grade
 
 
 @pytest.mark.slow
-def test_exception_in_a_module_points_at_its_line(graders: dict[str, Grader], tmp_path: Path) -> None:
+def test_exception_in_a_module_points_at_its_line(grader: Grader, tmp_path: Path) -> None:
     source = "import numpy as np\n\n\ndef costoGlobal(y_est, y):\n    return y_est[5, 5]\n"
-    message = check_message(
-        task(graders["en"].grade(write(tmp_path, "indice.py", source)), "costoGlobal"), "values"
-    )
+    message = check_message(task(grader.grade(write(tmp_path, "indice.py", source)), "costoGlobal"), "values")
     assert "raised IndexError" in message and "(at indice.py, line 5, in costoGlobal)" in message
 
 
 @pytest.mark.slow
-def test_warnings_are_reported_even_when_the_check_passes(graders: dict[str, Grader], tmp_path: Path) -> None:
+def test_warnings_are_reported_even_when_the_check_passes(grader: Grader, tmp_path: Path) -> None:
     source = SIGMOID + (
         "def feedForward(X, w1, w2, b1, b2):\n"
         "    registro = np.log(np.zeros(1))\n"
@@ -215,20 +218,22 @@ def test_warnings_are_reported_even_when_the_check_passes(graders: dict[str, Gra
         "    return a1, sigmoid(w2 @ a1 + b2)\n"
     )
     submission = write(tmp_path, "avisos.py", source)
-    found = task(graders["en"].grade(submission), "feedForward")
+    found = task(grader.grade(submission), "feedForward")
     assert found.score == found.max_score
-    notes = [n for n in found.notes if "NumPy warnings" in n]
+    notes = [n for n in found.notes if n.key == "note.warnings"]
     assert len(notes) == 1, found.notes
-    assert "RuntimeWarning: divide by zero encountered in log" in notes[0]
-    assert "cost no points" in notes[0]
-    spanish = task(graders["es"].grade(submission), "feedForward").notes
-    assert any("avisos de NumPy al ejecutar feedForward" in n and "divide by zero" in n for n in spanish)
+    english = message_text(notes[0], "en")
+    assert "NumPy warnings while running feedForward" in english
+    assert "RuntimeWarning: divide by zero encountered in log" in english
+    assert "cost no points" in english
+    spanish = message_text(notes[0], "es")
+    assert "avisos de NumPy al ejecutar feedForward" in spanish and "divide by zero" in spanish
 
 
 @pytest.mark.slow
-def test_warnings_of_a_failed_case_are_in_its_details(graders: dict[str, Grader], tmp_path: Path) -> None:
+def test_warnings_of_a_failed_case_are_in_its_details(grader: Grader, tmp_path: Path) -> None:
     source = "import numpy as np\ndef costoGlobal(y_est, y):\n    return -np.mean(y * np.log(0 * y_est))\n"
-    found = task(graders["en"].grade(write(tmp_path, "log0.py", source)), "costoGlobal")
+    found = task(grader.grade(write(tmp_path, "log0.py", source)), "costoGlobal")
     message = check_message(found, "values")
     assert "J contains NaN or infinity" in message
     assert "NumPy warnings: RuntimeWarning: divide by zero encountered in log" in message

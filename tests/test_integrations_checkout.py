@@ -15,7 +15,7 @@ from grader.integrations.checkout import (
     notebook_line,
     relative_locations,
 )
-from grader.results import Location
+from grader.location import Location
 from grader.source import load_code
 from grader.submission import Submission, discover
 

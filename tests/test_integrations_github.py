@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,10 @@ from grader import __version__
 from grader.cli import main
 from grader.integrations.github import RESULTS_ENV, STEP_ID, WORKFLOW_FILE, actions_report
 from grader.integrations.template import fill_template
-from grader.results import CheckResult, Location, SubmissionError, SubmissionResult, TaskResult
+from grader.integrations.wheel import build_wheel
+from grader.location import Location
+from grader.messages import SAY, Message, verbatim, words
+from grader.results import CheckResult, SubmissionError, SubmissionResult, TaskResult
 from grader.submission import Submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,13 +123,18 @@ def test_workflow_runs_the_grader_as_its_own_step_and_feeds_the_reporter(tmp_pat
     assert reporter["env"] == {f"{STEP_ID.upper()}_RESULTS": f"${{{{ steps.{STEP_ID}.outputs.result }}}}"}
     assert RESULTS_ENV in reporter["env"]
 
+    # By default the workflow installs the grader's own wheel, written beside it into the repository.
     (install,) = [s for s in job["steps"] if "pip install" in s.get("run", "")]
-    assert shlex.split(install["run"])[-1] == f"taller-grader=={__version__}"
+    wheel = f".github/grader/taller_grader-{__version__}-py3-none-any.whl"
+    assert shlex.split(install["run"])[-1] == f"./{wheel}"
+    assert zipfile.is_zipfile(tmp_path / wheel)
 
 
 def test_workflow_installs_the_requirement_the_instructor_names(tmp_path: Path) -> None:
-    requirement = "taller-grader @ git+https://github.com/curso-ia/taller-grader@v0.1.0#egg=x"
-    workflow = write_workflow(CliRunner(), tmp_path, "--package", requirement)
+    # A spec pip resolves without a network: a wheel file (the check runs pip download on it).
+    requirement = str(tmp_path / f"taller_grader-{__version__}-py3-none-any.whl")
+    Path(requirement).write_bytes(build_wheel())
+    workflow = write_workflow(CliRunner(), tmp_path / "repo", "--package", requirement)
     job = only_job(workflow)
     (install,) = [s for s in job["steps"] if "pip install" in s.get("run", "")]
     assert shlex.split(install["run"])[-1] == requirement
@@ -170,8 +179,21 @@ def test_templates_refuse_missing_or_unknown_values() -> None:
 # --- annotations and payload, from results -------------------------------------------------------------
 
 
-def failing_task(name: str, message: str = "values: wrong", location: Location | None = None) -> TaskResult:
-    check = CheckResult("values", "fail", 0.0, 1.0, "public", message, ("missing_mean",))
+def failing_task(
+    name: str, summary: Message | str | None = None, location: Location | None = None
+) -> TaskResult:
+    """A task whose one check failed; a summary given as text is words an older results file holds."""
+    said = SAY("summary.partial", passed=0, total=1) if summary is None else summary
+    check = CheckResult(
+        "values",
+        "fail",
+        0.0,
+        1.0,
+        "public",
+        verbatim(said) if isinstance(said, str) else said,
+        hints=(SAY("diag.missing_mean"),),
+        diagnoses=("missing_mean",),
+    )
     return TaskResult("xor", name, name, (check,), location=location)
 
 
@@ -187,7 +209,9 @@ def test_annotations_point_at_definitions_and_stop_at_ten(tmp_path: Path) -> Non
     assert len(report.annotations) == 10
     for index, line in enumerate(report.annotations):
         assert line.startswith(f"::error file=taller.py,line={3 * index + 1},title=f{index}%3A 0 / 1::")
-    assert "3 more problem" in report.annotations[-1], "the tenth line stands for the last three"
+    assert "3 problems" in report.annotations[-1], "the tenth line stands for the last three"
+    first = report.annotations[0].split("::", 2)[2]
+    assert first == "values: Correct on 0 of 1 case.%0A" + words("diag.missing_mean", "en")
     assert "No `GRADER_SECRET`" not in report.summary
 
 
@@ -212,8 +236,22 @@ def test_paths_are_relative_to_the_repository_not_the_grading_machine(tmp_path: 
     module, other = repo / "src" / "taller.py", repo / "notas.py"
     module.write_text("import numpy as np\n\ndef backProp(X, y):\n    return X\n", encoding="utf-8")
     other.write_text("x = 1\n", encoding="utf-8")
-    missing = CheckResult("values", "skipped", 0.0, 2.0, "public", "No se encontró costoGlobal", ())
-    syntax = CheckResult("values", "skipped", 0.0, 2.0, "public", "notas.py, línea 1: SyntaxError", ())
+    missing = CheckResult(
+        "values", "skipped", 0.0, 2.0, "public", SAY("task.missing", name="costoGlobal", aliases="costo")
+    )
+    syntax = CheckResult(
+        "values",
+        "skipped",
+        0.0,
+        2.0,
+        "public",
+        SAY(
+            "task.missing_syntax",
+            name="entrenarRed",
+            where=Location("notas.py", None, 1),
+            error="SyntaxError",
+        ),
+    )
     tasks = (
         failing_task("backProp"),
         TaskResult("xor", "costoGlobal", None, (missing,)),
@@ -292,7 +330,10 @@ def test_ungradable_submission_reports_zero_out_of_the_rubric(tmp_path: Path) ->
     notebook.write_text('{"cells": [', encoding="utf-8")
     submission = Submission("repo", str(tmp_path), tmp_path, (notebook,))
     result = SubmissionResult(
-        "repo", str(tmp_path), "error", error=SubmissionError("truncated_notebook", "cut off")
+        "repo",
+        str(tmp_path),
+        "error",
+        error=SubmissionError("truncated_notebook", SAY("source.truncated_notebook")),
     )
     report = actions_report(
         result, submission, run={"hidden_cases": True}, workspace=tmp_path, max_score=15, lang="es"
@@ -303,6 +344,7 @@ def test_ungradable_submission_reports_zero_out_of_the_rubric(tmp_path: Path) ->
     assert sum(t["score"] for t in report.payload["tests"]) == 0
     (line,) = report.annotations
     assert line.startswith("::error file=taller.ipynb,title=")
+    assert line.endswith("::El notebook está cortado: se guardó o se subió incompleto.")
     assert [t["filename"] for t in report.payload["tests"]] == ["taller.ipynb"]
     decoded = json.loads(base64.b64decode(report.output.removeprefix("result=").strip()))
     assert decoded == json.loads(json.dumps(report.payload))

@@ -7,19 +7,21 @@ from typing import Any
 
 import numpy as np
 import pytest
-from judge_kit import codes, context, full_marks, judge, rubric
+from judge_kit import codes, context, full_marks, judge, rubric, text
 from numpy.typing import NDArray
 
 from grader.checks import TaskContext
 from grader.conventions import Convention
 from grader.inprocess import InProcessStudent
-from grader.messages import Translator
+from grader.messages import SAY, Param, render
 from grader.probe import (
     RubricProbes,
-    _layout,
     inconsistency,
     probe_convention,
     probe_functions,
+)
+from grader.probe import (
+    _layout as layout,
 )
 
 Array = NDArray[np.float64]
@@ -154,13 +156,15 @@ def test_a_cost_right_only_in_the_other_convention_is_graded_in_the_submissions_
     ctx = probes.tasks["costoGlobal"].ctx
     ctx.convention, other = probe_convention(ctx, established=probes.established)
     assert other is not None
-    ctx.explanation = inconsistency(ctx, other, Translator("en"))
+    ctx.explanation = inconsistency(ctx, other, SAY)
     results = judge(ctx, "values")
     assert all(r.score == 0 for r in results)
     assert codes(results) == {"inconsistent_convention"}
     words = {"rows": "with instances as rows", "columns": "with instances as columns"}
-    assert f"This function is only right {words[right_in]}" in results[0].message
-    assert f"your other functions work {words[established]}" in results[0].message
+    assert f"This function is only right {words[right_in]}" in text(results[0])
+    assert f"your other functions work {words[established]}" in text(results[0])
+    spanish = {"rows": "con las instancias en filas", "columns": "con las instancias en columnas"}
+    assert f"Esta función solo es correcta {spanish[right_in]}" in text(results[0], "es")
 
 
 def test_mixed_functions_follow_the_stronger_convention_then_the_rubric_order() -> None:
@@ -205,19 +209,25 @@ def test_a_rubric_with_one_convention_is_never_probed() -> None:
 
 
 def test_layouts_are_named_by_what_differs() -> None:
-    t = Translator("en")
+    def _layout(*args: Any) -> str:
+        said: Param = layout(SAY, *args)
+        return render(said, "en")
+
     columns, rows = rubric("xor").conventions
-    assert _layout(t, rows, columns, 1) == "with instances as rows"
-    assert _layout(t, columns, rows, 1) == "with instances as columns"
+    assert _layout(rows, columns, 1) == "with instances as rows"
+    assert _layout(columns, rows, 1) == "with instances as columns"
     # A reference with instances as rows: its transpose has them as columns.
-    assert _layout(t, rows, columns, 0) == "with instances as columns"
-    assert _layout(t, rows, columns, None) == "with the arrays transposed relative to the reference"
+    assert _layout(rows, columns, 0) == "with instances as columns"
+    assert _layout(rows, columns, None) == "with the arrays transposed relative to the reference"
     flat, column_vectors = rubric("linreg").conventions
-    assert _layout(t, column_vectors, flat, 0) == "with grad, theta, y as (k, 1) column vectors"
-    assert _layout(t, flat, column_vectors, 0) == "with grad, theta, y as flat (k,) vectors"
+    assert _layout(column_vectors, flat, 0) == "with grad, theta, y as (k, 1) column vectors"
+    assert _layout(flat, column_vectors, 0) == "with grad, theta, y as flat (k,) vectors"
     both = Convention("both", transpose=True, column_vectors=frozenset({"b"}))
-    assert _layout(t, both, flat, 1) == "with instances as rows and with b as (k, 1) column vectors"
-    assert _layout(t, flat, flat, 1) == "with the “flat” convention"
+    assert _layout(both, flat, 1) == "with instances as rows and with b as (k, 1) column vectors"
+    assert _layout(flat, flat, 1) == "with the “flat” convention"
+    assert render(layout(SAY, both, flat, 1), "es") == (
+        "con las instancias en filas y con b como vectores columna (k, 1)"
+    )
 
 
 def test_a_right_consistent_submission_passes_every_check_in_its_convention() -> None:

@@ -11,9 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
+from grader.location import Location
+from grader.messages import SAY
 from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats, render_reports
 from grader.report.formats import ReportFormat
-from grader.results import CheckResult, Location, RunInfo, SubmissionResult, TaskResult, results_document
+from grader.results import CheckResult, RunInfo, SubmissionResult, TaskResult, results_document
 
 RUN = RunInfo(grader_version="0.1.0", rubrics=("xor",), hidden_cases=True, lang="en")
 
@@ -30,8 +32,10 @@ def submissions() -> list[SubmissionResult]:
                     "feedForward",
                     "feedForward",
                     (
-                        CheckResult("shapes", "pass", 1, 1, "public", ""),
-                        CheckResult("values", "fail", 0, 2, "public", "wrong (at ana.py, line 7)"),
+                        CheckResult("shapes", "pass", 1, 1, "public", SAY("summary.pass", total=2)),
+                        CheckResult(
+                            "values", "fail", 0, 2, "public", SAY("summary.partial", passed=0, total=2)
+                        ),
                     ),
                     location=Location("ana.py", None, 7),
                 ),
@@ -137,7 +141,7 @@ def test_github_format_publishes_inside_actions(
     payload = json.loads(base64.b64decode(value))
     assert (payload["status"], payload["max_score"]) == ("fail", 3)
     assert (
-        "::error file=ana.py,line=7,title=feedForward%3A 1 / 3::values: wrong (at ana.py, line 7)"
+        "::error file=ana.py,line=7,title=feedForward%3A 1 / 3::values: Correct on 0 of 2 cases."
         in result.stdout
     )
 

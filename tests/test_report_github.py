@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from grader.messages import Translator
+from grader.location import Location
+from grader.messages import SAY, Message, plain, verbatim, words
 from grader.report.github import (
     ANNOTATIONS_FILE,
     MAX_ANNOTATIONS,
@@ -23,7 +24,6 @@ from grader.report.github import (
 from grader.results import (
     CheckResult,
     CheckStatus,
-    Location,
     SubmissionError,
     SubmissionResult,
     TaskLocation,
@@ -36,9 +36,28 @@ HOSTILE = "<script>alert(1)</script> | **negrita** `code` [x](javascript:alert(2
 
 
 def check(
-    id: str, status: CheckStatus, score: float, max_score: float, message: str = "", *codes: str
+    id: str,
+    status: CheckStatus,
+    score: float,
+    max_score: float,
+    summary: Message | str | None = None,
+    *details: Message,
+    codes: tuple[str, ...] = (),
 ) -> CheckResult:
-    return CheckResult(id, status, score, max_score, "public", message, codes)
+    """A check result; a summary given as text is one an older results.json stored in words."""
+    said = SAY("summary.pass", total=1) if summary is None else summary
+    said = verbatim(said) if isinstance(said, str) else said
+    hints = tuple(SAY(f"diag.{code}") for code in codes)
+    return CheckResult(id, status, score, max_score, "public", said, details, hints, codes)
+
+
+CRASHED = SAY(
+    "call.exception",
+    case=plain("caso público 1"),
+    type="ValueError",
+    message="50% mal, sin: comas",
+    where=SAY("call.in_location", where=Location("tarea_xor.py", None, 12)),
+)
 
 
 # Where backProp is, unless a test says otherwise.
@@ -68,9 +87,9 @@ def ana(*, source: str = "tarea_xor.py", location: TaskLocation | None = BACKPRO
                         "error",
                         0,
                         4,
-                        "caso público 1: tu función lanzó ValueError: 50% mal, sin: comas\n"
-                        " (en tarea_xor.py, línea 12)",
-                        "missing_mean",
+                        SAY("summary.partial", passed=0, total=1),
+                        CRASHED,
+                        codes=("missing_mean",),
                     ),
                 ),
                 location=location,
@@ -125,7 +144,17 @@ def test_classroom_result_is_base64_json_with_every_check() -> None:
     # Classroom's grade is the sum of the tests' scores over max_score: partial credit per check.
     assert sum(t["score"] for t in tests) == 4
     assert [t["status"] for t in tests] == ["pass", "pass", "pass", "error"]
-    assert Translator("es")("diag.missing_mean") in tests[3]["message"]
+    # Summary, hint, then the failing case, in the language asked for.
+    assert tests[3]["message"] == "\n".join(
+        [
+            "Correcto en 0 de 1 caso.",
+            "→ " + words("diag.missing_mean", "es"),
+            "caso público 1: tu función lanzó ValueError: 50% mal, sin: comas (en tarea_xor.py, línea 12)",
+        ]
+    )
+    english = decode_output(github_reports(RUN, [ana()], lang="en"))["tests"][3]["message"]
+    assert english.startswith("Correct on 0 of 1 case.\n→ " + words("diag.missing_mean", "en"))
+    assert english.endswith("your function raised ValueError: 50% mal, sin: comas (at tarea_xor.py, line 12)")
     assert tests[3]["test_code"] == "xor/backProp/gradients"
 
 
@@ -149,13 +178,17 @@ def test_classroom_status(statuses: tuple[CheckStatus, CheckStatus], expected: s
 
 
 def test_ungradable_submission_is_an_error_result() -> None:
-    broken = SubmissionResult("roto", "roto.ipynb", "error", error=SubmissionError("empty_file", "vacío"))
+    broken = SubmissionResult(
+        "roto", "roto.ipynb", "error", error=SubmissionError("empty_file", SAY("source.empty_file"))
+    )
     payload = decode_output(github_reports(RUN, [broken], lang="es"))
     assert payload["status"] == "error"
     assert payload["max_score"] == 0
     (test,) = payload["tests"]
     assert (test["name"], test["status"], test["score"]) == ("grading", "error", 0)
-    assert test["message"] == "empty_file: vacío"
+    assert test["message"] == "empty_file: El archivo está vacío."
+    (english,) = decode_output(github_reports(RUN, [broken], lang="en"))["tests"]
+    assert english["message"] == "empty_file: The file is empty."
 
 
 def test_payload_is_shortened_to_fit_an_environment_variable() -> None:
@@ -184,10 +217,18 @@ def test_annotations_point_at_the_file_and_line_and_escape_properly() -> None:
     assert len(lines) == 1  # feedForward lost nothing
     props, message = parse_annotation(lines[0])
     assert props == {"file": "tarea_xor.py", "line": "12", "title": "backProp: 1 / 5"}
-    assert message.startswith("gradients: caso público 1: tu función lanzó ValueError: 50% mal, sin: comas")
-    assert Translator("es")("diag.missing_mean") in message
-    # The raw line holds no bare newline, and % in the message was escaped.
-    assert "%25 mal" in lines[0]
+    assert message == "gradients: Correcto en 0 de 1 caso.\n" + words("diag.missing_mean", "es")
+    # The raw line holds no bare newline, and % in the message is escaped.
+    assert "%0A" in lines[0]
+    older = SubmissionResult(
+        "beto",
+        "beto.py",
+        "graded",
+        tasks=(TaskResult("xor", "f", "f", (check("c", "fail", 0, 1, "50% mal, sin: comas\n(línea 3)"),)),),
+    )
+    (line,) = github_reports(RUN, [older], lang="es")[ANNOTATIONS_FILE].splitlines()
+    assert "%25 mal" in line
+    assert parse_annotation(line)[1] == "c: 50% mal, sin: comas"
 
 
 def first_annotation(submission: SubmissionResult) -> dict[str, str]:
@@ -233,8 +274,10 @@ def test_at_most_ten_annotations() -> None:
     assert len(lines) == MAX_ANNOTATIONS
     assert all(line.startswith("::error ") for line in lines)
     _, last = parse_annotation(lines[-1])
-    assert last == "… and 6 more problem(s): see the job summary."
-    broken = SubmissionResult("roto", "roto.ipynb", "error", error=SubmissionError("empty_file", "vacío"))
+    assert "6 problems" in last and "see the job summary" in last and "(s)" not in last
+    broken = SubmissionResult(
+        "roto", "roto.ipynb", "error", error=SubmissionError("empty_file", SAY("source.empty_file"))
+    )
     first, _ = parse_annotation(
         github_reports(RUN, [*many, broken], lang="en")[ANNOTATIONS_FILE].splitlines()[0]
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from grader.messages import Translator
+from grader.messages import SAY, plain, words
 from grader.report.gradescope import RESULTS_FILE, gradescope_results
 from grader.report.html import page_name
 from grader.results import CheckResult, SubmissionError, SubmissionResult, TaskResult
@@ -29,7 +29,7 @@ def ana() -> SubmissionResult:
         "ana.ipynb",
         "graded",
         duration_s=2.5,
-        notes=("Usas las instancias como filas.",),
+        notes=(SAY("note.rows_as_instances"),),
         output="hola\n",
         tasks=(
             TaskResult(
@@ -37,20 +37,25 @@ def ana() -> SubmissionResult:
                 "feedForward",
                 "feedForward",
                 (
-                    CheckResult("shapes", "pass", 1, 1, "public", "Correcto en los 2 casos."),
+                    CheckResult("shapes", "pass", 1, 1, "public", SAY("summary.pass", total=2)),
                     CheckResult(
                         "values:hidden",
                         "fail",
                         0,
                         2,
                         "hidden",
-                        "caso oculto 1: difiere",
-                        ("swapped_outputs",),
+                        SAY("summary.partial", passed=0, total=1),
+                        details=(plain("caso oculto 1: difiere"),),
+                        hints=(SAY("diag.swapped_outputs"),),
+                        diagnoses=("swapped_outputs",),
                     ),
                 ),
             ),
             TaskResult(
-                "xor", "backProp", None, (CheckResult("gradients", "skipped", 0, 3, "public", "falta"),)
+                "xor",
+                "backProp",
+                None,
+                (CheckResult("gradients", "skipped", 0, 3, "public", SAY("diag.missing_function")),),
             ),
         ),
     )
@@ -62,7 +67,7 @@ def test_one_submission_gives_results_json_with_every_test() -> None:
     document = json.loads(files[RESULTS_FILE])
     assert document["score"] == 1
     assert document["execution_time"] == 2.5
-    assert "Usas las instancias como filas." in document["output"]
+    assert words("note.rows_as_instances", "es") in document["output"]
     assert document["stdout_visibility"] == "hidden"
     tests = document["tests"]
     assert [t["name"] for t in tests] == [
@@ -81,19 +86,33 @@ def test_one_submission_gives_results_json_with_every_test() -> None:
     ]
     # Hidden checks are shown once the due date has passed; public ones at once.
     assert [t["visibility"] for t in tests] == ["visible", "after_due_date", "visible"]
-    assert Translator("es")("diag.swapped_outputs") in tests[1]["output"]
+    assert tests[0]["output"] == "Correcto en los 2 casos."
+    assert tests[1]["output"] == "\n".join(
+        ["Correcto en 0 de 1 caso.", "→ " + words("diag.swapped_outputs", "es"), "caso oculto 1: difiere"]
+    )
+    assert tests[2]["output"] == "Falta la función."
     assert tests[1]["tags"] == ["xor", "feedForward", "swapped_outputs"]
     assert [t["number"] for t in tests] == ["1", "2", "3"]
 
 
 def test_ungradable_submission_scores_zero_with_the_reason() -> None:
     broken = SubmissionResult(
-        "roto", "roto.ipynb", "error", error=SubmissionError("truncated_notebook", "cortado")
+        "roto",
+        "roto.ipynb",
+        "error",
+        error=SubmissionError("truncated_notebook", SAY("source.truncated_notebook")),
     )
     document = json.loads(gradescope_results(RUN, [broken], lang="es")[RESULTS_FILE])
     assert document["score"] == 0
     assert document["tests"] == []
-    assert document["output"] == "truncated_notebook: cortado"
+    assert (
+        document["output"] == "truncated_notebook: El notebook está cortado: se guardó o se subió incompleto."
+    )
+    english = json.loads(gradescope_results(RUN, [broken], lang="en")[RESULTS_FILE])
+    assert (
+        english["output"]
+        == "truncated_notebook: The notebook is cut off: it was saved or uploaded incompletely."
+    )
 
 
 def test_several_submissions_still_write_results_json() -> None:

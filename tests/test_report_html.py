@@ -17,12 +17,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.messages import Translator
+from grader.location import Location
+from grader.messages import Param, verbatim
+from grader.messages import words as catalogue_words
 from grader.report import OUTPUT_LIMIT, page_name, render_site
+from grader.report.text import hint
 from grader.results import (
     CheckResult,
     CheckStatus,
-    Location,
     RunInfo,
     SubmissionError,
     SubmissionResult,
@@ -127,7 +129,7 @@ def check(
     message: str = "",
     diagnoses: tuple[str, ...] = (),
 ) -> CheckResult:
-    return CheckResult(id, status, score, max_score, visibility, message, diagnoses)
+    return CheckResult(id, status, score, max_score, visibility, verbatim(message), diagnoses=diagnoses)
 
 
 def ana() -> SubmissionResult:
@@ -136,7 +138,7 @@ def ana() -> SubmissionResult:
         source="entregas/Ana María Pérez/taller_xor.ipynb",
         status="graded",
         duration_s=4.25,
-        notes=("Se usó la convención de filas.",),
+        notes=(verbatim("Se usó la convención de filas."),),
         output="época 0: costo 0.69\népoca 1000: costo 0.05\n",
         tasks=(
             TaskResult(
@@ -160,7 +162,7 @@ def ana() -> SubmissionResult:
                     ),
                     check("large-batch", "timeout", 0, 1, visibility="hidden", diagnoses=("log-base-10",)),
                 ),
-                notes=("Devuelve un arreglo de forma (1, 1) en lugar de un float.",),
+                notes=(verbatim("Devuelve un arreglo de forma (1, 1) en lugar de un float."),),
             ),
             TaskResult(
                 "xor", "backProp", None, (check("gradients", "skipped", 0, 3, message="no encontrada"),)
@@ -191,7 +193,9 @@ def broken() -> SubmissionResult:
         id="sin-cuaderno",
         source="sin-cuaderno.ipynb",
         status="error",
-        error=SubmissionError("invalid-notebook", "El archivo no es JSON válido:\nlínea 3 <columna 5>"),
+        error=SubmissionError(
+            "invalid-notebook", verbatim("El archivo no es JSON válido:\nlínea 3 <columna 5>")
+        ),
     )
 
 
@@ -200,7 +204,7 @@ def hostile() -> SubmissionResult:
         id=HOSTILE_ID,
         source="../../<img src=x onerror=alert(2)>.ipynb",
         status="graded",
-        notes=("<em>nota</em>",),
+        notes=(verbatim("<em>nota</em>"),),
         output=HOSTILE_OUTPUT,
         tasks=(
             TaskResult(
@@ -208,7 +212,7 @@ def hostile() -> SubmissionResult:
                 "feedForward",
                 "<i>ff</i>",
                 (check("shape", "fail", 0, 1, message=HOSTILE_MESSAGE, diagnoses=("<u>x</u>",)),),
-                notes=("<a href='javascript:alert(5)'>clic</a>",),
+                notes=(verbatim("<a href='javascript:alert(5)'>clic</a>"),),
             ),
         ),
     )
@@ -332,9 +336,12 @@ def test_index_shows_run_info_and_summary(site: dict[str, str]) -> None:
     assert facts["Calificadas"] == "3"
     assert facts["Con error"] == "1"
     assert facts["Con tiempo agotado"] == "1"
-    # Maxima differ (9, 4 and 1 points), so the mean is of percentages: (33.33 + 50 + 0) / 3.
-    assert facts["Nota media (entregas calificadas)"] == "27.78 %"
-    assert facts["Mediana"] == "33.33 %"
+    # Scores are per workshop, never added across workshops. In xor the maxima differ (Ana's 9 points,
+    # the hostile submission's 1), so its mean is of percentages: (33.33 + 0) / 2.
+    assert table_rows(parse(site["index.html"]), "workshops") == [
+        ["linreg", "1", "2 / 4 (50 %)", "50 %", "0"],
+        ["xor", "2", "16.67 %", "16.67 %", "0"],
+    ]
 
 
 def test_hidden_cases_not_run_and_missing_run_facts() -> None:
@@ -364,53 +371,40 @@ def test_mean_score_with_a_common_maximum() -> None:
         ),
     )
     index = parse(render_site(run_info(), [luis(), other, broken()])["index.html"])
-    assert "1.5 / 4 (37.5 %)" in [dd.text() for dd in index.iter("dd")]
+    assert table_rows(index, "workshops") == [["linreg", "2", "1.5 / 4 (37.5 %)", "37.5 %", "0"]]
 
 
-def test_index_table_has_a_column_per_task_with_scores_and_status(site: dict[str, str]) -> None:
+def test_index_table_has_a_column_per_workshop_with_its_functions_on_demand(site: dict[str, str]) -> None:
     index = parse(site["index.html"])
-    header = [
-        " ".join(th.text().split()) for th in index.find("table", id="students").find("thead").iter("th")
-    ]
-    assert header == [
-        "Estudiante",
-        "Estado",
-        "Puntos",
-        "feedForward xor",
-        "costoGlobal xor",
-        "backProp xor",
-        "calcularCosto linreg",
-        "normalizar linreg",
-        "Diagnósticos",
-    ]
+    table = index.find("table", id="students")
+    header = [" ".join(th.text().split()) for th in table.find("thead").iter("th")]
+    assert header == ["Estudiante", "Estado", "linreg", "xor", "Diagnósticos"]
     assert cells(row_of(index, "Ana María Pérez")) == [
         "Ana María Pérez",
         "✔ calificada",
-        "3 / 9",
-        "3 / 3 ✔ completa",
-        "0 / 3 ✘ sin puntos",
-        "0 / 3 ∅ no encontrada",
         "— sin datos",
-        "— sin datos",
+        "3 / 9 ◐ nota parcial feedForward 3 / 3 ✔ completa costoGlobal 0 / 3 ✘ sin puntos"
+        " backProp 0 / 3 ∅ no encontrada",
         "log-base-10",
     ]
     assert cells(row_of(index, "luis")) == [
         "luis",
         "✔ calificada",
-        "2 / 4",
+        "2 / 4 ◐ nota parcial calcularCosto 2 / 2 ✔ completa normalizar 0 / 2 ✘ sin puntos",
         "— sin datos",
-        "— sin datos",
-        "— sin datos",
-        "2 / 2 ✔ completa",
-        "0 / 2 ✘ sin puntos",
         "ddof",
     ]
+    # The functions are on demand: each workshop cell is a closed <details>, its summary the score.
+    cell = next(td for td in row_of(index, "luis").iter("td") if td.attrs.get("data-label") == "linreg")
+    details = cell.find("details")
+    assert "open" not in details.attrs
+    assert " ".join(details.find("summary").text().split()) == "2 / 4 ◐ nota parcial"
 
 
 def test_error_submission_shows_kind_and_message(site: dict[str, str]) -> None:
     row = cells(row_of(parse(site["index.html"]), "sin-cuaderno"))
-    assert row[:3] == ["sin-cuaderno", "⚠ error", "—"]
-    assert row[3] == "invalid-notebook: El archivo no es JSON válido: línea 3 <columna 5>"
+    assert row[:2] == ["sin-cuaderno", "⚠ error"]
+    assert row[2] == "invalid-notebook: El archivo no es JSON válido: línea 3 <columna 5>"
     page = student_page(site, "sin-cuaderno")
     notice = page.find("section", **{"class": "card notice"})
     assert "invalid-notebook" in notice.text()
@@ -420,7 +414,9 @@ def test_error_submission_shows_kind_and_message(site: dict[str, str]) -> None:
 def test_student_page_shows_tasks_checks_and_output(site: dict[str, str]) -> None:
     page = student_page(site, "Ana María Pérez")
     assert page.find("h1").text() == "Entrega: Ana María Pérez"
-    assert "entregas/Ana María Pérez/taller_xor.ipynb" in page.find("main").text()
+    main = page.find("main").text()
+    # The page goes back to the student: it names the file handed in, not the instructor's folders.
+    assert "taller_xor.ipynb" in main and "entregas/" not in main
     assert "Se usó la convención de filas." in page.find("main").text()
     tasks = [s for s in page.iter("section") if s.attrs.get("class") == "card task"]
     assert [t.find("h3").text() for t in tasks] == [
@@ -482,7 +478,7 @@ def test_hostile_content_is_escaped(site: dict[str, str]) -> None:
     assert page.find("h1").text() == f"Entrega: {HOSTILE_ID}"
     text = page.find("main").text()
     for student_text in (
-        "../../<img src=x onerror=alert(2)>.ipynb",
+        "<img src=x onerror=alert(2)>.ipynb",
         "<em>nota</em>",
         "<i>ff</i>",
         "<u>x</u>",
@@ -521,30 +517,31 @@ def test_english_chrome() -> None:
     assert index.find("h1").text() == "Grading report"
     assert [h.text() for h in index.iter("h2")] == [
         "Summary",
-        "Score distribution",
+        "Scores by workshop",
         "Submissions with errors or time-outs",
         "Most frequent diagnoses",
         "Pass rate per check",
         "Results by student",
         "Run",
     ]
-    assert cells(row_of(index, "luis"))[:3] == ["luis", "✔ graded", "2 / 4"]
+    assert cells(row_of(index, "luis"))[:2] == ["luis", "✔ graded"]
+    assert cells(row_of(index, "luis"))[2].startswith("2 / 4 ◐ partial marks calcularCosto 2 / 2 ✔ complete")
     page = student_page(site, "Ana María Pérez")
     assert page.find("h1").text() == "Submission: Ana María Pérez"
     assert [h.text() for h in page.iter("h2")] == [
         "Score",
-        "Submission notes",
         "Breakdown by function",
         "Functions",
+        "Submission notes",
         "Captured output",
     ]
     assert "Back to the index" in page.find("nav").text()
     spanish = student_page(render_site(run_info(), submissions()), "Ana María Pérez")
     assert [h.text() for h in spanish.iter("h2")] == [
         "Puntos",
-        "Notas de la entrega",
         "Resumen por función",
         "Funciones",
+        "Notas de la entrega",
         "Salida capturada",
     ]
 
@@ -562,7 +559,9 @@ def source_summary(page: Element) -> str:
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_a_location_is_put_in_words_in_the_pages_language(lang: str) -> None:
-    t = Translator(lang)
+    def t(key: str, **params: Param) -> str:
+        return catalogue_words(key, lang, **params)
+
     in_cell = student_page(
         render_site(run_info(), [located(Location("cuadernos/ana.ipynb", 3, 2))], lang=lang), "ana"
     )
@@ -677,23 +676,24 @@ def class_of_three() -> tuple[SubmissionResult, ...]:
 
 def test_histogram_counts_graded_submissions_by_percentage() -> None:
     index = parse(render_site(run_info(), class_of_three(), lang="en")["index.html"])
-    svg = index.find("svg", id="histogram")
+    svg = index.find("svg", id="histogram-1")
     assert svg.attrs["role"] == "img"
+    assert svg.attrs["data-rubric"] == "xor"
     bins = {g.find("title").text(): g.find("rect") for g in svg.iter("g")}
     assert len(bins) == 10
     # bea 5/5 = 100 % (last bin), carlos and dora 1/5 = 20 %; the broken notebook is not graded.
-    assert bins["90–100 %: 1 submission(s)"]
-    full = float(bins["90–100 %: 1 submission(s)"].attrs["height"] or 0)
-    assert float(bins["20–30 %: 2 submission(s)"].attrs["height"] or 0) == pytest.approx(2 * full)
-    assert float(bins["0–10 %: 0 submission(s)"].attrs["height"] or 0) == 0
-    assert "20–30 %: 2 submission(s)" in svg.find("desc").text()
+    assert bins["90–100 %: 1 submission"]
+    full = float(bins["90–100 %: 1 submission"].attrs["height"] or 0)
+    assert float(bins["20–30 %: 2 submissions"].attrs["height"] or 0) == pytest.approx(2 * full)
+    assert float(bins["0–10 %: 0 submissions"].attrs["height"] or 0) == 0
+    assert "20–30 %: 2 submissions" in svg.find("desc").text()
 
 
 def test_pass_rate_of_every_check() -> None:
     index = parse(render_site(run_info(), class_of_three())["index.html"])
     assert table_rows(index, "check-rates") == [
         ["backProp", "shapes", "pública", "3 / 3", "100 %", "—"],
-        ["backProp", "gradients", "pública", "1 / 3", "33 %", "2 fallida"],
+        ["backProp", "gradients", "pública", "1 / 3", "33 %", "2 fallidas"],
     ]
 
 
@@ -701,7 +701,7 @@ def test_most_frequent_diagnoses_with_counts_and_hints() -> None:
     for lang in ("es", "en"):
         index = parse(render_site(run_info(), class_of_three(), lang=lang)["index.html"])
         rows = table_rows(index, "diagnoses")
-        assert rows[0] == ["missing_mean", Translator(lang)("diag.missing_mean"), "2 (67 %)", "backProp"]
+        assert rows[0] == ["missing_mean", catalogue_words("diag.missing_mean", lang), "2 (67 %)", "backProp"]
         # A code the catalogue does not know still counts, without an explanation.
         assert rows[1] == ["sin-pista", "—", "1 (33 %)", "backProp"]
 
@@ -725,12 +725,12 @@ def test_student_rows_carry_sort_keys_and_filter_tags(site: dict[str, str]) -> N
     ana = row_of(index, "Ana María Pérez")
     assert ana.attrs["data-f"] == "graded partial problem"
     values = [c.attrs.get("data-v") for c in ana.children if isinstance(c, Element) and c.tag == "td"]
-    # status, total (3 of 9 = 33.33 %), then feedForward 100 %, costoGlobal 0 %, backProp 0 %, two blanks
-    assert values == ["graded", "33.33", "100", "0", "0", "", "", None]
+    # status, no linreg (blank), xor 3 of 9 = 33.33 %, diagnoses (sorted by their text)
+    assert values == ["graded", "", "33.33", None]
     assert row_of(index, "sin-cuaderno").attrs["data-f"] == "error problem"
     assert row_of(index, HOSTILE_ID).attrs["data-f"] == "graded zero"
     sortable = [th.text() for th in index.find("table", id="students").iter("th") if "data-sort" in th.attrs]
-    assert sortable[:3] == ["Estudiante", "Estado", "Puntos"]
+    assert sortable == ["Estudiante", "Estado", "linreg", "xor", "Diagnósticos"]
     # The controls only make sense with the script, which reveals them; without it the table is all there.
     assert "hidden" in index.find("div", id="student-controls").attrs
 
@@ -748,7 +748,7 @@ def test_student_page_breakdown_and_diagnoses_with_hints() -> None:
     assert table_rows(page, "breakdown") == [["backProp", "1 / 5", "◐ partial"]]
     assert page.find("table", id="breakdown").find("a").attrs["href"] == "#task-1"
     items = [li.text() for li in page.find("ul", **{"class": "diagnoses"}).iter("li")]
-    assert items == [f"missing_mean — {Translator('en')('diag.missing_mean')}", "sin-pista"]
+    assert items == [f"missing_mean — {catalogue_words('diag.missing_mean', 'en')}", "sin-pista"]
     assert "20 %" in page.find("main").text()
 
 
@@ -790,3 +790,155 @@ def test_two_thousand_students_render_quickly_and_compactly() -> None:
     assert len(index.encode()) < 3_000_000
     table = parse(index).find("table", id="students")
     assert len(list(table.find("tbody").iter("tr"))) == 2000
+
+
+# --- workshops, conventions and the cost plot --------------------------------------------------------
+
+
+XOR_CONVENTIONS = {"xor": {"columns": None, "rows": "rows_as_instances"}, "linreg": {"flat": None}}
+
+
+def xor_student(name: str, *codes: str, score: float = 2) -> SubmissionResult:
+    task = TaskResult(
+        "xor", "feedForward", "feedForward", (check("values", "pass", score, 2, diagnoses=codes),)
+    )
+    return SubmissionResult(name, f"{name}.py", "graded", tasks=(task,))
+
+
+def test_a_student_doing_two_workshops_gets_a_score_in_each_and_no_sum() -> None:
+    both = SubmissionResult(
+        "maria",
+        "maria",
+        "graded",
+        tasks=(*xor_student("x", score=2).tasks, *luis().tasks),
+    )
+    site = render_site(run_info(), [both, xor_student("ana", score=1)])
+    index = parse(site["index.html"])
+    row = cells(row_of(index, "maria"))
+    assert row[2].startswith("2 / 4 ◐ nota parcial")  # linreg
+    assert row[3].startswith("2 / 2 ✔ nota completa")  # xor
+    # Nowhere on the dashboard are the two workshops added together (4 / 6).
+    assert "4 / 6" not in index.find("main").text()
+    assert table_rows(index, "workshops") == [
+        ["linreg", "1", "2 / 4 (50 %)", "50 %", "0"],
+        ["xor", "2", "1.5 / 2 (75 %)", "75 %", "1"],
+    ]
+    assert [svg.attrs["data-rubric"] for svg in index.iter("svg")] == ["linreg", "xor"]
+    # Full marks in one workshop and not in the other is partial marks for the filter.
+    assert row_of(index, "maria").attrs["data-f"] == "graded partial problem"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_accepted_conventions_are_not_listed_as_mistakes(lang: str) -> None:
+    run = {**run_info(), "conventions": XOR_CONVENTIONS}
+    class_ = [
+        xor_student("ana", "rows_as_instances"),
+        xor_student("beto", "rows_as_instances", "missing_mean"),
+    ]
+    index = parse(render_site(run, class_, lang=lang)["index.html"])
+    assert [row[0] for row in table_rows(index, "diagnoses")] == ["missing_mean"]
+    (convention,) = table_rows(index, "conventions")
+    assert convention[0] == "rows_as_instances"
+    assert convention[1] == hint("rows_as_instances", lang)
+    assert convention[2:] == ["2 (100 %)", "xor"]
+    heading = {"es": "Convenciones aceptadas", "en": "Accepted conventions"}[lang]
+    assert heading in [h.text() for h in index.iter("h2")]
+    # The students' table lists mistakes only.
+    assert cells(row_of(index, "ana"))[-1] == "—"
+    assert cells(row_of(index, "beto"))[-1] == "missing_mean"
+    # The run section says which conventions each rubric accepts.
+    run_facts = index.find("section", **{"aria-labelledby": "run-heading"}).text()
+    assert "xor: columns, rows (rows_as_instances); linreg: flat" in run_facts
+
+
+def test_without_the_rubrics_conventions_every_code_is_a_diagnosis() -> None:
+    # An older results.json recorded no conventions: nothing is hidden from the instructor.
+    index = parse(render_site(run_info(), [xor_student("ana", "rows_as_instances")])["index.html"])
+    assert [row[0] for row in table_rows(index, "diagnoses")] == ["rows_as_instances"]
+    assert not [t for t in index.iter("table") if t.attrs.get("id") == "conventions"]
+
+
+def test_a_diagnosis_share_counts_the_submissions_that_do_its_workshop() -> None:
+    class_ = [xor_student("ana", "missing_mean"), xor_student("beto"), luis()]
+    index = parse(render_site(run_info(), class_)["index.html"])
+    rows = {row[0]: row[2] for row in table_rows(index, "diagnoses")}
+    assert rows == {"missing_mean": "1 (50 %)", "ddof": "1 (100 %)"}
+
+
+def trained(curve: dict[str, tuple[float, ...]]) -> SubmissionResult:
+    task = TaskResult(
+        "xor", "entrenarRed", "entrenarRed", (check("cost_decreases", "pass", 1, 1),), curve=curve
+    )
+    return SubmissionResult("ana", "ana.py", "graded", tasks=(task,))
+
+
+COSTS = (0.8572, 0.8439, 0.8318, 0.8207, 0.8107)
+
+
+@pytest.mark.parametrize(("lang", "epoch", "cost"), [("es", "época", "costo"), ("en", "epoch", "cost")])
+def test_cost_plot_has_axis_titles_a_legend_and_the_reference_over_the_student(
+    lang: str, epoch: str, cost: str
+) -> None:
+    page = student_page(
+        render_site(run_info(), [trained({"student": COSTS, "reference": COSTS})], lang=lang), "ana"
+    )
+    svg = page.find("svg", **{"class": "chart cost-plot"})
+    width = float((svg.attrs["viewbox"] or "").split()[2])
+    assert width >= 500
+    titles = {
+        t.attrs["class"]: t.text() for t in svg.iter("text") if "axis-title" in (t.attrs.get("class") or "")
+    }
+    assert titles == {"axis-title x-title": epoch, "axis-title y-title": cost}
+    # The student's line is drawn first and the reference's over it, so identical curves show both.
+    plotted = [
+        g
+        for g in svg.iter("g")
+        if (g.attrs.get("class") or "").startswith("line ") and list(g.iter("polyline"))
+    ]
+    assert [g.attrs["class"] for g in plotted] == ["line you", "line ref"]
+    you, ref = plotted
+    assert you.find("polyline").attrs["points"] == ref.find("polyline").attrs["points"]
+    # Every epoch is a point; the x axis counts the epochs 0 to 4.
+    assert len(list(you.iter("circle"))) == len(COSTS) == len(list(ref.iter("circle")))
+    x_ticks = [
+        t.text()
+        for t in svg.iter("text")
+        if t.attrs.get("text-anchor") == "middle" and "tick" in (t.attrs.get("class") or "")
+    ]
+    assert x_ticks == ["0", "1", "2", "3", "4"]
+    # Round cost ticks that cover every cost.
+    y_ticks = [float(t.text()) for t in svg.iter("text") if t.attrs.get("text-anchor") == "end"]
+    assert y_ticks[0] <= min(COSTS) and y_ticks[-1] >= max(COSTS)
+    assert y_ticks == sorted(y_ticks) and len(set(y_ticks)) == len(y_ticks) >= 3
+    legend = svg.find("g", **{"class": "legend"}).text()
+    labels = {"es": ("tu función", "referencia"), "en": ("your function", "reference")}[lang]
+    assert all(label in legend for label in labels)
+    # The reference's line is dashed, the student's solid and wider.
+    style = page.find("style").text()
+    assert re.search(r"\.ref polyline[^{]*\{[^}]*stroke-dasharray", style)
+    assert not re.search(r"\.you polyline[^{]*\{[^}]*stroke-dasharray", style)
+    caption = page.find("figure", **{"class": "curve"}).find("figcaption").text()
+    assert "0.8107" in caption
+
+
+def test_a_cost_that_blows_up_breaks_the_line() -> None:
+    nan = float("nan")
+    page = student_page(
+        render_site(run_info(), [trained({"student": (1.0, 4.0, nan, nan, 9.0), "reference": COSTS})]), "ana"
+    )
+    svg = page.find("svg", **{"class": "chart cost-plot"})
+    you = next(g for g in svg.iter("g") if g.attrs.get("class") == "line you" and list(g.iter("polyline")))
+    # Two finite points, a gap, one more: one line for the first two, a lone point for the last.
+    assert len(list(you.iter("polyline"))) == 1
+    assert len(list(you.iter("circle"))) == 3
+    assert "tu función: 1 al inicio, 9 tras la época 4" in page.find("figure", **{"class": "curve"}).text()
+
+
+def test_cost_ticks_are_written_exactly() -> None:
+    page = student_page(
+        render_site(run_info(), [trained({"student": (0.646, 0.62, 0.6, 0.58, 0.5655)})], lang="en"), "ana"
+    )
+    svg = page.find("svg", **{"class": "chart cost-plot"})
+    labels = [t.text() for t in svg.iter("text") if t.attrs.get("text-anchor") == "end"]
+    # Steps of 0.025 keep their third decimal: 0.625 is not rounded to 0.62.
+    assert labels == ["0.550", "0.575", "0.600", "0.625", "0.650"]

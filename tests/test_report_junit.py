@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from grader.messages import Translator
+from grader.messages import SAY, Message, plain, verbatim, words
 from grader.report.junit import JUNIT_FILE, junit_xml
 from grader.results import CheckResult, CheckStatus, SubmissionError, SubmissionResult, TaskResult
 
@@ -12,9 +12,17 @@ RUN = {"grader_version": "0.1.0", "rubrics": ["xor"], "hidden_cases": True, "lan
 
 
 def check(
-    id: str, status: CheckStatus, score: float, max_score: float, message: str = "", *codes: str
+    id: str,
+    status: CheckStatus,
+    score: float,
+    max_score: float,
+    summary: Message | None = None,
+    *details: Message,
+    codes: tuple[str, ...] = (),
 ) -> CheckResult:
-    return CheckResult(id, status, score, max_score, "public", message, codes)
+    hints = tuple(SAY(f"diag.{code}") for code in codes)
+    said = summary if summary is not None else SAY("summary.pass", total=1)
+    return CheckResult(id, status, score, max_score, "public", said, details, hints, codes)
 
 
 def submissions() -> list[SubmissionResult]:
@@ -37,8 +45,9 @@ def submissions() -> list[SubmissionResult]:
                             "fail",
                             0,
                             2,
-                            "Correcto en 0 de 2 casos.\ncaso 1: <a1> & a2\x07",
-                            "swapped_outputs",
+                            SAY("summary.partial", passed=0, total=2),
+                            plain("caso 1: <a1> & a2\x07"),
+                            codes=("swapped_outputs",),
                         ),
                     ),
                 ),
@@ -46,27 +55,38 @@ def submissions() -> list[SubmissionResult]:
                     "xor",
                     "backProp",
                     None,
-                    (check("gradients", "skipped", 0, 3, "No se encontró la función backProp."),),
+                    (
+                        check(
+                            "gradients",
+                            "skipped",
+                            0,
+                            3,
+                            SAY("task.missing", name="backProp", aliases="back_prop"),
+                        ),
+                    ),
                 ),
                 TaskResult(
                     "xor",
                     "costoGlobal",
                     "costoGlobal",
                     (
-                        check("values", "error", 0, 1, "lanzó ZeroDivisionError"),
+                        check("values", "error", 0, 1, verbatim("lanzó ZeroDivisionError")),
                         check("big", "timeout", 0, 1),
                     ),
                 ),
             ),
         ),
         SubmissionResult(
-            "roto", "roto.ipynb", "error", error=SubmissionError("invalid_notebook", "no es JSON\nlínea 3")
+            "roto",
+            "roto.ipynb",
+            "error",
+            error=SubmissionError("invalid_notebook", verbatim("no es JSON\nlínea 3")),
         ),
     ]
 
 
-def parsed() -> ET.Element:
-    text = junit_xml(RUN, submissions(), lang="es")[JUNIT_FILE]
+def parsed(lang: str = "es") -> ET.Element:
+    text = junit_xml(RUN, submissions(), lang=lang)[JUNIT_FILE]
     assert text.startswith("<?xml")
     return ET.fromstring(text)
 
@@ -105,12 +125,19 @@ def test_failures_carry_the_message_and_the_hint() -> None:
     assert failure is not None
     assert failure.get("message") == "Correcto en 0 de 2 casos."
     assert failure.get("type") == "fail"
-    # Markup in a message is text; a control character XML cannot hold is replaced, not fatal.
-    assert "caso 1: <a1> & a2\N{REPLACEMENT CHARACTER}" in (failure.text or "")
-    assert Translator("es")("diag.swapped_outputs") in (failure.text or "")
+    # Markup in a message is text; a control character XML cannot hold is replaced, not fatal. The hint
+    # comes right after the summary, before the failing cases.
+    assert failure.text == "\n".join(
+        [
+            "Correcto en 0 de 2 casos.",
+            "→ " + words("diag.swapped_outputs", "es"),
+            "caso 1: <a1> & a2\N{REPLACEMENT CHARACTER}",
+        ]
+    )
     # A missing function costs points: it must not look green on a dashboard.
     missing = cases["ana.xor.backProp", "gradients"].find("failure")
     assert missing is not None and missing.get("type") == "skipped"
+    assert missing.get("message", "").startswith("No se encontró la función backProp")
     assert cases["ana.xor.costoGlobal", "values"].find("error") is not None
     timeout = cases["ana.xor.costoGlobal", "big"].find("error")
     assert timeout is not None and timeout.get("type") == "timeout"
@@ -127,6 +154,19 @@ def test_ungradable_submission_is_one_error_case() -> None:
     assert error.get("type") == "invalid_notebook"
     assert error.get("message") == "no es JSON"
     assert error.text == "no es JSON\nlínea 3"
+
+
+def test_the_messages_are_in_the_language_asked_for() -> None:
+    ana, roto = parsed("en").findall("testsuite")
+    cases = {(c.get("classname"), c.get("name")): c for c in ana.findall("testcase")}
+    failure = cases["ana.xor.feedForward", "values"].find("failure")
+    assert failure is not None and failure.get("message") == "Correct on 0 of 2 cases."
+    assert "→ " + words("diag.swapped_outputs", "en") in (failure.text or "")
+    missing = cases["ana.xor.backProp", "gradients"].find("failure")
+    assert missing is not None and missing.get("message", "").startswith("Function backProp was not found")
+    # Words an older results.json stored stay as they were written.
+    error = roto.find("testcase/error")
+    assert error is not None and error.text == "no es JSON\nlínea 3"
 
 
 def test_empty_run_is_valid_xml() -> None:

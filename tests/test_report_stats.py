@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from grader.messages import plain
 from grader.report.stats import class_statistics, histogram
 from grader.results import CheckResult, CheckStatus, SubmissionError, SubmissionResult, TaskResult
 
 
 def check(id: str, status: CheckStatus, score: float, max_score: float, *codes: str) -> CheckResult:
-    return CheckResult(id, status, score, max_score, "public", "", codes)
+    return CheckResult(id, status, score, max_score, "public", plain(""), diagnoses=codes)
 
 
 def graded(id: str, *tasks: TaskResult) -> SubmissionResult:
@@ -60,7 +61,9 @@ def test_class_statistics() -> None:
         ),
         TaskResult("xor", "costoGlobal", "costoGlobal", (check("values", "pass", 2, 2),)),
     )
-    broken = SubmissionResult("dani", "dani.ipynb", "error", error=SubmissionError("empty_file", "vacío"))
+    broken = SubmissionResult(
+        "dani", "dani.ipynb", "error", error=SubmissionError("empty_file", plain("vacío"))
+    )
     figures = class_statistics([ana, beto, caro, broken])
     assert (figures.submissions, figures.graded, figures.errored, figures.timed_out) == (4, 3, 1, 1)
     assert figures.percentages == (pytest.approx(100 / 6), pytest.approx(100 / 6), 100)
@@ -83,7 +86,7 @@ def test_class_statistics() -> None:
         ("beto", (), ("backProp",)),
         ("dani", (), ()),
     ]
-    assert figures.problems[-1].error == SubmissionError("empty_file", "vacío")
+    assert figures.problems[-1].error == SubmissionError("empty_file", plain("vacío"))
 
 
 def test_a_diagnosis_counts_once_per_submission() -> None:
@@ -108,3 +111,55 @@ def test_empty_class() -> None:
     assert figures.mean_percentage is None and figures.median_percentage is None
     assert [b.count for b in figures.histogram] == [0] * 10
     assert figures.check_rates == figures.diagnoses == figures.problems == ()
+
+
+def test_scores_are_per_workshop_and_never_added_together() -> None:
+    both = graded(
+        "maria",
+        TaskResult("xor", "feedForward", "feedForward", (check("values", "pass", 3, 3),)),
+        TaskResult("linreg", "calcularCosto", "calcularCosto", (check("values", "fail", 0, 2),)),
+        TaskResult("linreg", "normalizar", "normalizar", (check("values", "pass", 2, 2),)),
+    )
+    xor_only = graded(
+        "ana", TaskResult("xor", "feedForward", "feedForward", (check("values", "fail", 0, 3),))
+    )
+    figures = class_statistics([both, xor_only])
+    # Workshops in id order, whatever order the students came in.
+    linreg, xor = figures.workshops
+    assert (linreg.rubric, linreg.scores, linreg.maxima, linreg.percentages) == ("linreg", (2,), (4,), (50,))
+    assert (xor.rubric, xor.scores, xor.maxima, xor.percentages) == ("xor", (3, 0), (3, 3), (100, 0))
+    assert (xor.submissions, xor.complete, xor.max_score, xor.mean_score) == (2, 1, 3, 1.5)
+    assert (xor.mean_percentage, xor.median_percentage) == (50, 50)
+    assert [b.count for b in xor.histogram] == [1] + [0] * 8 + [1]
+    assert linreg.complete == 0
+
+
+def test_a_workshop_with_different_maxima_has_no_common_maximum() -> None:
+    short = graded("a", TaskResult("xor", "feedForward", "feedForward", (check("values", "pass", 1, 1),)))
+    long = graded("b", TaskResult("xor", "feedForward", "feedForward", (check("values", "pass", 1, 2),)))
+    (xor,) = class_statistics([short, long]).workshops
+    assert xor.max_score is None
+    assert xor.mean_percentage == 75
+
+
+def test_accepted_conventions_are_counted_apart_from_mistakes() -> None:
+    def student(name: str, rubric: str, *codes: str) -> SubmissionResult:
+        return graded(name, TaskResult(rubric, "f", "f", (check("values", "pass", 1, 1, *codes),)))
+
+    rows = student("ana", "xor", "rows_as_instances")
+    both = student("beto", "xor", "rows_as_instances", "missing_mean")
+    # The same code in a workshop whose conventions do not include it is a diagnosis like any other.
+    elsewhere = student("caro", "linreg", "rows_as_instances")
+    figures = class_statistics(
+        [rows, both, elsewhere], conventions={"xor": {"rows_as_instances"}, "linreg": set()}
+    )
+    assert [(d.code, d.submissions, d.rubrics, d.out_of) for d in figures.conventions] == [
+        ("rows_as_instances", 2, ("xor",), 2)
+    ]
+    assert [(d.code, d.submissions, d.rubrics, d.out_of) for d in figures.diagnoses] == [
+        ("missing_mean", 1, ("xor",), 2),
+        ("rows_as_instances", 1, ("linreg",), 1),
+    ]
+    # Without the rubrics' conventions (an older results file), every code is a diagnosis.
+    assert [d.code for d in class_statistics([rows, both]).diagnoses] == ["rows_as_instances", "missing_mean"]
+    assert class_statistics([rows, both]).conventions == ()

@@ -30,6 +30,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from grader.messages import Message
+from grader.report.text import check_text, message_text
+from grader.results import CheckResult
 from grader.sandbox import bwrap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -505,7 +508,8 @@ def test_links_and_special_files_are_reported_and_never_read(batch: Batch, plant
     assert result["output"] == ""
     text = _text_of(result)
     assert batch.secret not in text and MARKER not in text and "PATH=" not in text and "root:" not in text
-    assert "link" in result["error"]["message"] or "regular file" in result["error"]["message"]
+    said = _said(result["error"]["message"])
+    assert "link" in said or "regular file" in said
 
 
 @pytest.mark.slow
@@ -513,7 +517,7 @@ def test_a_folder_is_graded_on_its_own_files_and_told_what_was_not_read(batch: B
     result = batch.submission("links_inside")
     assert result["status"] == "graded"
     assert result["score"] == result["max_score"], result["tasks"]
-    notes = "\n".join(result["notes"])
+    notes = "\n".join(_said(note) for note in result["notes"])
     for name in ("solucion.py", "secreto.py", "referencia"):
         assert f"{name} is a symbolic link and is not read" in notes
     assert "tuberia.py is not a regular file" in notes
@@ -567,13 +571,26 @@ def test_the_secret_appears_in_no_output(batch: Batch) -> None:
 # --- what must hold for each attack ----------------------------------------------------------------
 
 
+def _said(message: dict[str, Any]) -> str:
+    """A message of results.json in the words of the run's language (English)."""
+    return message_text(Message.from_json(message), "en")
+
+
+def _check_text(check: dict[str, Any]) -> str:
+    return check_text(CheckResult.from_json(check), "en")
+
+
 def _text_of(result: dict[str, Any]) -> str:
-    parts = [result.get("output", ""), *result.get("notes", [])]
+    parts = [
+        result.get("output", ""),
+        *(_said(note) for note in result.get("output_notes", [])),
+        *(_said(note) for note in result.get("notes", [])),
+    ]
     if result.get("error"):
-        parts.append(result["error"]["message"])
+        parts.append(_said(result["error"]["message"]))
     for task in result.get("tasks", []):
-        parts.extend(task.get("notes", []))
-        parts.extend(c["message"] for c in task["checks"])
+        parts.extend(_said(note) for note in task.get("notes", []))
+        parts.extend(_check_text(c) for c in task["checks"])
     return "\n".join(parts)
 
 
@@ -598,7 +615,7 @@ def test_attack_earns_nothing_and_says_what_happened(batch: Batch, attack: str) 
             assert task["score"] == 0, (task_id, task["checks"])
         for check in task["checks"]:
             if check["status"] != "pass":
-                assert check["message"].strip(), (task_id, check)
+                assert _check_text(check).strip(), (task_id, check)
     text = _text_of(result)
     if expect.says:
         assert re.search(expect.says, text), text[-4000:]

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grader.messages import SAY, render
 from grader.source import CodeUnit, LoadedSource, SourceError, load_source
 
 FILES = Path(__file__).parent / "files" / "source"
@@ -65,7 +66,8 @@ def test_notebook_without_code_cells_has_no_units_and_says_so() -> None:
     loaded = load_source(FILES / "markdown_only.ipynb")
 
     assert loaded.units == ()
-    assert loaded.notes == ("notebook has no code cells",)
+    assert loaded.notes == (SAY("source.no_code_cells", file="markdown_only.ipynb"),)
+    assert render(loaded.notes[0], "es") == "markdown_only.ipynb no tiene celdas de código."
 
 
 def test_magics_notebook_units_are_neutralised_line_for_line() -> None:
@@ -94,7 +96,12 @@ def test_magics_notebook_units_are_neutralised_line_for_line() -> None:
         9: "y = 1\nz = y + 1",
         10: "\nprint('oculto')",
     }
-    assert loaded.notes == ("cell 3: skipped %%bash cell", "cell 6: skipped %%writefile cell")
+    assert loaded.notes == (
+        SAY("source.cell_magic", file="magics.ipynb", cell=3, magic="bash"),
+        SAY("source.cell_magic", file="magics.ipynb", cell=6, magic="writefile"),
+    )
+    assert render(loaded.notes[0], "en") == "magics.ipynb, cell 3: the %%bash cell was skipped."
+    assert render(loaded.notes[1], "es") == "magics.ipynb, celda 6: se omitió la celda %%writefile."
 
 
 def test_magics_notebook_units_compile_and_keep_each_cells_line_count() -> None:
@@ -142,6 +149,8 @@ def test_unusable_files_raise_source_error_with_a_stable_kind(name: str, kind: s
     assert caught.value.kind == kind
     assert caught.value.message == message
     assert str(caught.value) == message
+    # What the student reads is the catalogue's sentence for the kind (saying where, when it can).
+    assert caught.value.said.key.removesuffix(".at") == f"source.{kind}"
 
 
 def test_every_cut_of_a_valid_notebook_is_reported_as_truncated(tmp_path: Path) -> None:
@@ -208,17 +217,47 @@ def test_notebook_that_is_not_utf8_is_not_json(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            '{"nbformat": 4,\n "cells": [] sobra}',
+            "El notebook no es JSON válido: falla en la línea 2, columna 14.",
+        ),
+        (
+            '{"nbformat": 4,\n "cells": [{"a": "b',
+            "El notebook termina de golpe en la línea 2, columna 18: se guardó o se subió incompleto.",
+        ),
+    ],
+    ids=["not json", "truncated"],
+)
+def test_broken_json_tells_the_student_where_it_breaks(tmp_path: Path, text: str, said: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        load_source(_write_notebook(tmp_path, text))
+
+    assert caught.value.said.key.endswith(".at")
+    assert render(caught.value.said, "es") == said
+    assert "line 2" in render(caught.value.said, "en")
+
+
 def test_source_error_survives_pickling() -> None:
     error = SourceError("truncated_notebook", "The notebook ends abruptly.")
+    at = SourceError(
+        "truncated_notebook",
+        "The notebook ends abruptly.",
+        SAY("source.truncated_notebook.at", line=3, column=1),
+    )
 
     copy = pickle.loads(pickle.dumps(error))
 
-    assert (type(copy), copy.kind, copy.message, str(copy)) == (
+    assert (type(copy), copy.kind, copy.message, str(copy), copy.said) == (
         SourceError,
         "truncated_notebook",
         "The notebook ends abruptly.",
         "The notebook ends abruptly.",
+        SAY("source.truncated_notebook"),
     )
+    assert pickle.loads(pickle.dumps(at)).said == SAY("source.truncated_notebook.at", line=3, column=1)
 
 
 def test_missing_file_and_directory_are_unreadable(tmp_path: Path) -> None:
@@ -365,11 +404,10 @@ def test_cells_of_odd_types_are_passed_over_or_left_out_with_a_note(tmp_path: Pa
         (11, ""),
         (12, "d = (\n  1)"),
     ]
-    assert loaded.notes == (
-        "cell 7: left out, its source is not text",
-        "cell 8: left out, its source is not text",
-        "cell 9: left out, its source is not text",
+    assert loaded.notes == tuple(
+        SAY("source.cell_not_text", file="entrega.ipynb", cell=cell) for cell in (7, 8, 9)
     )
+    assert render(loaded.notes[0], "en") == "entrega.ipynb, cell 7: left out, its source is not text."
 
 
 def test_nbformat_3_worksheets_are_read_one_after_the_other(tmp_path: Path) -> None:
@@ -394,7 +432,7 @@ def test_nbformat_3_worksheets_are_read_one_after_the_other(tmp_path: Path) -> N
 
     # nbformat 3 keeps a code cell's source in "input": a "source" field there is not the code.
     assert [(unit.cell, unit.source) for unit in loaded.units] == [(2, "a = 1\nb = 2"), (4, "\n"), (5, "")]
-    assert loaded.notes == ("cell 4: skipped %%bash cell",)
+    assert loaded.notes == (SAY("source.cell_magic", file="entrega.ipynb", cell=4, magic="bash"),)
 
 
 _NOTEBOOK_KINDS = {"not_json", "truncated_notebook", "not_a_notebook", "unsupported_nbformat"}
@@ -453,7 +491,10 @@ def test_cp1252_module_is_decoded_as_cp1252_and_noted() -> None:
     loaded = load_source(FILES / "cp1252.py")
 
     (unit,) = loaded.units
-    assert loaded.notes == ("decoded as cp1252",)
+    assert loaded.notes == (SAY("source.decoded_as", file="cp1252.py", encoding="cp1252"),)
+    assert render(loaded.notes[0], "es") == (
+        "cp1252.py no está en UTF-8: se leyó como cp1252; revisa que los acentos se vean bien."
+    )
     assert unit.cell is None and unit.first_line == 1 and unit.filename == "cp1252.py"
     assert unit.source.startswith("# función de costo, año 2024\n")
     assert '    mensaje = "función de costo, año"\n' in unit.source
@@ -465,7 +506,7 @@ def test_latin1_module_honours_its_coding_cookie_over_cp1252() -> None:
     loaded = load_source(FILES / "latin1_cookie.py")
 
     (unit,) = loaded.units
-    assert loaded.notes == ("decoded as iso-8859-1 (coding cookie)",)
+    assert loaded.notes == (SAY("source.decoded_as", file="latin1_cookie.py", encoding="iso-8859-1"),)
     # cp1252 would have read bytes 0x93/0x94 as curly quotes.
     assert '"""Devuelve X normalizada, la media (\x93mu\x94) y la desviación."""' in unit.source
     assert "# normalización de características" in unit.source
@@ -475,7 +516,7 @@ def test_latin1_module_honours_its_coding_cookie_over_cp1252() -> None:
 def test_module_undecodable_as_cp1252_falls_back_to_latin1() -> None:
     loaded = load_source(FILES / "undefined_in_cp1252.py")
 
-    assert loaded.notes == ("decoded as latin-1",)
+    assert loaded.notes == (SAY("source.decoded_as", file="undefined_in_cp1252.py", encoding="latin-1"),)
     assert loaded.units[0].source == "# byte \x81 sin significado en cp1252\nvalor = 'a\x81'\n"
 
 

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
+from grader.messages import SAY
 from grader.results import SubmissionResult
 from grader.store import STORE_DIR, ResultStore
 
@@ -31,7 +32,8 @@ def copy_samples(target: Path, names: list[str]) -> None:
 
 def test_store_roundtrip_and_corrupt_files(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
-    result = SubmissionResult(id="ana", source="ana.py", status="graded", notes=("n",), output="hola")
+    note = SAY("source.in_file", file="ana.py", problem=SAY("source.empty_file"))
+    result = SubmissionResult(id="ana", source="ana.py", status="graded", notes=(note,), output="hola")
     store.put("k1", result)
     assert store.get("k1") == result
     (tmp_path / STORE_DIR / "k2.json").write_text("{not json", encoding="utf-8")

@@ -16,7 +16,7 @@ import tomllib
 from grader.diagnose import Diagnosis, hints
 from grader.errors import RubricError
 from grader.grading import _run_digest
-from grader.messages import Translator
+from grader.messages import SAY, render
 from grader.workshop import (
     ENTRY_POINT_GROUP,
     bundled_rubric_paths,
@@ -163,13 +163,15 @@ def test_a_workshops_own_hints_come_before_the_catalogue() -> None:
     rubric = load_rubric(SOFTMAX)
     assert rubric.hints["normalised_by_rows"]["en"].startswith("You normalise by rows")
     found = [Diagnosis("normalised_by_rows"), Diagnosis("missing_mean")]
-    english = hints(found, Translator("en"), rubric.hints)
-    assert english[0] == rubric.hints["normalised_by_rows"]["en"]
-    assert english[1] == Translator("en")("diag.missing_mean")
-    assert hints(found, Translator("es")) == [Translator("es")("diag.missing_mean")], "no hint elsewhere"
+    own_first = hints(found, SAY, rubric.hints)
+    assert own_first[1] == SAY("diag.missing_mean")
+    for lang in ("es", "en"):
+        assert render(own_first[0], lang) == rubric.hints["normalised_by_rows"][lang]
+    assert hints(found, SAY) == [SAY("diag.missing_mean")], "no hint elsewhere"
     # A workshop may say a bundled code's hint its own way.
     own = {"missing_mean": {"es": "Divide entre m.", "en": "Divide by m."}}
-    assert hints([Diagnosis("missing_mean")], Translator("en"), own) == ["Divide by m."]
+    (said,) = hints([Diagnosis("missing_mean")], SAY, own)
+    assert (render(said, "en"), render(said, "es")) == ("Divide by m.", "Divide entre m.")
 
 
 def test_a_module_named_like_an_installed_one_is_refused() -> None:

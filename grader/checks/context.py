@@ -23,7 +23,7 @@ from grader.diagnose import (
     numpy_drift,
     size_expression,
 )
-from grader.messages import Translator
+from grader.messages import CATALOGUE, LANGUAGES, Joined, Message, Param, Phrases, template_fields
 from grader.rubric import CheckSpec, Rubric, TaskSpec
 from grader.timing import Timings
 from reference.mistakes import KnownMistakes
@@ -40,9 +40,9 @@ class CaseVerdict:
 
     case: Case
     status: CaseStatus
-    details: tuple[str, ...] = ()
+    details: tuple[Message, ...] = ()
     diagnoses: tuple[Diagnosis, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -81,13 +81,13 @@ class TaskContext:
     cases: CaseSet
     reference: Any  # the reference module, wrapped to time its functions (grader.timing.TimedModule)
     mistakes: KnownMistakes
-    t: Translator
-    locate: Callable[[int, int], str]
+    t: Phrases
+    locate: Callable[[int, int], Param]
     substitutes: Sequence[Substitute] = ()
     helper_names: Sequence[str] = ()
     timings: Timings = field(default_factory=Timings)
     memo: Memo = field(default_factory=Memo)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     # The student's cost after 0, 1, 2, … updates beside the reference's, for the report's plot.
     curve: dict[str, tuple[float, ...]] | None = None
     # What explains every failure of the task, when grading knows it before any check runs (a function
@@ -345,7 +345,7 @@ class TaskContext:
 
     # --- describing -----------------------------------------------------------------------------------
 
-    def case_label(self, case: Case) -> str:
+    def case_label(self, case: Case) -> Message:
         """Which function and which case: public cases say their sizes, hidden ones only their number."""
         if case.is_public:
             sizes = ", ".join(f"{k}={v}" for k, v in case.sizes.items())
@@ -380,7 +380,7 @@ class TaskContext:
         """A reference-layout shape as the student's convention writes it, e.g. ``(4, 8)`` or ``(3,)``."""
         return format_shape(self.convention.to_student(name, np.zeros(shape)).shape)
 
-    def warning_detail(self, outcome: CallOutcome) -> list[str]:
+    def warning_detail(self, outcome: CallOutcome) -> list[Message]:
         """A line quoting the warnings a call raised, if any (for the details of a failed case)."""
         if not outcome.warnings:
             return []
@@ -411,12 +411,16 @@ class TaskContext:
             return CaseVerdict(case, "error", (self.t(key, case=label),), diagnoses)
         if outcome.status == "crash":
             return CaseVerdict(case, "error", (self.t("call.crash", case=label, reason=outcome.message),))
-        where = ""
+        where: Param = ""
         if outcome.frames:
             # Innermost first: where it broke, then who called it, in the student's own cells and lines.
             frames = list(reversed(outcome.frames))[:MAX_FRAMES]
-            chain = self.t("call.frame_separator").join(
-                self.t("call.frame", where=self.locate(f.unit, f.line), function=f.function) for f in frames
+            chain = Joined(
+                tuple(
+                    self.t("call.frame", where=self.locate(f.unit, f.line), function=f.function)
+                    for f in frames
+                ),
+                self.t("call.frame_separator"),
             )
             where = self.t("call.in_location", where=chain)
         details = [
@@ -432,7 +436,7 @@ class TaskContext:
         details.extend(self.warning_detail(outcome))
         return CaseVerdict(case, "error", tuple(details), tuple(found_codes))
 
-    def describe_count(self, case: Case, value: Any) -> str:
+    def describe_count(self, case: Case, value: Any) -> Message:
         """The sentence for a function that returned the wrong number of values."""
         count = str(len(value)) if isinstance(value, tuple | list) else ("None" if value is None else "1")
         return self.t(
@@ -443,14 +447,17 @@ class TaskContext:
             actual=count,
         )
 
-    def say(self, about: Case, key: str, /, **fields: Any) -> str:
+    def say(self, about: Case, key: str, /, **fields: Any) -> Message:
         """A sentence about a case: hidden cases use the key's ``.hidden`` variant, which names no values
         (expected values or differences would let a student reconstruct the hidden answers)."""
         if not about.is_public and self.t.has(f"{key}.hidden"):
             key = f"{key}.hidden"
+            # A message stores its parameters, not only the words: keep just what the hidden sentence says.
+            said = set().union(*(template_fields(CATALOGUE[key][lang]) for lang in LANGUAGES))
+            fields = {name: value for name, value in fields.items() if name in said}
         return self.t(key, **fields)
 
-    def describe_inputs(self, case: Case) -> str | None:
+    def describe_inputs(self, case: Case) -> Message | None:
         """Public cases may show their inputs (compactly); hidden ones never do."""
         if not case.is_public:
             return None
@@ -459,13 +466,12 @@ class TaskContext:
         key = ("inputs", self.convention.id, values_key(case.values, names))
         return self.once(key, lambda: self._inputs_text(case))
 
-    def _inputs_text(self, case: Case) -> str | None:
+    def _inputs_text(self, case: Case) -> Message | None:
         shown = []
         for param in self.task.params:
             value = self.convention.to_student(param, case.values.get(self.task.inputs.get(param, param)))
             if isinstance(value, np.ndarray):
-                text = np.array2string(value, precision=3, separator=", ", threshold=12, edgeitems=2)
-                shown.append(f"{param}={' '.join(text.split())}")
+                shown.append(_summary(param, value))
         return self.t("out.inputs", inputs="; ".join(shown)) if shown else None
 
 
@@ -474,6 +480,20 @@ def _explained(verdict: CaseVerdict, diagnosis: Diagnosis) -> CaseVerdict:
     happened, an exception or a time-out, is kept)."""
     kept = tuple(d for d in verdict.diagnoses if d.code in PLAIN_CODES)
     return replace(verdict, diagnoses=(diagnosis, *kept))
+
+
+# Arrays up to this many values are shown whole in a failing case's inputs; larger ones by their shape and
+# their first and last values (a dump of a 100 × 50 array teaches nothing and buries the hint).
+SHOWN_WHOLE = 12
+
+
+def _summary(name: str, value: np.ndarray) -> str:
+    """An input array as a failing case shows it: whole when small, else its shape and a few values."""
+    if value.size <= SHOWN_WHOLE:
+        text = np.array2string(value, precision=3, separator=", ", threshold=SHOWN_WHOLE, edgeitems=2)
+        return f"{name}={' '.join(text.split())}"
+    text = np.array2string(value, precision=3, separator=", ", threshold=0, edgeitems=2)
+    return f"{name} {format_shape(value.shape)}: {' '.join(text.split())}"
 
 
 def format_shape(shape: tuple[int, ...]) -> str:

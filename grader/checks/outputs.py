@@ -18,6 +18,7 @@ from grader.checks.registry import judge_cases, register
 from grader.compare import Comparison, as_array, broadcasts_alike, compare
 from grader.diagnose import merge, recognise_outputs, transposed_matches
 from grader.errors import RubricError
+from grader.messages import Message
 from grader.rubric import Bounds, CheckSpec, OptionSpec, TaskSpec
 
 NOT_NEGATIVE = Bounds(0)
@@ -128,7 +129,7 @@ def _compare_case(
         if all(judge(c) for c in compare_with(alternative)):
             return CaseVerdict(case, "pass")
     about_values = judge is _values_judge
-    details = [
+    details: list[Message] = [
         line
         for name, e, c, r in zip(ctx.task.returns, expected, comparisons, raw, strict=True)
         if not judge(c)
@@ -203,7 +204,7 @@ def _explain(
     rtol: float,
     atol: float,
     about_values: bool,
-) -> list[str]:
+) -> list[Message]:
     """What is wrong with one output: its type, its shape (in the student's layout), its values."""
     label = ctx.case_label(case)
     if c.actual_shape is None:
@@ -211,7 +212,7 @@ def _explain(
     expected_shape = np.shape(expected)
     raw_array = as_array(raw)
     student_shape = raw_array.shape if raw_array is not None else c.actual_shape
-    lines = []
+    lines: list[Message] = []
     if not c.shape_ok:
         lines.append(
             ctx.t(

@@ -356,24 +356,24 @@ def aggregate(
         status = "error"
     else:
         status = "fail"
-    lines = [
+    summary = (
         ctx.t("summary.pass", total=total)
         if not failing
         else ctx.t("summary.partial", passed=passed, total=total)
-    ]
-    for verdict in failing[:MAX_DETAILED_CASES]:
-        lines.extend(verdict.details)
+    )
+    details = [line for verdict in failing[:MAX_DETAILED_CASES] for line in verdict.details]
     if len(failing) > MAX_DETAILED_CASES:
-        lines.append(ctx.t("summary.more", count=len(failing) - MAX_DETAILED_CASES))
+        details.append(ctx.t("summary.more", count=len(failing) - MAX_DETAILED_CASES))
     diagnoses = merge(*(v.diagnoses for v in failing))
-    lines.extend(f"→ {hint}" for hint in hints(diagnoses, ctx.t, ctx.rubric.hints))
     return CheckResult(
         id=check_id,
         status=status,
         score=round(points * passed / total, 4) if total else 0.0,
         max_score=round(points, 4),
         visibility=visibility,
-        message="\n".join(lines),
+        summary=summary,
+        details=tuple(details),
+        hints=tuple(hints(diagnoses, ctx.t, ctx.rubric.hints)),
         diagnoses=tuple(d.code for d in diagnoses),
     )
 

@@ -34,6 +34,7 @@ from grader.checks.registry import (
 from grader.compare import Comparison, compare
 from grader.diagnose import Diagnosis, agree, implementation_matches, merge, scaling_matches, with_implied
 from grader.errors import RubricError
+from grader.messages import Message
 from grader.rubric import Bounds, CheckSpec, OptionSpec, TaskSpec
 
 TRAINING = ("trains", "steps", "rate")
@@ -156,7 +157,7 @@ def one_step(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[C
         label = ctx.case_label(case)
         initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
         if all(np.array_equal(trained.params[n], initial[n]) for n in ctx.task.trains):
-            details = [ctx.t("train.unchanged", case=label)]
+            details: list[Message] = [ctx.t("train.unchanged", case=label)]
         else:
             details = [
                 _explain_parameter(
@@ -329,7 +330,7 @@ def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -
         detail = ctx.t(
             "train.not_solution",
             case=ctx.case_label(case),
-            steps=steps,
+            steps=ctx.t("n.iterations", count=steps),
             rate=rate,
             name=name,
             diff=c.max_abs_diff if c.max_abs_diff is not None else float("nan"),
@@ -423,7 +424,7 @@ def learns(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[Cas
             return CaseVerdict(case, "pass")
         said: dict[str, Any] = {
             "case": ctx.case_label(case),
-            "steps": steps,
+            "steps": ctx.t("n.iterations", count=steps),
             "rate": rate,
             "right": right,
             "total": target.size,
@@ -457,17 +458,18 @@ def _explain_parameter(
     rate: float,
     rtol: float,
     atol: float,
-) -> str:
+) -> Message:
     label = ctx.case_label(case)
+    said = ctx.t("n.steps", count=steps)
     if c.max_abs_diff is None:
-        return ctx.t("train.param_type", case=label, steps=steps, rate=rate, name=name, type=c.actual_type)
+        return ctx.t("train.param_type", case=label, steps=said, rate=rate, name=name, type=c.actual_type)
     if c.non_finite:
-        return ctx.t("train.param_non_finite", case=label, steps=steps, rate=rate, name=name)
+        return ctx.t("train.param_non_finite", case=label, steps=said, rate=rate, name=name)
     return ctx.say(
         case,
         "train.one_step",
         case=label,
-        steps=steps,
+        steps=said,
         rate=rate,
         name=name,
         **ctx.worst_difference(name, c, rtol=rtol, atol=atol),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from grader.defs import find_definitions
-from grader.results import Location
+from grader.location import Location
 from grader.source import SourceError, load_code
 from grader.submission import (
     DEFAULT_READ_LIMITS,

@@ -18,6 +18,10 @@ from grader import __version__
 from grader.errors import UsageError
 from grader.integrations.checkout import FileLine, definition_lines, disk_lines, relative_locations
 from grader.integrations.template import SAFE_WORD, fill_template
+from grader.integrations.wheel import build_wheel, wheel_name
+from grader.location import Location
+from grader.messages import render, table
+from grader.messages import words as _words
 from grader.report.github import (
     MAX_ANNOTATIONS,
     SUMMARY_FILE,
@@ -26,8 +30,8 @@ from grader.report.github import (
     encoded_payload,
     github_reports,
 )
-from grader.report.text import first_line, hint, points
-from grader.results import Location, SubmissionResult
+from grader.report.text import first_line, message_text, points
+from grader.results import SubmissionResult
 from grader.submission import Submission
 
 WORKFLOW_FILE = PurePosixPath(".github/workflows/classroom.yml")
@@ -39,45 +43,37 @@ PYTHON_VERSION = "3.11"
 # A task of a result: its rubric and its id.
 TaskKey: TypeAlias = tuple[str, str]
 
-_WORDS: Mapping[str, Mapping[str, str]] = {
-    "es": {
-        "not_graded": "No se pudo calificar",
-        "more": "… y {count} problema(s) más: ver el resumen del trabajo.",
-        "provisional": (
-            "Calificación provisional, para orientarte: la nota que cuenta es la que el profesor "
-            "calcula sobre los repositorios entregados."
-        ),
-        "public_only": (
-            "Sin `GRADER_SECRET` en este repositorio: solo se ejecutaron las pruebas públicas. "
-            "Las ocultas cuentan en la nota final."
-        ),
-    },
-    "en": {
-        "not_graded": "Could not be graded",
-        "more": "… and {count} more problem(s): see the job summary.",
-        "provisional": (
-            "Provisional grade, for feedback: the grade that counts is the one the instructor "
-            "computes over the handed-in repositories."
-        ),
-        "public_only": (
-            "No `GRADER_SECRET` in this repository: only the public checks ran. "
-            "The hidden ones count in the final grade."
-        ),
-    },
-}
+
+WHEEL_DIR = PurePosixPath(".github/grader")
+"""Where ``grader init github`` puts the grader's wheel in the template repository (``grader ci``
+leaves ``.github`` out of what it grades)."""
 
 
-def default_requirement() -> str:
-    """What the workflow installs unless told otherwise: this very version, from the package index."""
-    return f"taller-grader=={__version__}"
+def vendored_requirement() -> str:
+    """What the workflow installs by default: the grader's own wheel, kept in the repository, so that no
+    package index has to serve it (its dependencies come from PyPI)."""
+    return f"./{WHEEL_DIR / wheel_name()}"
 
 
-def classroom_workflow(*, rubric_ids: Sequence[str], requirement: str) -> str:
+def classroom_files(*, rubric_ids: Sequence[str], requirement: str | None) -> dict[PurePosixPath, bytes]:
+    """The files ``grader init github`` writes into a template repository: the workflow and, unless a
+    ``requirement`` is named, the wheel of the grader running now for it to install."""
+    files: dict[PurePosixPath, bytes] = {}
+    if requirement is None:
+        files[WHEEL_DIR / wheel_name()] = build_wheel()
+        text = classroom_workflow(rubric_ids=rubric_ids, requirement=vendored_requirement(), vendored=True)
+    else:
+        text = classroom_workflow(rubric_ids=rubric_ids, requirement=requirement, vendored=False)
+    files[WORKFLOW_FILE] = text.encode("utf-8")
+    return files
+
+
+def classroom_workflow(*, rubric_ids: Sequence[str], requirement: str, vendored: bool = False) -> str:
     """The text of ``.github/workflows/classroom.yml`` for a student template repository.
 
-    ``requirement`` is anything ``pip install`` accepts as one argument: ``taller-grader==0.1.0``, or
-    ``taller-grader @ git+https://github.com/<org>/taller-grader@v0.1.0`` for a course that installs
-    from its own repository.
+    ``requirement`` is anything ``pip install`` accepts as one argument: the vendored wheel's path
+    (:func:`vendored_requirement`), or ``taller-grader @ git+https://github.com/<org>/taller-grader@v0.1.0``
+    for a course that installs from its own repository.
     """
     requirement = requirement.strip()
     if not requirement or "\n" in requirement or "\r" in requirement:
@@ -85,11 +81,17 @@ def classroom_workflow(*, rubric_ids: Sequence[str], requirement: str) -> str:
     for rubric_id in rubric_ids:
         if not SAFE_WORD.fullmatch(rubric_id):
             raise UsageError(f"{rubric_id!r} is not a rubric id the workflow can name")
+    note = (
+        f"The grader's wheel is kept in this repository ({WHEEL_DIR}/): no package index has to serve it."
+        if vendored
+        else "The grader comes from the package named when this workflow was written."
+    )
     return fill_template(
         "classroom.yml",
         {
             "VERSION": __version__,
             "PYTHON_VERSION": PYTHON_VERSION,
+            "INSTALL_NOTE": note,
             "REQUIREMENT": shlex.quote(requirement),
             "STEP_ID": STEP_ID,
             "RESULTS_ENV": RESULTS_ENV,
@@ -130,7 +132,7 @@ def actions_report(
     ``max_score`` is what the rubrics were worth, so a submission that could not be graded at all
     still reports zero points out of that, not zero out of zero (which Classroom would not record).
     """
-    words = _WORDS.get(lang, _WORDS["en"])
+    words = table("classroom", lang)
     places = relative_locations(_task_places(result, submission), base=workspace)
     # A single-file submission names its file relative to the folder holding it.
     root = _relative(submission.root.parent if submission.root.is_file() else submission.root, workspace)
@@ -203,22 +205,23 @@ def _annotations(
     """One error for a submission that could not be graded, then one per function that lost points."""
     found: list[Annotation] = []
     if result.status != "graded" or result.error is not None:
-        kind, message = (result.error.kind, result.error.message) if result.error else ("error", "")
+        kind, message = (
+            (result.error.kind, message_text(result.error.message, lang)) if result.error else ("error", "")
+        )
         found.append(Annotation(fallback.as_posix(), f"{words['not_graded']} ({kind})", message))
     for task in result.tasks:
         failing = [check for check in task.checks if check.status != "pass"]
         if not failing:
             continue
-        lines = [f"{check.id}: {first_line(check.message)}" for check in failing]
-        codes = dict.fromkeys(code for check in failing for code in check.diagnoses)
-        lines += [text for code in codes if (text := hint(code, lang))]
+        lines = [f"{check.id}: {first_line(render(check.summary, lang))}" for check in failing]
+        lines += dict.fromkeys(render(h, lang) for check in failing for h in check.hints)
         file, line = _file_and_line(places.get((task.rubric, task.id)), fallback)
         title = f"{task.id}: {points(task.score, task.max_score)}"
         found.append(Annotation(file.as_posix(), title, "\n".join(lines), line))
     if len(found) <= MAX_ANNOTATIONS:
         return found
     last = found[MAX_ANNOTATIONS - 1]
-    more = words["more"].format(count=len(found) - MAX_ANNOTATIONS + 1)
+    more = words["more"].format(count=_words("n.problems", lang, count=len(found) - MAX_ANNOTATIONS + 1))
     return [*found[: MAX_ANNOTATIONS - 1], Annotation(last.file, last.title, more, last.line)]
 
 

@@ -14,13 +14,14 @@ import io
 import json
 import shlex
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from grader import __version__
 from grader.errors import UsageError
 from grader.integrations.template import SAFE_WORD, fill_template
 from grader.integrations.wheel import ZIP_DATE, build_wheel, wheel_name
+from grader.messages import table
 from grader.rubric import Rubric
 
 SECRET_FILE = "grader_secret"
@@ -28,31 +29,6 @@ RUBRICS_DIR = "rubrics"
 TIME_LIMIT_S = 540
 """Gradescope stops an autograder after 10 minutes by default; the grader gets 9 of them, so that the
 fallback results are still written in time."""
-
-_FALLBACK: Mapping[str, Mapping[str, str]] = {
-    "es": {
-        "name": "Calificación automática",
-        "failed": (
-            "El calificador no pudo terminar con esta entrega (código de salida EXITSTATUS), así que no "
-            "hay puntos todavía. Avísale a tu profesor: puede revisar el registro y volver a calificarla."
-        ),
-        "timeout": (
-            "La calificación superó el tiempo máximo ({seconds} s) y se detuvo. Revisa que tu código no "
-            "quede en un bucle infinito ni espere una entrada (input()), y vuelve a entregarlo."
-        ),
-    },
-    "en": {
-        "name": "Autograder",
-        "failed": (
-            "The grader could not finish with this submission (exit status EXITSTATUS), so there are no "
-            "points yet. Tell your instructor: they can check the log and grade it again."
-        ),
-        "timeout": (
-            "Grading took longer than the time limit ({seconds} s) and was stopped. Check that your code "
-            "does not loop forever or wait for input (input()), and submit again."
-        ),
-    },
-}
 
 
 def autograder_zip(
@@ -78,7 +54,7 @@ def autograder_zip(
     if len(set(ids)) != len(ids):
         raise UsageError(f"two rubrics share an id: {', '.join(ids)}")
     language = lang or rubrics[0].lang
-    words = _FALLBACK.get(language, _FALLBACK["en"])
+    words = table("gradescope", language)
     max_score = round(sum(rubric.max_score for rubric in rubrics), 6)
     files: dict[str, bytes] = {}
     rubric_paths = []

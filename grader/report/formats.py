@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from grader.report.github import github_reports
-from grader.report.gradebook import canvas_csv, plain_csv
+from grader.report.gradebook import DEFAULT_DIALECT, DialectName, GradebookRenderer, canvas_csv, plain_csv
 from grader.report.gradescope import gradescope_results
 from grader.report.html import render_site
 from grader.report.junit import junit_xml
@@ -27,14 +27,18 @@ class ReportFormat:
     name: str
     description: str
     render: Renderer
+    # A gradebook is also written in the CSV dialect asked for (see grader.report.gradebook.DIALECTS).
+    gradebook: GradebookRenderer | None = None
 
 
 FORMATS: Mapping[str, ReportFormat] = {
     f.name: f
     for f in (
         ReportFormat("html", "class dashboard index.html and one page per student", render_site),
-        ReportFormat("csv", "grades.csv: one row per student (Moodle, spreadsheets)", plain_csv),
-        ReportFormat("canvas", "grades_canvas.csv in Canvas's gradebook-import layout", canvas_csv),
+        ReportFormat("csv", "grades.csv: one row per student (Moodle, spreadsheets)", plain_csv, plain_csv),
+        ReportFormat(
+            "canvas", "grades_canvas.csv in Canvas's gradebook-import layout", canvas_csv, canvas_csv
+        ),
         ReportFormat("junit", "junit.xml: one test case per check, for CI dashboards", junit_xml),
         ReportFormat("gradescope", "gradescope/results.json for a Gradescope autograder", gradescope_results),
         ReportFormat("github", "GitHub job summary, annotations and Classroom result", github_reports),
@@ -70,15 +74,27 @@ def parse_formats(spec: str) -> tuple[str, ...]:
 
 
 def render_reports(
-    formats: Sequence[str], run: Mapping[str, Any], submissions: Sequence[SubmissionResult], *, lang: str
+    formats: Sequence[str],
+    run: Mapping[str, Any],
+    submissions: Sequence[SubmissionResult],
+    *,
+    lang: str,
+    dialect: DialectName = DEFAULT_DIALECT,
 ) -> dict[str, str]:
-    """Every file of the chosen formats; two formats never write the same file."""
+    """Every file of the chosen formats (gradebooks in the CSV ``dialect``); two formats never write the
+    same file."""
     files: dict[str, str] = {}
     owner: dict[str, str] = {}
     for name in formats:
         if name not in FORMATS:
             raise UnknownFormatError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}")
-        for path, text in FORMATS[name].render(run, submissions, lang=lang).items():
+        chosen = FORMATS[name]
+        rendered = (
+            chosen.gradebook(run, submissions, lang=lang, dialect=dialect)
+            if chosen.gradebook is not None
+            else chosen.render(run, submissions, lang=lang)
+        )
+        for path, text in rendered.items():
             if path in files:
                 raise ValueError(f"formats {owner[path]!r} and {name!r} both write {path}")
             files[path] = text

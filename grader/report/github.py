@@ -17,8 +17,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from grader.report.text import first_line, hint, number, percentage, points, printable
-from grader.results import CheckResult, Location, SubmissionResult, TaskLocation, TaskResult
+from grader.location import Location
+from grader.messages import render, table
+from grader.messages import words as _words
+from grader.report.text import check_text, first_line, message_text, number, percentage, points, printable
+from grader.results import CheckResult, SubmissionResult, TaskLocation, TaskResult
 
 SUMMARY_FILE = "github/summary.md"
 ANNOTATIONS_FILE = "github/annotations.txt"
@@ -39,56 +42,6 @@ MESSAGE_LIMIT = 1_500
 
 ClassroomStatus = Literal["pass", "fail", "error"]
 
-_WORDS: Mapping[str, Mapping[str, str]] = {
-    "es": {
-        "title": "Calificación",
-        "student": "Estudiante",
-        "status": "Estado",
-        "score": "Puntos",
-        "function": "Función",
-        "graded": "calificada",
-        "error": "error",
-        "not_graded": "No se pudo calificar",
-        "complete": "completa",
-        "partial": "parcial",
-        "zero": "sin puntos",
-        "not_found": "no encontrada",
-        "failing": "Pruebas no superadas de",
-        "diagnoses": "Diagnósticos",
-        "check_fail": "fallida",
-        "check_error": "error",
-        "check_timeout": "tiempo agotado",
-        "check_skipped": "omitida",
-        "truncated": (
-            "Resumen truncado: faltan {count} entrega(s); el informe HTML y results.json las tienen."
-        ),
-        "more": "… y {count} problema(s) más: ver el resumen del trabajo.",
-    },
-    "en": {
-        "title": "Grading",
-        "student": "Student",
-        "status": "Status",
-        "score": "Score",
-        "function": "Function",
-        "graded": "graded",
-        "error": "error",
-        "not_graded": "Could not be graded",
-        "complete": "complete",
-        "partial": "partial",
-        "zero": "no points",
-        "not_found": "not found",
-        "failing": "Checks not passed in",
-        "diagnoses": "Diagnoses",
-        "check_fail": "failed",
-        "check_error": "error",
-        "check_timeout": "timed out",
-        "check_skipped": "skipped",
-        "truncated": (
-            "Summary truncated: {count} submission(s) left out; the HTML report and results.json have them."
-        ),
-        "more": "… and {count} more problem(s): see the job summary.",
-    },
-}
 
 _MARKS = {"complete": "✅", "partial": "🟡", "zero": "❌", "not_found": "❔", "error": "⚠️"}
 
@@ -117,7 +70,7 @@ def github_reports(
     run: Mapping[str, Any], submissions: Sequence[SubmissionResult], *, lang: str
 ) -> dict[str, str]:
     """The job summary, the annotation lines and the ``result=…`` output line."""
-    words = _WORDS.get(lang, _WORDS["en"])
+    words = table("job", lang)
     lines = [a.command() for a in error_annotations(submissions, lang=lang)]
     return {
         SUMMARY_FILE: job_summary(run, submissions, words=words, lang=lang),
@@ -136,7 +89,11 @@ def classroom_payload(submissions: Sequence[SubmissionResult], *, lang: str) -> 
         prefix = f"{submission.id}: " if several else ""
         if submission.error is not None or submission.status == "error":
             status = "error"
-            message = f"{submission.error.kind}: {submission.error.message}" if submission.error else "error"
+            message = (
+                f"{submission.error.kind}: {message_text(submission.error.message, lang)}"
+                if submission.error
+                else "error"
+            )
             tests.append(_test(f"{prefix}grading", "error", 0.0, message, submission.source, "grading"))
             continue
         for task in submission.tasks:
@@ -177,14 +134,22 @@ def _shorten(text: str, limit: int) -> str:
 
 def error_annotations(submissions: Sequence[SubmissionResult], *, lang: str) -> list[Annotation]:
     """At most ``MAX_ANNOTATIONS`` errors: ungradable submissions, then each function that lost points."""
-    words = _WORDS.get(lang, _WORDS["en"])
+    words = table("job", lang)
     found = list(_problems(submissions, lang=lang, several=len(submissions) > 1, words=words))
     if len(found) <= MAX_ANNOTATIONS:
         return found
     kept = found[: MAX_ANNOTATIONS - 1]
     rest = len(found) - len(kept)
     last = found[MAX_ANNOTATIONS - 1]
-    return [*kept, Annotation(last.file, last.title, words["more"].format(count=rest), last.line)]
+    return [
+        *kept,
+        Annotation(
+            last.file,
+            last.title,
+            words["more"].format(count=_words("n.problems", lang, count=rest)),
+            last.line,
+        ),
+    ]
 
 
 def job_summary(
@@ -206,7 +171,7 @@ def job_summary(
     text = "\n".join(head) + "\n"
     for index, submission in enumerate(submissions):
         section = _submission_section(submission, words=words, lang=lang)
-        note = words["truncated"].format(count=len(submissions) - index)
+        note = words["truncated"].format(count=_words("n.submissions", lang, count=len(submissions) - index))
         if len((text + section + note).encode("utf-8")) > SUMMARY_LIMIT:
             return text + f"\n> {note}\n"
         text += section
@@ -216,7 +181,9 @@ def job_summary(
 def _submission_section(submission: SubmissionResult, *, words: Mapping[str, str], lang: str) -> str:
     if submission.status != "graded" or not submission.tasks:
         kind, message = (
-            (submission.error.kind, submission.error.message) if submission.error else ("error", "")
+            (submission.error.kind, message_text(submission.error.message, lang))
+            if submission.error
+            else ("error", "")
         )
         return (
             f"### {_MARKS['error']} {_inline(submission.id)}\n\n"
@@ -240,11 +207,11 @@ def _submission_section(submission: SubmissionResult, *, words: Mapping[str, str
         if not failing:
             continue
         body = "\n\n".join(
-            f"{c.id} ({words[f'check_{c.status}']}, {points(c.score, c.max_score)})\n{c.message}"
+            f"{c.id} ({words[f'check_{c.status}']}, {points(c.score, c.max_score)})\n"
+            + "\n".join([render(c.summary, lang), *(render(d, lang) for d in c.details)])
             for c in failing
         )
-        codes = dict.fromkeys(code for c in failing for code in c.diagnoses)
-        hints = [f"{code}: {text}" for code in codes if (text := hint(code, lang))]
+        hints = list(dict.fromkeys(render(h, lang) for c in failing for h in c.hints))
         lines += [
             "<details>",
             f"<summary>{words['failing']} <code>{_inline(task.id)}</code></summary>",
@@ -264,7 +231,9 @@ def _problems(
     for submission in submissions:
         if submission.status != "graded" or submission.error is not None:
             kind, message = (
-                (submission.error.kind, submission.error.message) if submission.error else ("error", "")
+                (submission.error.kind, message_text(submission.error.message, lang))
+                if submission.error
+                else ("error", "")
             )
             file, line = _place(submission, None)
             yield Annotation(file, f"{submission.id}: {words['not_graded']} ({kind})", message, line)
@@ -276,9 +245,8 @@ def _problems(
             failing = [c for c in task.checks if c.status != "pass"]
             if not failing:
                 continue
-            message = "\n".join(f"{c.id}: {first_line(c.message)}" for c in failing)
-            codes = dict.fromkeys(code for c in failing for code in c.diagnoses)
-            hints = [text for code in codes if (text := hint(code, lang))]
+            message = "\n".join(f"{c.id}: {first_line(render(c.summary, lang))}" for c in failing)
+            hints = list(dict.fromkeys(render(h, lang) for c in failing for h in c.hints))
             file, line = _place(submission, task.location)
             yield Annotation(
                 file,
@@ -322,8 +290,7 @@ def _classroom_status(check: CheckResult) -> ClassroomStatus:
 
 
 def _message(check: CheckResult, *, lang: str) -> str:
-    hints = [text for code in check.diagnoses if (text := hint(code, lang)) and text not in check.message]
-    return "\n".join([check.message, *hints]).strip()
+    return check_text(check, lang).strip()
 
 
 def _task_kind(task: TaskResult) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from grader.report.html import OUTPUT_LIMIT, page_name
-from grader.report.text import hint, number, printable
+from grader.report.text import check_text, message_text, number, printable
 from grader.results import SubmissionResult
 
 RESULTS_FILE = "gradescope/results.json"
@@ -57,9 +57,6 @@ def _document(submission: SubmissionResult, *, lang: str) -> dict[str, Any]:
     tests: list[dict[str, Any]] = []
     for task in submission.tasks:
         for check in task.checks:
-            hints = [
-                text for code in check.diagnoses if (text := hint(code, lang)) and text not in check.message
-            ]
             tests.append(
                 {
                     "name": printable(f"{task.id}: {check.id}"),
@@ -67,7 +64,7 @@ def _document(submission: SubmissionResult, *, lang: str) -> dict[str, Any]:
                     "score": check.score,
                     "max_score": check.max_score,
                     "status": "passed" if check.status == "pass" else "failed",
-                    "output": printable("\n".join([check.message, *hints]).strip()),
+                    "output": printable(check_text(check, lang).strip()),
                     "output_format": "text",
                     "tags": [task.rubric, task.id, *check.diagnoses],
                     "visibility": _VISIBILITY[check.visibility],
@@ -75,8 +72,8 @@ def _document(submission: SubmissionResult, *, lang: str) -> dict[str, Any]:
             )
     summary = []
     if submission.error is not None:
-        summary.append(f"{submission.error.kind}: {submission.error.message}")
-    summary.extend(submission.notes)
+        summary.append(f"{submission.error.kind}: {message_text(submission.error.message, lang)}")
+    summary.extend(message_text(note, lang) for note in submission.notes)
     if submission.tasks:
         summary.append(f"{number(submission.score)} / {number(submission.max_score)}")
     document: dict[str, Any] = {

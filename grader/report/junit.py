@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from grader.messages import render
 from grader.report.html import OUTPUT_LIMIT
-from grader.report.text import first_line, hint, number, printable
+from grader.report.text import check_text, first_line, message_text, number, printable
 from grader.results import CheckResult, SubmissionResult, TaskResult
 
 JUNIT_FILE = "junit.xml"
@@ -58,7 +59,7 @@ def _suite(submission: SubmissionResult, run: Mapping[str, Any], *, lang: str) -
     if submission.error is not None or not submission.tasks:
         case = ET.SubElement(suite, "testcase", classname=_xml(submission.id), name="grading")
         kind = submission.error.kind if submission.error else "error"
-        message = submission.error.message if submission.error else ""
+        message = message_text(submission.error.message, lang) if submission.error else ""
         error = ET.SubElement(case, "error", message=_xml(first_line(message)), type=_xml(kind))
         error.text = _xml(message)
         counts["tests"] += 1
@@ -97,9 +98,9 @@ def _case(submission: SubmissionResult, task: TaskResult, check: CheckResult, *,
     if check.status == "pass":
         return case
     tag = "failure" if check.status in ("fail", "skipped") else "error"
-    detail = ET.SubElement(case, tag, message=_xml(first_line(check.message)), type=check.status)
-    hints = [text for code in check.diagnoses if (text := hint(code, lang)) and text not in check.message]
-    detail.text = _xml("\n".join([check.message, *hints]).strip())
+    summary = first_line(render(check.summary, lang))
+    detail = ET.SubElement(case, tag, message=_xml(summary), type=check.status)
+    detail.text = _xml(check_text(check, lang).strip())
     return case
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from grader.messages import Translator
-from grader.results import CheckResult, Location, TaskLocation
+from grader.location import Location
+from grader.messages import SAY, Message, render
+from grader.results import CheckResult, TaskLocation
 
 # Terminal colour codes (ANSI CSI sequences) and the other C0 controls that HTML and XML cannot carry.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
@@ -37,14 +38,12 @@ def printable(text: str) -> str:
     return _NOT_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text))
 
 
-def where(location: TaskLocation, t: Translator) -> str:
-    """A place in the student's code in words, in ``t``'s language: "taller.ipynb, celda 3, línea 2",
+def where(location: TaskLocation, lang: str) -> str:
+    """A place in the student's code in words, in ``lang``: "taller.ipynb, celda 3, línea 2",
     "taller.py, line 12". Words an older ``results.json`` holds are given back as they are."""
     if not isinstance(location, Location):
         return location
-    if location.cell is not None:
-        return f"{location.file}, " + t("where.cell", cell=location.cell, line=location.line)
-    return t("where.file", file=location.file, line=location.line)
+    return render(location, lang)
 
 
 def hint(code: str, lang: str) -> str | None:
@@ -54,9 +53,8 @@ def hint(code: str, lang: str) -> str | None:
 
 @cache
 def _hint(code: str, lang: str) -> str | None:
-    translate = Translator(lang)
     key = f"diag.{code}"
-    return translate(key) if translate.has(key) else None
+    return render(SAY(key), lang) if SAY.has(key) else None
 
 
 def diagnoses(checks: tuple[CheckResult, ...]) -> tuple[str, ...]:
@@ -65,12 +63,36 @@ def diagnoses(checks: tuple[CheckResult, ...]) -> tuple[str, ...]:
 
 
 def first_line(text: str, *, limit: int = 200) -> str:
-    """The first line of a message, shortened to ``limit`` characters for one-line summaries."""
-    line = text.strip().split("\n", 1)[0]
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    """The first line of a text, shortened to ``limit`` characters for one-line summaries."""
+    return shorten(text.strip().split("\n", 1)[0], limit)
 
 
-def message_text(message: str, lang: str) -> str:
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut at a word boundary with an ellipsis (a single word
+    longer than the limit is cut where it must be)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def message_text(message: Message | str, lang: str) -> str:
     """The words of a stored message (a check's message, a note, a submission error) in ``lang``."""
-    del lang
-    return message
+    return message if isinstance(message, str) else render(message, lang)
+
+
+def check_lines(check: CheckResult, lang: str) -> list[str]:
+    """What a check says, line by line in reading order: the summary, the hints (marked with an arrow),
+    then the failing cases' details."""
+    return [
+        render(check.summary, lang),
+        *(f"→ {render(hint, lang)}" for hint in check.hints),
+        *(render(detail, lang) for detail in check.details),
+    ]
+
+
+def check_text(check: CheckResult, lang: str) -> str:
+    return "\n".join(check_lines(check, lang))

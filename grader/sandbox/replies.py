@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from grader.calls import CallOutcome, Frame, FunctionInfo
+from grader.calls import CallOutcome, Frame, FunctionInfo, LoadEvent
 from grader.sandbox.protocol import ProtocolError, decode_value
 
 # Bounds on what a reply may hold. A worker that keeps to the protocol stays far inside them; one that
@@ -30,17 +30,6 @@ MAX_MESSAGE = 500
 MAX_LABEL = 100  # a kind of event, an error type, a function named in a traceback
 # Seconds: a measurement outside [0, MAX_ELAPSED_S] is brought inside it.
 MAX_ELAPSED_S = 24 * 3600.0
-
-
-@dataclass(frozen=True)
-class LoadEvent:
-    """Something that happened while loading: a syntax error, a failed import, a skipped statement."""
-
-    unit: int
-    kind: str
-    message: str
-    line: int | None = None
-    error_type: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ import stat
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from grader.calls import CallOutcome, Substitute
+from grader.calls import MAX_TIMEOUTS_PER_FUNCTION, SEALED_MESSAGE, CallOutcome, Substitute
 from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.launcher import WorkerDied, WorkerProcess, WorkerTimeout, Zygote
 from grader.sandbox.limits import Limits
@@ -27,11 +27,6 @@ from grader.sandbox.replies import (
     parse_load,
 )
 
-# A function that ran out of time twice is not called again: the cases are tiny, so a function that
-# needs more than the limit (a thousand times what the reference needs) needs it every time, and each
-# further call would cost another full limit of the batch's time to learn the same thing. The second
-# try is for a busy machine: a time limit is wall-clock time, and a first call can be starved.
-MAX_TIMEOUTS_PER_FUNCTION = 2
 # After this many dead or killed workers, a submission's remaining calls fail at once: a submission
 # that kills every worker must not cost a reload per check.
 MAX_RESTARTS = 4
@@ -42,9 +37,16 @@ MAX_STUCK_STATEMENTS = 5
 # Why a load or a call was not made: the submission's total time budget was used up.
 OVER_BUDGET = "the submission used up its time budget"
 # Said at the end of the output once hidden cases have run: what they printed went nowhere.
-HIDDEN_OUTPUT = "[… output printed during hidden cases is not shown]\n"
-# What a sealed worker's failed call says: fixed words, never anything the worker sent.
-SEALED_MESSAGE = "hidden case"
+
+
+@dataclass(frozen=True)
+class Captured:
+    """What the student's code printed in the public worker: the text, capped; the cap when the text was
+    cut there (``None`` when whole); and whether output printed during hidden cases was left out."""
+
+    text: str
+    cut_at_bytes: int | None
+    withheld_hidden: bool
 
 
 class StudentRuntime:
@@ -354,26 +356,28 @@ class StudentRuntime:
             return CallOutcome(status="crash", message=f"unreadable answer from the worker: {exc}")
 
     def output(self) -> str:
-        """What the student's code printed in the public worker, capped (with a note saying so when it
-        was cut)."""
+        """What the student's code printed in the public worker, capped (:meth:`captured` says whether
+        it was cut and whether hidden cases' output was left out)."""
+        return self.captured().text
+
+    def captured(self) -> Captured:
+        """What the student's code printed in the public worker, capped, and the facts a reader needs
+        about it (put into words by the reports)."""
         cap = self._limits.output_bytes
+        withheld = self._twin is not None
         if self._sealed:
-            return ""
+            return Captured("", None, withheld)
         try:
             # Not by following a link, nor blocking on a pipe, whatever stands at that name now.
             fd = os.open(self._output, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
-            return ""
+            return Captured("", None, withheld)
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return ""
+                return Captured("", None, withheld)
             data = handle.read(cap + 1)
         text = data[:cap].decode("utf-8", errors="replace")
-        if len(data) > cap:
-            text += f"\n[… output cut: only the first {cap // 1024} KiB printed are kept]"
-        if self._twin is not None:
-            text += ("" if not text or text.endswith("\n") else "\n") + HIDDEN_OUTPUT
-        return text
+        return Captured(text, cap if len(data) > cap else None, withheld)
 
     def close(self) -> None:
         if self._worker is not None:

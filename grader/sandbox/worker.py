@@ -35,6 +35,8 @@ MAX_MESSAGE = 500
 # Said with every MemoryError, and the largest result a call may send (set by serve from the limits).
 _memory_note = ""
 _result_bytes = 0
+# True in a grading worker, once it serves: a handed-in notebook's own ``grader.check()`` then does nothing.
+serving = False
 
 
 Handler = Callable[
@@ -114,7 +116,8 @@ def serve(
     can tell it was cut). ``memory_bytes``: the worker's memory limit, quoted in MemoryError messages.
     ``result_bytes``: the most a call may return (the grader refuses more; saying so here is kinder).
     """
-    global _memory_note, _result_bytes
+    global _memory_note, _result_bytes, serving
+    serving = True
     _result_bytes = result_bytes
     _capture_output(output_bytes + 1)
     if memory_bytes:

@@ -142,6 +142,25 @@
     apply();
   }
 
+  // One button opens (or closes) every workshop cell's list of functions at once; each cell still opens
+  // on its own without the script, as a <details> element.
+  function setUpDetailsToggle() {
+    var button = document.getElementById("details-toggle");
+    var table = document.getElementById("students");
+    if (!button || !table) {
+      return;
+    }
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-pressed") !== "true";
+      Array.prototype.forEach.call(table.querySelectorAll("details"), function (details) {
+        details.open = open;
+      });
+      button.setAttribute("aria-pressed", open ? "true" : "false");
+      button.textContent = button.getAttribute(open ? "data-close" : "data-open") || "";
+    });
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
   setUpFilters();
+  setUpDetailsToggle();
 })();
