@@ -1,10 +1,12 @@
-"""The command line: the one place that reads the environment, prints, writes files and exits."""
+"""The command line: the click commands, which parse their options and call the modules that do the work
+(opening a grading run: grader.session; a batch on the terminal: grader.progress; what a run writes:
+grader.writing; a self-check without the sandbox: grader.self_check). Here the person at the terminal is
+told things, and the process exits with the status the README documents."""
 
 from __future__ import annotations
 
-import json
+import io
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -16,35 +18,37 @@ from typing import Any
 import click
 
 from grader import __version__
-from grader.batch import GRADING_CRASHED, grade_batch, plan_batch
-from grader.cases import make_cases
-from grader.errors import GraderError, RubricError, UsageError
+from grader.errors import GraderError, UsageError
 from grader.feedback import FeedbackLms
-from grader.grading import EXEC_MODES, ExecMode, Grader
-from grader.intake import choose_all, choose_sources, gather_submissions
-from grader.messages import LANGUAGES, SAY, words
+from grader.intake import choose_all, choose_sources, downloads_seen, gather_submissions
+from grader.messages import LANGUAGES, words
 from grader.overrides import Overrides, apply_overrides, check_students, load_overrides
-from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats, render_reports
-from grader.report.github import ANNOTATIONS_FILE, OUTPUT_FILE, SUMMARY_FILE
+from grader.prepare import EXEC_MODES, ExecMode
+from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats
 from grader.report.gradebook import DEFAULT_DIALECT, DIALECTS, DialectName
 from grader.report.terminal import batch_summary, submission_text, terminal_style
-from grader.results import RunInfo, SubmissionResult, read_results, results_document
-from grader.roster import fill_roster_file, filled_names, read_roster, roster_report
+from grader.roster import read_roster
 from grader.rubric import Rubric
-from grader.sandbox.launcher import UNSAFE, SandboxUnavailable, Zygote
-from grader.sandbox.limits import Limits
-from grader.sandbox.privileges import protect_grader_process
+from grader.secret import SECRET_ENV, read_secret, require_secret
+from grader.self_check import CHECK_RUNNERS, CheckRunner, check_submission, choose_runner, sandbox_problem
 from grader.store import ResultStore, write_atomically
 from grader.submission import Submission, discover
 from grader.workshop import RUBRIC_RULE, load_bundled_rubrics, resolve_rubric
-
-SECRET_ENV = "GRADER_SECRET"
-_RUBRIC_HELP = f"Rubric id (bundled or installed), rubric TOML or workshop folder (repeatable). {RUBRIC_RULE}"
-NO_SECRET = (
-    f'no secret for the hidden cases: set {SECRET_ENV} (export {SECRET_ENV}="$(cat final-secret.txt)") '
-    "or give --secret-file FILE. To grade the public checks only, on purpose, add --public-only: every "
-    "report and gradebook of that run is then marked as not final."
+from grader.writing import (
+    append_to_actions,
+    read_bytes,
+    read_results_file,
+    write_bytes,
+    write_reports,
+    write_results,
+    write_roster,
+    write_site,
 )
+
+# The sandbox (grader.session, grader.progress: the batch and its Linux layers) is imported by the commands
+# that grade in it, when they run: everything else, ``grader check`` off Linux included, works without it.
+
+_RUBRIC_HELP = f"Rubric id (bundled or installed), rubric TOML or workshop folder (repeatable). {RUBRIC_RULE}"
 EXIT_INTERNAL = 3
 EXIT_CHECK_FAILED = 1
 
@@ -120,6 +124,7 @@ _UNSAFE_OPTION = click.option(
 @click.version_option(__version__, prog_name="taller-grader")
 def main() -> None:
     """Grade the NumPy workshops (linreg, xor) by running student functions against reference ones."""
+    _printable_anywhere()
 
 
 @main.command()
@@ -181,13 +186,17 @@ def grade(
     the same command after an interruption continues where it stopped.
     """
     with _errors_as_exit_codes():
+        _require_sandbox("grade")
+        from grader.progress import grade_with_progress
+        from grader.session import grading_session
+
         rubrics = _rubrics(rubric_names)
-        _require_secret(secret_file, public_only=public_only)
+        require_secret(secret_file, public_only=public_only, warn=_warn)
         overrides = _load_overrides(overrides_file)
         if roster_file is not None:  # a roster that cannot be filled stops the run before grading
             one = rubrics[0].id if len(rubrics) == 1 else None
             read_roster(
-                _read_bytes(roster_file),
+                read_bytes(roster_file),
                 name=str(roster_file),
                 assignment=assignment,
                 rubric=one,
@@ -201,16 +210,17 @@ def grade(
         started = time.perf_counter()
         if overrides is not None:
             check_students(overrides, {s.id for s in submissions})
-        session = _grading_session(
+        session = grading_session(
             rubrics,
             secret_file=secret_file,
             lang=lang,
             public_only=public_only,
+            warn=_warn,
             unsafe=unsafe,
             exec_mode=exec_mode,
         )
         with session as (grader, run):
-            results = _grade_all(
+            results = grade_with_progress(
                 grader,
                 submissions,
                 store,
@@ -221,11 +231,12 @@ def grade(
             )
         if overrides is not None:
             results = list(apply_overrides(overrides, results))
-        _write_reports(out_dir, run, results, formats=formats, dialect=dialect)
+        _print_annotations(write_reports(out_dir, run, results, formats=formats, dialect=dialect))
         if roster_file is not None:
-            _write_roster(
+            lines = write_roster(
                 roster_file, results, run.to_json(), out_dir=out_dir, lang=run.lang, assignment=assignment
             )
+            _tell(lines)
         style = terminal_style(sys.stderr.isatty())
         summary = batch_summary(
             results,
@@ -248,28 +259,63 @@ def grade(
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--rubric", "rubric_names", multiple=True, help=_RUBRIC_HELP)
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
+@click.option(
+    "--runner",
+    type=click.Choice(CHECK_RUNNERS),
+    default="auto",
+    show_default=True,
+    help="Where the code runs. sandbox: the batch's sandboxed worker (Linux only); fork: a child of this "
+    "process, with time and memory limits (Linux); here: this process, each call stopped at its time "
+    "limit (any system); auto: the sandbox where it can run, else fork on Linux, else here.",
+)
 @_UNSAFE_OPTION
 @_EXEC_OPTION
 def check(
-    file: Path, rubric_names: tuple[str, ...], lang: str | None, unsafe: bool, exec_mode: ExecMode
+    file: Path,
+    rubric_names: tuple[str, ...],
+    lang: str | None,
+    runner: CheckRunner,
+    unsafe: bool,
+    exec_mode: ExecMode,
 ) -> None:
     """Self-check a notebook or module on the public cases, before handing it in.
 
     Exits with 1 when any public check fails.
+
+    Where the batch's sandbox cannot run (macOS, Windows) or with --runner fork|here, the file's code is
+    loaded in a fresh namespace of this process as a grading worker loads it: imports, functions, classes
+    and cheap assignments run, while top-level training loops, plots, prints and input() do not (the
+    whole notebook runs only as --exec says). Then each function is called on the public cases, each
+    call stopped at its time limit.
     """
     with _errors_as_exit_codes():
         rubrics = _rubrics(rubric_names)
         (submission,) = discover([file]) if file.is_file() else (_as_folder(file),)
         submission = choose_sources(submission, rubrics, given=bool(rubric_names))
-        session = _grading_session(
-            rubrics, secret_file=None, lang=lang, public_only=True, unsafe=unsafe, exec_mode=exec_mode
-        )
-        with session as (grader, _):
-            result = grader.grade(submission, rubrics=rubrics if rubric_names else None)
         shown_in = lang or (rubrics[0].lang if rubrics else "es")
+        how = choose_runner(runner)
+        if how == "sandbox":
+            from grader.session import grading_session
+
+            session = grading_session(
+                rubrics,
+                secret_file=None,
+                lang=lang,
+                public_only=True,
+                warn=_warn,
+                unsafe=unsafe,
+                exec_mode=exec_mode,
+            )
+            with session as (grader, _):
+                result = grader.grade(submission, rubrics=rubrics if rubric_names else None)
+        else:
+            given = bool(rubric_names)
+            result = check_submission(submission, rubrics, given=given, runner=how, exec_mode=exec_mode)
         style = terminal_style(sys.stdout.isatty())
         # click strips colour codes from anything but a terminal unless told: the style decided already.
         click.echo(submission_text(result, lang=shown_in, style=style, public_only=True), color=style.colour)
+        if how != "sandbox":
+            click.echo(words("term.ran_forked" if how == "fork" else "term.ran_here", shown_in), err=True)
         failed = result.status != "graded" or any(c.status != "pass" for t in result.tasks for c in t.checks)
         sys.exit(EXIT_CHECK_FAILED if failed else 0)
 
@@ -367,17 +413,16 @@ def report(
     --out records them; without it, the adjustments results.json already holds stay.
     """
     with _errors_as_exit_codes():
-        run, results = _read_results_file(results_file)
+        run, results = read_results_file(results_file)
         target = out_dir or results_file.parent
         chosen = _report_lang(run, lang)
         overrides = _load_overrides(overrides_file)
         if overrides is not None:
             results = apply_overrides(overrides, results)
-            document = results_document(run, results)
-            write_atomically(target / "results.json", json.dumps(document, ensure_ascii=False, indent=1))
-        _write_site(target, run, results, lang=chosen, formats=formats, dialect=dialect)
+            write_results(target, run, results)
+        _print_annotations(write_site(target, run, results, lang=chosen, formats=formats, dialect=dialect))
         if roster_file is not None:
-            _write_roster(roster_file, results, run, out_dir=target, lang=chosen, assignment=assignment)
+            _tell(write_roster(roster_file, results, run, out_dir=target, lang=chosen, assignment=assignment))
         click.echo(f"Reports written to {target}/", err=True)
 
 
@@ -413,9 +458,9 @@ def roster(
     submissions matching no one are listed, on the terminal and in the report file.
     """
     with _errors_as_exit_codes():
-        run, results = _read_results_file(results_file)
+        run, results = read_results_file(results_file)
         chosen = _report_lang(run, lang)
-        _write_roster(
+        lines = write_roster(
             roster_file,
             results,
             run,
@@ -425,6 +470,7 @@ def roster(
             rubric=rubric,
             target=out_file,
         )
+        _tell(lines)
 
 
 @main.command("feedback")
@@ -459,11 +505,11 @@ def feedback(
     from grader.roster import roster_students
 
     with _errors_as_exit_codes():
-        run, results = _read_results_file(results_file)
+        run, results = read_results_file(results_file)
         chosen = _report_lang(run, lang)
         matched = None
         if roster_file is not None:
-            parsed = read_roster(_read_bytes(roster_file), name=str(roster_file), students_only=True)
+            parsed = read_roster(read_bytes(roster_file), name=str(roster_file), students_only=True)
             matched = roster_students(parsed, results)
         package = feedback_zip(run, results, lms=lms, lang=chosen, roster=matched)
         if not package.members:
@@ -472,9 +518,8 @@ def feedback(
                 or f"{results_file}: no submissions"
             )
         target = out_file or results_file.parent / f"feedback-{lms}.zip"
-        _write_bytes(target, package.data)
-        for line in feedback_report(package, lms=lms, lang=chosen, file=str(target)):
-            click.echo(line, err=True)
+        write_bytes(target, package.data)
+        _tell(feedback_report(package, lms=lms, lang=chosen, file=str(target)))
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -501,14 +546,7 @@ def _take_in(
     lang = lang or (rubrics[0].lang if rubrics else "es")
     scratch = click.get_current_context().with_resource(tempfile.TemporaryDirectory(prefix="taller-intake-"))
     submissions = gather_submissions(paths, scratch=Path(scratch), lang=lang)
-    seen: dict[str, int] = {}
-    for submission in submissions:
-        if submission.student is not None:
-            seen[submission.student.lms] = seen.get(submission.student.lms, 0) + 1
-    for lms, count in seen.items():
-        name = {"moodle": "Moodle", "canvas": "Canvas", "classroom": "GitHub Classroom"}[lms]
-        counted = SAY("n.submissions", count=count)
-        click.echo(words("intake.lms", lang, lms=name, submissions=counted), err=True)
+    _tell(downloads_seen(submissions, lang=lang))
     return choose_all(submissions, rubrics, given=given)
 
 
@@ -517,288 +555,45 @@ def _as_folder(path: Path) -> Submission:
     return submission
 
 
-@contextmanager
-def _grading_session(
-    rubrics: Sequence[Rubric],
-    *,
-    secret_file: Path | None,
-    lang: str | None,
-    public_only: bool,
-    unsafe: bool = False,
-    exec_mode: ExecMode = "auto",
-) -> Iterator[tuple[Grader, RunInfo]]:
-    """Start the sandbox first, then read the secret: workers are forked from a process that never saw it.
-
-    Refuses to go on when no layer isolating student code works here, unless ``unsafe``.
-    """
-    protect_grader_process()
-    scratch = Path(tempfile.mkdtemp(prefix="taller-grader-"))
-    zygote = Zygote(scratch_root=scratch)
-    try:
-        if not zygote.isolated and not unsafe:
-            raise SandboxUnavailable(zygote.problems)
-        if not zygote.isolated:
-            click.echo("warning: --unsafe: student code runs without isolation.", err=True)
-        secret = None if public_only else _read_secret(secret_file)
-        if secret is None and not public_only:
-            click.echo(f"warning: {SECRET_ENV} is not set; grading public cases only.", err=True)
-        if secret is not None:
-            _make_hidden_cases(rubrics, secret)
-        limits = Limits()
-        grader = Grader(
-            rubrics,
-            zygote=zygote,
-            secret=secret,
-            limits=limits,
-            scratch_root=scratch,
-            lang=lang,
-            exec_mode=exec_mode,
-        )
-        run = RunInfo(
-            grader_version=__version__,
-            rubrics=tuple(r.id for r in rubrics),
-            hidden_cases=secret is not None,
-            sandbox=(*zygote.sandbox, *(() if zygote.isolated else (UNSAFE,))),
-            lang=lang or (rubrics[0].lang if rubrics else "es"),
-            # Each rubric's conventions and the code a task in one is marked with: reports re-rendered
-            # from results.json tell accepted conventions from mistakes without the rubrics at hand.
-            extra={
-                "exec": exec_mode,
-                "conventions": {r.id: {c.id: c.note for c in r.conventions} for r in rubrics},
-            },
-        )
-        yield grader, run
-    finally:
-        zygote.close()
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _make_hidden_cases(rubrics: Sequence[Rubric], secret: str) -> None:
-    """Loading tried the case generator at the ends of the hidden ranges; a size in between that it
-    fails on is the rubric's mistake too, and stops the run as one rather than as a grader failure."""
-    for rubric in rubrics:
-        try:
-            make_cases(rubric, secret=secret)
-        except Exception as exc:
-            raise RubricError(
-                f"{rubric.path}: hidden_cases: the case generator {rubric.generator} fails on a hidden "
-                f"case ({type(exc).__name__}: {exc})"
-            ) from None
-
-
-def _read_results_file(path: Path) -> tuple[dict[str, Any], tuple[SubmissionResult, ...]]:
-    try:
-        return read_results(path)
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not a readable results file ({exc})") from None
-
-
 def _report_lang(run: Mapping[str, Any], lang: str | None) -> str:
     chosen = lang or str(run.get("lang", "es"))
     # A results file from elsewhere may name any language; the reports speak es or en.
     return chosen if chosen in LANGUAGES else "es"
 
 
-def _require_secret(secret_file: Path | None, *, public_only: bool) -> None:
-    """A batch without the hidden cases would look like the final gradebook: it takes a secret, or
-    --public-only said on purpose. Only whether one is given is looked at here; it is read later, once
-    the sandbox has started."""
-    if public_only:
-        if secret_file is not None or os.environ.get(SECRET_ENV):
-            click.echo("warning: --public-only: the secret is not read; hidden cases do not run.", err=True)
-        return
-    if secret_file is None and not os.environ.get(SECRET_ENV):
-        raise UsageError(NO_SECRET)
-
-
 def _load_overrides(path: Path | None) -> Overrides | None:
     return None if path is None else load_overrides(path)
 
 
-def _write_roster(
-    roster_file: Path,
-    results: Sequence[SubmissionResult],
-    run: Mapping[str, Any],
-    *,
-    out_dir: Path,
-    lang: str,
-    assignment: str | None,
-    rubric: str | None = None,
-    target: Path | None = None,
-) -> None:
-    """Fill the LMS's roster file, write it and its report to ``out_dir`` (or ``target``) and tell."""
-    fill = fill_roster_file(
-        _read_bytes(roster_file),
-        results,
-        name=str(roster_file),
-        run=run,
-        lang=lang,
-        rubric=rubric,
-        assignment=assignment,
-    )
-    filled, report_name = filled_names(roster_file.name, run=run)
-    target = target or out_dir / filled
-    _write_bytes(target, fill.data)
-    lines = roster_report(fill, lang=lang, file=str(target))
-    report_file = target.with_name(report_name if target.name == filled else f"{target.stem}.txt")
-    write_atomically(report_file, "\n".join(lines) + "\n")
+def _require_sandbox(command: str) -> None:
+    """Only ``grader check`` runs student code without the sandbox (the student's own, on their machine)."""
+    problem = sandbox_problem()
+    if problem is not None:
+        raise UsageError(f"grader {command} runs student code only in the sandbox: {problem}")
+
+
+def _printable_anywhere() -> None:
+    """A character the terminal's encoding lacks (✓ on a Windows code page, where output is redirected)
+    is printed as "?" rather than ending the command with an error."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
+
+
+def _warn(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _tell(lines: Sequence[str]) -> None:
+    """Lines for the person at the terminal (standard error: standard output is for results)."""
     for line in lines:
         click.echo(line, err=True)
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc})") from None
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".tmp")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
-def _read_secret(secret_file: Path | None) -> str | None:
-    if secret_file is not None:
-        secret = secret_file.read_text(encoding="utf-8").strip()
-        if not secret:
-            raise UsageError(f"{secret_file} is empty")
-        return secret
-    return os.environ.get(SECRET_ENV) or None
-
-
-def _grade_all(
-    grader: Grader,
-    submissions: Sequence[Submission],
-    store: ResultStore,
-    *,
-    rubrics_given: bool,
-    jobs: int,
-    quiet: bool,
-    fresh: bool,
-) -> list[SubmissionResult]:
-    """Grade every submission (see :func:`grader.batch.grade_batch`), telling how it goes on stderr."""
-    plan = plan_batch(grader, submissions, store, fresh=fresh)
-    if plan.kept and not quiet:
-        click.echo(
-            f"Reusing {len(plan.kept)} result(s) kept from an earlier run (--fresh grades them again).",
-            err=True,
-        )
-    for submission in plan.crashed:
-        click.echo(
-            f"{submission.id}: the grader's process ended while grading it in an earlier run (probably out "
-            f"of memory); recorded as {GRADING_CRASHED} without grading it again (--fresh tries again).",
-            err=True,
-        )
-    with _Progress(total=plan.pending, quiet=quiet) as progress:
-        results = grade_batch(
-            grader,
-            plan,
-            store,
-            only_given_rubrics=rubrics_given,
-            jobs=jobs,
-            on_result=progress.advance,
-            on_retry=lambda cut: progress.note(
-                "A grading process ended (probably out of memory) while grading "
-                f"{', '.join(s.id for s in cut)}: grading each again on its own."
-            ),
-        )
-    told = {s.id for s in plan.crashed} | set(plan.kept)
-    for result in results:
-        if result.error and result.error.kind == GRADING_CRASHED and result.id not in told:
-            click.echo(
-                f"{result.id}: the grader's process ended while grading it, alone too (probably out of "
-                f"memory); recorded as {GRADING_CRASHED}, the rest was graded (--fresh tries again).",
-                err=True,
-            )
-    return list(results)
-
-
-class _Progress:
-    """A progress bar on a terminal; on anything else (CI logs), a line now and then."""
-
-    def __init__(self, *, total: int, quiet: bool) -> None:
-        self.total = total
-        self.quiet = quiet or total == 0
-        self.done = 0
-        self.failures = 0
-        self.started = time.perf_counter()
-        self.tty = sys.stderr.isatty()
-        self.every = 1 if total <= 50 else max(1, total // 20)
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.tty and not self.quiet:
-            click.echo(err=True)
-
-    def note(self, text: str) -> None:
-        """A line that must be seen even with --quiet, below the bar rather than over it."""
-        click.echo(("\n" if self.tty and not self.quiet and self.done else "") + text, err=True)
-
-    def advance(self, result: SubmissionResult) -> None:
-        self.done += 1
-        failed = result.status != "graded" or any(
-            c.status in ("timeout", "error") for t in result.tasks for c in t.checks
-        )
-        self.failures += failed
-        if self.quiet:
-            return
-        elapsed = max(time.perf_counter() - self.started, 1e-9)
-        rate = self.done / elapsed
-        eta = (self.total - self.done) / rate
-        status = f"{self.done}/{self.total}  {rate:.1f}/s  ETA {eta:.0f} s  errors/timeouts: {self.failures}"
-        if self.tty:
-            width = 24
-            bar = "#" * (width * self.done // self.total)
-            click.echo(f"\r[{bar:<{width}}] {status}  {result.id[:30]:<30}", err=True, nl=False)
-        elif failed or self.done % self.every == 0 or self.done == self.total:
-            score = f"{result.score:g}/{result.max_score:g}" if result.status == "graded" else "error"
-            click.echo(f"[{status}] {result.id}: {score}", err=True)
-
-
-def _write_reports(
-    out_dir: Path,
-    run: RunInfo,
-    results: Sequence[SubmissionResult],
-    *,
-    formats: Sequence[str],
-    dialect: DialectName = DEFAULT_DIALECT,
-) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    document = results_document(run, results)
-    write_atomically(out_dir / "results.json", json.dumps(document, ensure_ascii=False, indent=1))
-    _write_site(out_dir, run.to_json(), results, lang=run.lang, formats=formats, dialect=dialect)
-
-
-def _write_site(
-    out_dir: Path,
-    run: dict[str, object],
-    results: Sequence[SubmissionResult],
-    *,
-    lang: str,
-    formats: Sequence[str],
-    dialect: DialectName = DEFAULT_DIALECT,
-) -> None:
-    """Write every file of the chosen report formats; inside GitHub Actions, publish the ``github`` one."""
-    reports = render_reports(formats, run, results, lang=lang, dialect=dialect)
-    for name, text in reports.items():
-        write_atomically(out_dir / name, text)
-    if "github" in formats and os.environ.get("GITHUB_ACTIONS") == "true":
-        _publish_to_github_actions(reports)
-
-
-def _publish_to_github_actions(reports: dict[str, str]) -> None:
-    """Job summary and ``result`` output to the files Actions names; annotations as workflow commands."""
-    for variable, name in (("GITHUB_STEP_SUMMARY", SUMMARY_FILE), ("GITHUB_OUTPUT", OUTPUT_FILE)):
-        target = os.environ.get(variable)
-        if target:
-            with open(target, "a", encoding="utf-8") as f:
-                f.write(reports[name])
-    click.echo(reports[ANNOTATIONS_FILE], nl=False)
+def _print_annotations(annotations: str) -> None:
+    """Workflow commands, where GitHub Actions reads them: standard output."""
+    if annotations:
+        click.echo(annotations, nl=False)
 
 
 # --- grading where students hand in: GitHub Classroom, Gradescope -----------------------------------
@@ -836,6 +631,9 @@ def ci(
     from grader.report.gradescope import RESULTS_FILE, gradescope_results
 
     with _errors_as_exit_codes():
+        _require_sandbox("ci")
+        from grader.session import grading_session
+
         rubrics = _rubrics(rubric_names)
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_file = os.environ.get("GITHUB_OUTPUT")
@@ -846,7 +644,7 @@ def ci(
         else:
             (submission,) = discover([path])
         submission = choose_sources(submission, rubrics, given=bool(rubric_names))
-        session = _grading_session(rubrics, secret_file=secret_file, lang=lang, public_only=False)
+        session = grading_session(rubrics, secret_file=secret_file, lang=lang, public_only=False, warn=_warn)
         with session as (grader, run):
             try:
                 result = grader.grade(submission, rubrics=rubrics if rubric_names else None)
@@ -866,12 +664,7 @@ def ci(
             lang=run.lang,
         )
         if in_actions and output_file:
-            summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-            if summary_file:
-                with open(summary_file, "a", encoding="utf-8") as f:
-                    f.write(report.summary)
-            with open(output_file, "a", encoding="utf-8") as f:
-                f.write(report.output)
+            append_to_actions(summary=report.summary, output=report.output)
             for line in report.annotations:
                 click.echo(line)
         elif gradescope_file is None:
@@ -944,7 +737,7 @@ def init_github(rubric_names: tuple[str, ...], dest: Path, requirement: str | No
                 if PurePosixPath(WHEEL_DIR / stale.name) not in files:
                     stale.unlink()
         for relative, data in files.items():
-            _write_bytes(dest / relative, data)
+            write_bytes(dest / relative, data)
             click.echo(f"Wrote {dest / relative}", err=True)
         click.echo(
             "Next: commit them to the template repository, and set the organisation secret GRADER_SECRET "
@@ -1011,14 +804,11 @@ def export_gradescope(
 
     with _errors_as_exit_codes():
         rubrics = _rubrics(rubric_names)
-        secret = _read_secret(secret_file)
+        secret = read_secret(secret_file)
         if secret is None:
             click.echo(f"warning: {SECRET_ENV} is not set; the autograder runs public checks only.", err=True)
         data = autograder_zip(rubrics, secret=secret, lang=lang, time_limit_s=time_limit)
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        partial = out_file.with_name(out_file.name + ".tmp")
-        partial.write_bytes(data)
-        os.replace(partial, out_file)
+        write_bytes(out_file, data)
         points = sum(r.max_score for r in rubrics)
         hidden = ", hidden checks" if secret else ""
         names = ", ".join(r.id for r in rubrics)

@@ -1,8 +1,8 @@
-"""Grading one submission: load it into a worker, find each rubric's functions, run their checks."""
+"""Grading one submission in the sandbox: load it into a worker, find each rubric's functions, run their
+checks (reading it and telling what loading found are :mod:`grader.prepare`'s)."""
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import shutil
 import tempfile
@@ -10,27 +10,31 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import reference
 from grader import __version__
-from grader.calls import LoadEvent
 from grader.cases import hidden_seed
-from grader.defs import defined_names, find_definitions
-from grader.judge import Judge, LoadedCode, error_line, judge_rubrics, locator
-from grader.judge import applicable_rubrics as _applicable
-from grader.messages import SAY, Joined, Message, Phrases, plain
-from grader.results import SubmissionError, SubmissionResult
+from grader.judge import Judge, LoadedCode, judge_rubrics
+from grader.messages import SAY, Phrases
+from grader.prepare import (
+    EXEC_MODES,
+    ExecMode,
+    Prepared,
+    copy_modules,
+    error_result,
+    import_notes,
+    load_notes,
+    prepare,
+)
+from grader.results import SubmissionResult
 from grader.rubric import Rubric
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
-from grader.sandbox.replies import LoadReport
 from grader.sandbox.session import Captured, StudentRuntime
-from grader.source import CodeUnit, SourceError, load_code
-from grader.submission import ReadLimits, Refusal, Submission, SubmissionFile
+from grader.submission import Submission
 
-ExecMode = Literal["definitions", "notebook", "auto"]
-EXEC_MODES: tuple[ExecMode, ...] = ("auto", "definitions", "notebook")
+__all__ = ["EXEC_MODES", "ExecMode", "Grader"]
 
 
 class Grader:
@@ -91,66 +95,26 @@ class Grader:
 
     def _grade(self, submission: Submission, only: Sequence[Rubric] | None) -> SubmissionResult:
         t = SAY
-        files, refused = submission.read()
-        notes: list[Message] = [_refusal_note(r, submission.limits, t) for r in refused]
-        if not files:
-            if refused:
-                return _error(submission, refused[0].kind, notes[0], notes[1:])
-            return _error(submission, "no_files", t("submission.no_files"))
-        units: list[CodeUnit] = []
-        failures: list[SourceError] = []
-        for file in files:
-            try:
-                read_started = time.perf_counter()
-                loaded = load_code(file.data, filename=file.name)
-                self.timings.add_stage("read", time.perf_counter() - read_started)
-            except SourceError as exc:
-                failures.append(exc)
-                notes.append(t("source.in_file", file=file.name, problem=exc.said))
-                continue
-            units.extend(loaded.units)
-            notes.extend(loaded.notes)
-        if failures and not units:
-            if len(failures) > 1 or refused:
-                return _error(submission, failures[0].kind, notes[0], notes[1:])
-            return _error(submission, failures[0].kind, failures[0].said)
-        code_size = sum(len(unit.source) for unit in units)
-        if code_size > submission.limits.code_bytes:
-            message = t(
-                "submission.code_too_large", size=_mib(code_size), limit=_mib(submission.limits.code_bytes)
-            )
-            return _error(submission, "code_too_large", message, notes)
-        defined = set(defined_names(unit.source for unit in units))
-        applicable = _applicable(only or self.rubrics, defined, chosen=only is not None)
-        if not applicable:
-            expected = ", ".join(task.id for r in (only or self.rubrics) for task in r.tasks)
-            return _error(submission, "nothing_to_grade", t("submission.no_rubric", expected=expected), notes)
+        prepared = prepare(
+            submission, only or self.rubrics, chosen=only is not None, timings=self.timings, t=t
+        )
+        if isinstance(prepared, SubmissionResult):
+            return prepared
         full = self._exec == "notebook"
         # One budget for everything this submission may cost, whatever it does: its deadline is shared
         # by every worker and by a second run of the whole notebook.
-        deadline = time.monotonic() + sum(r.budget_s for r in applicable)
-        # A folder's modules can import each other; a lone file has no siblings to import.
-        modules = (
-            [f for f in files if f.name.endswith(".py")] if submission.root not in submission.files else []
-        )
-        result, needs_state = self._run(
-            submission, units, modules, applicable, notes, t, full=full, deadline=deadline
-        )
+        deadline = time.monotonic() + sum(r.budget_s for r in prepared.rubrics)
+        result, needs_state = self._run(submission, prepared, t, full=full, deadline=deadline)
         if needs_state and self._exec == "auto" and time.monotonic() < deadline:
             # Some function looked up a name that only skipped top-level code defines: run it all.
-            again, _ = self._run(
-                submission, units, modules, applicable, notes, t, full=True, deadline=deadline
-            )
+            again, _ = self._run(submission, prepared, t, full=True, deadline=deadline)
             return replace(again, notes=(*again.notes, t("note.full_notebook")))
         return result
 
     def _run(
         self,
         submission: Submission,
-        units: Sequence[CodeUnit],
-        modules: Sequence[SubmissionFile],
-        applicable: Sequence[Rubric],
-        notes: Sequence[Message],
+        prepared: Prepared,
         t: Phrases,
         *,
         full: bool,
@@ -158,9 +122,9 @@ class Grader:
     ) -> tuple[SubmissionResult, bool]:
         """Load the units in a worker (definitions only, or ``full``: every statement) and grade them;
         also whether some function missed a name that only skipped top-level code binds."""
-        notes = list(notes)
+        units = prepared.units
         workdir = Path(tempfile.mkdtemp(prefix="work-", dir=self._scratch_root))
-        _copy_modules(modules, workdir)
+        copy_modules(prepared.modules, workdir)
         output = workdir.with_suffix(".out")
         runtime = StudentRuntime(
             self._zygote,
@@ -179,29 +143,23 @@ class Grader:
             if report.status != "ok":
                 reason = t("task.load_failed", reason=report.message)
                 error = replace(
-                    _error(submission, f"load_{report.status}", reason, notes),
+                    error_result(submission, f"load_{report.status}", reason, prepared.notes),
                     **_output(runtime.captured(), t),
                 )
                 return error, False
-            notes.extend(_load_notes(report, units, t))
-            failed_imports = [event for event in report.events if event.kind == "import_error"]
-            loaded = LoadedCode(functions=report.functions, units=tuple(units), events=report.events)
-            tasks = judge_rubrics(self._judge, applicable, runtime, loaded, t=t)
-            # A failed import is worth a note only when something graded missed what it would have
-            # bound (a notebook's matplotlib that no graded function uses is none of the grade's business).
-            needed = [e for e in failed_imports if _import_names(units, e) & runtime.missing_names]
-            if needed:
-                items = tuple(
-                    t("load.import_item", where=locator(units)(e.unit, e.line or 0), message=_event_text(e))
-                    for e in needed
-                )
-                notes.append(t("load.imports_failed", imports=Joined(items, "; ")))
+            loaded = LoadedCode(functions=report.functions, units=units, events=report.events)
+            tasks = judge_rubrics(self._judge, prepared.rubrics, runtime, loaded, t=t)
+            notes = (
+                *prepared.notes,
+                *load_notes(report.events, units, t),
+                *import_notes(report.events, units, runtime.missing_names, t),
+            )
             result = SubmissionResult(
                 id=submission.id,
                 source=submission.source,
                 status="graded",
                 tasks=tasks,
-                notes=tuple(notes),
+                notes=notes,
                 **_output(runtime.captured(), t),
             )
             return result, bool(runtime.missing_names & report.skipped_names)
@@ -233,62 +191,6 @@ def _run_digest(
     return digest.hexdigest()
 
 
-def _copy_modules(files: Sequence[SubmissionFile], workdir: Path) -> None:
-    """Put a submission's modules beside its worker, so ``import utils`` finds ``utils.py``.
-
-    Written from the bytes already read (never copied from the submission's paths, which may be links).
-    """
-    for file in files:
-        target = workdir.joinpath(*Path(file.name).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.data)
-
-
-def _refusal_note(refusal: Refusal, limits: ReadLimits, t: Phrases) -> Message:
-    """Why a file of the submission was not read, for the student and the instructor."""
-    return t(
-        f"refused.{refusal.kind}",
-        file=refusal.name,
-        size=_mib(refusal.detail),
-        limit=_mib(limits.max_bytes(refusal.name)),
-        count=refusal.detail,
-    )
-
-
-def _mib(size: int) -> str:
-    return f"{size / 1024**2:.1f} MiB"
-
-
-def _error(
-    submission: Submission, kind: str, message: Message, notes: Sequence[Message] = (), *, output: str = ""
-) -> SubmissionResult:
-    return SubmissionResult(
-        id=submission.id,
-        source=submission.source,
-        status="error",
-        error=SubmissionError(kind, message),
-        notes=tuple(notes),
-        output=output,
-    )
-
-
-def _load_notes(report: LoadReport, units: Sequence[CodeUnit], t: Phrases) -> list[Message]:
-    """What the student should know about loading: syntax errors and crashing statements (failed imports
-    are told after grading, and only when something graded needed them)."""
-    locate = locator(units)
-    notes = []
-    for event in report.events:
-        if event.kind in ("skipped", "import_error"):
-            continue
-        line = event.line or 0
-        if event.kind == "syntax_error" and 0 <= event.unit < len(units):
-            line = error_line(find_definitions(units[event.unit].source))
-        key = f"load.{event.kind}"
-        text = _event_text(event)
-        notes.append(t(key, where=locate(event.unit, line), message=text) if t.has(key) else plain(text))
-    return notes
-
-
 def _output(captured: Captured, t: Phrases) -> dict[str, Any]:
     """A result's output fields: the text, and what a reader should know about it."""
     notes = []
@@ -297,26 +199,3 @@ def _output(captured: Captured, t: Phrases) -> dict[str, Any]:
     if captured.withheld_hidden:
         notes.append(t("output.hidden_withheld"))
     return {"output": captured.text, "output_notes": tuple(notes)}
-
-
-def _event_text(event: LoadEvent) -> str:
-    return event.message if not event.error_type else f"{event.error_type}: {event.message}"
-
-
-def _import_names(units: Sequence[CodeUnit], event: LoadEvent) -> set[str]:
-    """The names the import statement an event is about would have bound (from the unit's source: the
-    event itself carries only a line)."""
-    if not 0 <= event.unit < len(units) or event.line is None:
-        return set()
-    try:
-        tree = ast.parse(units[event.unit].source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom) and node.lineno <= event.line <= (
-            node.end_lineno or node.lineno
-        ):
-            for alias in node.names:
-                names.add(alias.asname or alias.name.split(".")[0])
-    return names

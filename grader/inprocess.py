@@ -29,7 +29,7 @@ from grader.calls import (
 )
 from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.protocol import DTYPES, ProtocolError, decode_value, encode_value
-from grader.sandbox.replies import MAX_LABEL, MAX_MESSAGE, MAX_TRACE, MAX_WARNINGS
+from grader.sandbox.replies import MAX_LABEL, MAX_MESSAGE, MAX_TRACE, MAX_WARNINGS, missing_name
 from grader.sandbox.worker import STUDENT_FILE_PREFIX, call_facts, student_function
 
 # After the time limit, the alarm fires again this often: one bare ``except:`` that swallows it does not
@@ -70,6 +70,9 @@ class InProcessStudent:
         self._functions = dict(functions) if functions is not None else None
         self._namespace = namespace
         self._timeouts: dict[str, int] = {}
+        # Names the functions looked up and did not find (a NameError), as a sandboxed runtime keeps them:
+        # they tell when a function needs state that only top-level code builds.
+        self.missing_names: set[str] = set()
         # Code unit of each file the student's functions come from, numbered in the order first seen.
         self._units: dict[str, int] = {}
 
@@ -90,6 +93,16 @@ class InProcessStudent:
             # Registered so that a failing test's traceback shows the student's lines.
             linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
             exec(compile(source, filename, "exec"), namespace)
+        return student
+
+    @classmethod
+    def loaded(cls, namespace: MutableMapping[str, Any], units: int) -> InProcessStudent:
+        """The functions that loading ``units`` code units as a worker does (see
+        :func:`grader.sandbox.worker.run_units`) defines, or will define, in ``namespace``: unit ``i``,
+        compiled as ``<student:i>``, is unit ``i`` in tracebacks too."""
+        student = cls(namespace=namespace)
+        for index in range(units):
+            student._units[f"{STUDENT_FILE_PREFIX}{index}>"] = index
         return student
 
     @property
@@ -131,7 +144,11 @@ class InProcessStudent:
             outcome = self._call(function, args, timeout_s, substitutes, watch_globals, return_args, hidden)
             if outcome.status == "timeout":
                 self._timeouts[function] = self._timeouts.get(function, 0) + 1
-        return _sealed(outcome) if hidden else outcome
+        if hidden:
+            return _sealed(outcome)
+        if outcome.error_type == "NameError" and (missing := missing_name(outcome.message)):
+            self.missing_names.add(missing)
+        return outcome
 
     def call_many(
         self,
@@ -186,11 +203,11 @@ class InProcessStudent:
             with warnings.catch_warnings(record=True) as recorded, _DiscardedOutput(hidden):
                 warnings.simplefilter("always")
                 try:
-                    value = _run_limited(lambda: function(*sent), timeout_s)
+                    value = run_limited(lambda: function(*sent), timeout_s)
                 finally:
                     caught = _warning_texts(recorded)
             elapsed = time.perf_counter() - started
-        except _TimeLimit:
+        except TimeLimit:
             elapsed = time.perf_counter() - started
             return CallOutcome(
                 status="timeout", message=f"no answer within {timeout_s:g} s", elapsed_s=elapsed
@@ -391,12 +408,12 @@ class _DiscardedOutput:
 # --- time limits ---------------------------------------------------------------------------------------
 
 
-class _TimeLimit(BaseException):
+class TimeLimit(BaseException):
     """Raised in the student's code by the alarm; a BaseException so that ``except Exception`` lets it by."""
 
 
 class _Alarm:
-    """The SIGALRM handler during a call: raises :class:`_TimeLimit` only while armed, so that a signal
+    """The SIGALRM handler during a call: raises :class:`TimeLimit` only while armed, so that a signal
     handled after the call has ended is ignored."""
 
     def __init__(self) -> None:
@@ -404,11 +421,11 @@ class _Alarm:
 
     def __call__(self, signum: int, frame: types.FrameType | None) -> None:
         if self.armed:
-            raise _TimeLimit
+            raise TimeLimit
 
 
-def _run_limited(action: Callable[[], Any], seconds: float) -> Any:
-    """``action()``, interrupted by :class:`_TimeLimit` after ``seconds``: by a ``SIGALRM`` timer in the
+def run_limited(action: Callable[[], Any], seconds: float) -> Any:
+    """``action()``, interrupted by :class:`TimeLimit` after ``seconds``: by a ``SIGALRM`` timer in the
     main thread where the platform has one, else by a watchdog thread (see :func:`_run_watched`).
     Whatever SIGALRM handler and timer were there before are put back, the timer with the time it had
     left."""
@@ -439,7 +456,7 @@ def _run_limited(action: Callable[[], Any], seconds: float) -> Any:
 
 
 def _run_watched(action: Callable[[], Any], seconds: float) -> Any:
-    """``action()``, interrupted after ``seconds`` by a watchdog thread that raises :class:`_TimeLimit` in
+    """``action()``, interrupted after ``seconds`` by a watchdog thread that raises :class:`TimeLimit` in
     the calling thread (CPython's ``PyThreadState_SetAsyncExc``), again every ``ALARM_REPEAT_S`` until
     the call ends: where there is no ``SIGALRM`` (Windows) or away from the main thread.
 
@@ -461,7 +478,7 @@ def _run_watched(action: Callable[[], Any], seconds: float) -> Any:
             with armed:
                 if done.is_set():
                     return
-                set_async_exc(target, ctypes.py_object(_TimeLimit))
+                set_async_exc(target, ctypes.py_object(TimeLimit))
             if done.wait(ALARM_REPEAT_S):
                 return
 

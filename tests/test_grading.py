@@ -512,7 +512,7 @@ def test_a_submission_that_uses_up_its_time_budget_is_stopped_and_told(
 
 def test_a_helper_name_shared_by_workshops_does_not_bring_in_another_rubric() -> None:
     """``cost`` is an alias of linreg's calcularCosto; a XOR notebook that also defines it is doing XOR."""
-    from grader.grading import _applicable
+    from grader.judge import applicable_rubrics as _applicable
 
     rubrics = load_bundled_rubrics()
     xor_names = {"feedForward", "costoGlobal", "backProp", "entrenarRed", "sigmoide", "cost"}

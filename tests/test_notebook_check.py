@@ -238,7 +238,7 @@ sys.path.insert(0, {tests!r})
 from sample_code import sample_units
 
 signal.signal(signal.SIGALRM, worker._on_alarm)
-builtins.input = worker._no_input
+builtins.input = worker.no_input
 inert.install()
 found = {{}}
 for name in {names!r}:

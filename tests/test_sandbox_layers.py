@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 import grader.cli
+import grader.session
 from grader.calls import Substitute
 from grader.conventions import Convention
 from grader.sandbox import bwrap, landlock, layers, privileges, seccomp
@@ -286,7 +287,7 @@ def test_bubblewrap_binds_only_what_the_zygote_needs() -> None:
 def test_grading_is_refused_without_isolation_unless_unsafe(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(grader.cli, "Zygote", functools.partial(Zygote, hardening=Hardening.off()))
+    monkeypatch.setattr(grader.session, "Zygote", functools.partial(Zygote, hardening=Hardening.off()))
     runner = CliRunner()
     refused = runner.invoke(
         grader.cli.main, ["grade", str(SAMPLE), "--out", str(tmp_path / "no"), "--public-only"]

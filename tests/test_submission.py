@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -88,6 +89,44 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     by_id = {s.id: s for s in discover([tmp_path])}
     assert by_id["bob"].read() == ([], [Refusal("taller.py", "special_file")])
     assert by_id["carol"].read() == ([], [Refusal("carol.ipynb", "special_file")])
+
+
+def test_where_files_cannot_be_opened_below_a_folder_the_same_are_read_and_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on Windows (no ``dir_fd``, no ``O_NOFOLLOW``): each path is looked at before it is opened."""
+    folder = tmp_path / "ana"
+    (folder / "pkg").mkdir(parents=True)
+    (folder / "taller.ipynb").write_text("{}")
+    (folder / "pkg" / "utils.py").write_text("x = 1\n")
+    (folder / "big.py").write_bytes(b"\n" * 5000)
+    (folder / "secret.py").symlink_to("/proc/self/environ")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "mod.py").write_text("y = 2\n")
+    (folder / "linked").symlink_to(elsewhere)
+    os.mkfifo(folder / "pipe.py")
+    (tmp_path / "lone.py").write_text("z = 3\n")
+    limits = ReadLimits(module_bytes=4096)
+    submissions = discover([tmp_path], limits=limits)
+    # Found as discovery finds it; a folder swapped for a link afterwards is then read through the link.
+    (submission,) = [s for s in submissions if s.id == "ana"]
+    files = (*submission.files, folder / "linked" / "mod.py")
+    swapped = dataclasses.replace(submission, files=files)
+    read_here = [s.read() for s in (*submissions, swapped)]
+    monkeypatch.setattr(os, "supports_dir_fd", set())
+    monkeypatch.delattr(os, "O_NOFOLLOW")
+    read_without = [s.read() for s in (*submissions, swapped)]
+    assert read_without == read_here
+    files_read, refused = read_without[-1]
+    assert _names(files_read) == ["pkg/utils.py", "taller.ipynb"]
+    assert sorted(refused, key=lambda r: r.name) == [
+        Refusal("big.py", "file_too_large", 5000),
+        Refusal("linked", "symlink"),
+        Refusal("linked/mod.py", "symlink"),
+        Refusal("pipe.py", "special_file"),
+        Refusal("secret.py", "symlink"),
+    ]
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:

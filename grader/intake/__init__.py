@@ -2,7 +2,7 @@
 graded files chosen by a documented rule."""
 
 from grader.intake.choice import choose_sources
-from grader.intake.gather import choose_all, gather_submissions
+from grader.intake.gather import choose_all, downloads_seen, gather_submissions
 from grader.intake.zips import DEFAULT_ZIP_LIMITS, ZipLimits, ZipRefused
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "ZipRefused",
     "choose_all",
     "choose_sources",
+    "downloads_seen",
     "gather_submissions",
 ]

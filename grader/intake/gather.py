@@ -12,6 +12,7 @@ from grader.errors import UsageError
 from grader.intake.choice import choose_sources
 from grader.intake.layout import download_submissions
 from grader.intake.zips import DEFAULT_ZIP_LIMITS, ZipLimits, unpack_zip
+from grader.messages import SAY, words
 from grader.rubric import Rubric
 from grader.submission import (
     DEFAULT_READ_LIMITS,
@@ -23,6 +24,7 @@ from grader.submission import (
 )
 
 ZIP_SUFFIX = ".zip"
+LMS_NAMES = {"moodle": "Moodle", "canvas": "Canvas", "classroom": "GitHub Classroom"}
 
 
 def gather_submissions(
@@ -63,3 +65,15 @@ def choose_all(
 ) -> list[Submission]:
     """Every submission with its graded files chosen (see :func:`grader.intake.choice.choose_sources`)."""
     return [choose_sources(s, rubrics, given=given) for s in submissions]
+
+
+def downloads_seen(submissions: Iterable[Submission], *, lang: str) -> list[str]:
+    """A line for each LMS whose download was recognised among ``submissions``, with how many students."""
+    seen: dict[str, int] = {}
+    for submission in submissions:
+        if submission.student is not None:
+            seen[submission.student.lms] = seen.get(submission.student.lms, 0) + 1
+    return [
+        words("intake.lms", lang, lms=LMS_NAMES[lms], submissions=SAY("n.submissions", count=count))
+        for lms, count in seen.items()
+    ]

@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from grader.judge import NOT_IMPLEMENTED
 from grader.messages import render, table, words
-from grader.report.html import cost_plot
+from grader.report.cost_plot import Curve, cost_plot
 from grader.report.text import hint, message_text, points, printable
 from grader.results import CheckResult, SubmissionResult, TaskResult
 
@@ -121,7 +121,7 @@ class _Task:
     checks: tuple[_Check, ...]
     diagnoses: tuple[_Diagnosis, ...]
     notes: tuple[str, ...]
-    curve: object | None
+    curve: Curve | None
 
 
 @dataclass(frozen=True)

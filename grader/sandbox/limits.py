@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +52,10 @@ def apply_rlimits(limits: dict[str, Any], *, own_uid: bool = False) -> None:
     ``own_uid``: the worker is about to run as a uid no other process uses, so RLIMIT_NPROC (which
     counts every task of the uid, and is ignored for root) bounds the worker alone.
     """
+    # Imported here: the limits themselves are plain data, read also where there is no ``resource``
+    # module (a self-check on Windows takes its time limits from them).
+    import resource
+
     _set(resource.RLIMIT_CORE, 0)
     _set(resource.RLIMIT_AS, int(limits["memory_bytes"]))
     _set(resource.RLIMIT_CPU, int(limits["cpu_seconds"]))
@@ -64,6 +67,8 @@ def apply_rlimits(limits: dict[str, Any], *, own_uid: bool = False) -> None:
 
 
 def _set(which: int, value: int) -> None:
+    import resource
+
     _, hard = resource.getrlimit(which)
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)

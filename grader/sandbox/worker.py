@@ -2,6 +2,8 @@
 
 Everything here runs in the student's process, so nothing here is trusted by the grader: the worker
 only sends back raw return values (see :mod:`grader.sandbox.protocol`) and the grader judges them.
+Its loading (:func:`run_units`) also serves a student's self-check where there is no sandbox: there the
+student's process is the student's own ``grader check`` (see :mod:`grader.self_check`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 import traceback
 import types
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, NoReturn
 
 import numpy as np
@@ -50,10 +52,6 @@ class StudentTimeout(BaseException):
 
 def _on_alarm(signum: int, frame: types.FrameType | None) -> None:
     raise StudentTimeout
-
-
-def _no_input(prompt: object = "") -> str:
-    raise EOFError("input() is not available while grading")
 
 
 class _IPythonStub:
@@ -123,15 +121,10 @@ def serve(
     if memory_bytes:
         _memory_note = f"out of memory: a submission may use at most {memory_bytes // 1024**2} MiB"
     signal.signal(signal.SIGALRM, _on_alarm)
-    builtins.input = _no_input
+    builtins.input = no_input
     # Plots, progress bars and notebook display do nothing here (the grader never looks at them).
     inert.install()
-    namespace: dict[str, Any] = {
-        "__name__": "__main__",
-        "__builtins__": builtins,
-        "get_ipython": lambda: _IPythonStub(),
-        "display": print,
-    }
+    namespace = student_namespace()
     handlers: dict[str, Handler] = {
         "load": functools.partial(_load, progress=progress),
         "call": functools.partial(_call, channel=sock),
@@ -158,6 +151,22 @@ def serve(
         send_message(sock, {**reply, "id": header.get("id")}, out_arrays)
 
 
+def student_namespace() -> dict[str, Any]:
+    """A fresh module namespace for the student's code, as a notebook's: ``get_ipython()`` and
+    ``display()``, which notebook code calls without importing them, do nothing and print."""
+    return {
+        "__name__": "__main__",
+        "__builtins__": builtins,
+        "get_ipython": lambda: _IPythonStub(),
+        "display": print,
+    }
+
+
+def no_input(prompt: object = "") -> str:
+    """``input()`` while grading: nobody is there to answer."""
+    raise EOFError("input() is not available while grading")
+
+
 def _exit() -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
@@ -178,17 +187,52 @@ def _load(
     one stuck where no timer can stop it (a C loop such as ``sum(itertools.count())``) then costs a
     restart that leaves it out (``skip``: [unit, line] pairs), not the whole submission.
     """
-    units: list[str] = [str(u) for u in header["units"]]
-    statement_budget = float(header.get("statement_timeout_s", 2.0))
     started = 0
-    skip = {(int(unit), int(line)) for unit, line in header.get("skip", [])}
+
+    def announce(unit: int, line: int) -> None:
+        nonlocal started
+        if progress is not None:
+            started += 1
+            PROGRESS.pack_into(progress, 0, started, unit, line)
+
+    reply = run_units(
+        namespace,
+        [str(u) for u in header["units"]],
+        full=header.get("mode") == "full",
+        statement_timeout_s=float(header.get("statement_timeout_s", 2.0)),
+        skip={(int(unit), int(line)) for unit, line in header.get("skip", [])},
+        on_statement=announce,
+    )
+    return reply, []
+
+
+def run_units(
+    namespace: dict[str, Any],
+    units: Sequence[str],
+    *,
+    full: bool,
+    statement_timeout_s: float,
+    skip: Collection[tuple[int, int]] = (),
+    on_statement: Callable[[int, int], None] | None = None,
+    limited: Callable[[Callable[[], Any], float], Any] | None = None,
+    stopped: type[BaseException] = StudentTimeout,
+) -> dict[str, Any]:
+    """Run the code units in ``namespace`` as a worker loads them, and answer what a worker answers a load
+    (see :func:`grader.sandbox.replies.parse_load`): the student's functions and what happened.
+
+    Definitions only (imports, functions, cheap assignments; see :mod:`grader.sandbox.definitions`), or
+    with ``full`` every top-level statement. Each statement runs through ``limited`` (by default the
+    worker's interval timer), which raises ``stopped`` after ``statement_timeout_s``; the statements at
+    (unit, line) in ``skip`` are not run, and ``on_statement`` hears of each one before it starts.
+    Unit ``i`` is compiled as the file ``<student:i>``, which tracebacks and function facts refer to.
+    """
+    run = limited or _run_with_timer
     # Parsed once here, read by every plan below (parsing is most of what loading costs).
     trees = [parse(source) for source in units]
     # Units that do not parse stand as empty ones: what the student's code binds is told by unit number.
     student = student_names(tree if isinstance(tree, ast.Module) else ast.Module([], []) for tree in trees)
     events: list[dict[str, Any]] = []
     tainted: frozenset[str] = frozenset()
-    full = header.get("mode") == "full"
     elapsed = 0.0  # spent running the student's statements
     for index, (source, tree) in enumerate(zip(units, trees, strict=True)):
         unit = tree if isinstance(tree, ast.Module) else source
@@ -219,33 +263,31 @@ def _load(
             )
         for statement in plan.statements:
             line = statement.node.lineno
-            stopped = {
+            timed_out = {
                 "unit": index,
                 "kind": "statement_timeout",
                 "line": line,
-                "message": f"stopped after {statement_budget:g} s",
+                "message": f"stopped after {statement_timeout_s:g} s",
             }
             if (index, line) in skip:
-                events.append(stopped)
+                events.append(timed_out)
                 continue
-            if progress is not None:
-                started += 1
-                PROGRESS.pack_into(progress, 0, started, index, line)
+            if on_statement is not None:
+                on_statement(index, line)
             module = ast.Module(body=[statement.node], type_ignores=[])
             try:
                 code = compile(module, f"{STUDENT_FILE_PREFIX}{index}>", "exec")
                 running = time.perf_counter()
                 try:
-                    _run_with_timer(functools.partial(exec, code, namespace), statement_budget)
+                    run(functools.partial(exec, code, namespace), statement_timeout_s)
                 finally:
                     elapsed += time.perf_counter() - running
-            except StudentTimeout:
-                events.append(stopped)
+            except stopped:
+                events.append(timed_out)
             except BaseException as exc:
                 kind = "import_error" if isinstance(exc, ImportError) else "exception"
                 events.append({"unit": index, "kind": kind, **_describe_exception(exc, default_unit=index)})
-    reply = {"status": "ok", "functions": _functions(namespace), "events": events, "elapsed_s": elapsed}
-    return reply, []
+    return {"status": "ok", "functions": _functions(namespace), "events": events, "elapsed_s": elapsed}
 
 
 def _functions(namespace: dict[str, Any]) -> dict[str, Any]:
