@@ -333,7 +333,7 @@ def test_the_bundled_rubrics_keep_their_options() -> None:
     (learning,) = [c for c in xor_rubric.task("entrenarRed").checks if c.kind == "learns"]
     assert learning.options == {
         "rate": 2.0,
-        "steps": 100,
+        "steps": 40,
         "predict": "feedForward",
         "labels": "y",
         "threshold": 0.5,

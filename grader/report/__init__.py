@@ -1,5 +1,6 @@
 """Reports of a grading run: the HTML dashboard and student pages, gradebooks and CI/LMS exports."""
 
+from grader.messages import LANGUAGES
 from grader.report.formats import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -8,7 +9,7 @@ from grader.report.formats import (
     parse_formats,
     render_reports,
 )
-from grader.report.html import LANGUAGES, OUTPUT_LIMIT, page_name, render_site
+from grader.report.html import OUTPUT_LIMIT, page_name, render_site
 
 __all__ = [
     "DEFAULT_FORMATS",

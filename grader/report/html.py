@@ -19,14 +19,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from grader.messages import table, words
+from grader.messages import LANGUAGES, table, words
 from grader.report.dashboard import index_page
 from grader.report.page_parts import accepted_conventions, grader_version_of
 from grader.report.student_page import student_page
 from grader.results import SubmissionResult
-
-LANGUAGES: tuple[str, ...] = ("es", "en")
-"""Languages of the page chrome (headings, column names, status words)."""
 
 OUTPUT_LIMIT = 20_000
 """How many characters of a submission's captured output a student page shows."""
