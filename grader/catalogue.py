@@ -1187,11 +1187,7 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "% de la nota máxima",
         "en": "% of the maximum score",
     },
-    "page.histogram_bar_one": {
-        "es": "{low}–{high} %: {count} entrega",
-        "en": "{low}–{high} %: {count} submission",
-    },
-    "page.histogram_bar_other": {
+    "page.histogram_bar": {
         "es": "{low}–{high} %: {count} entregas",
         "en": "{low}–{high} %: {count} submissions",
     },
@@ -1268,11 +1264,7 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "No se reconoció ningún error típico.",
         "en": "No typical mistake was recognised.",
     },
-    "page.diagnoses_more_one": {
-        "es": "Y {count} diagnóstico menos frecuente.",
-        "en": "And {count} less frequent diagnosis.",
-    },
-    "page.diagnoses_more_other": {
+    "page.diagnoses_more": {
         "es": "Y {count} diagnósticos menos frecuentes.",
         "en": "And {count} less frequent diagnoses.",
     },
@@ -1284,43 +1276,23 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "Entregas que no se pudieron calificar o cuyo código falló o no terminó",
         "en": "Submissions that could not be graded or whose code failed or did not finish",
     },
-    "page.problems_summary_one": {
-        "es": "{count} entrega para revisar",
-        "en": "{count} submission to review",
-    },
-    "page.problems_summary_other": {
+    "page.problems_summary": {
         "es": "{count} entregas para revisar",
         "en": "{count} submissions to review",
     },
-    "page.rate_fail_one": {
-        "es": "{count} fallida",
-        "en": "{count} failed",
-    },
-    "page.rate_fail_other": {
+    "page.rate_fail": {
         "es": "{count} fallidas",
         "en": "{count} failed",
     },
-    "page.rate_error_one": {
-        "es": "{count} con error",
-        "en": "{count} error",
-    },
-    "page.rate_error_other": {
+    "page.rate_error": {
         "es": "{count} con error",
         "en": "{count} errors",
     },
-    "page.rate_timeout_one": {
+    "page.rate_timeout": {
         "es": "{count} con tiempo agotado",
         "en": "{count} timed out",
     },
-    "page.rate_timeout_other": {
-        "es": "{count} con tiempo agotado",
-        "en": "{count} timed out",
-    },
-    "page.rate_skipped_one": {
-        "es": "{count} omitida",
-        "en": "{count} skipped",
-    },
-    "page.rate_skipped_other": {
+    "page.rate_skipped": {
         "es": "{count} omitidas",
         "en": "{count} skipped",
     },
@@ -1705,4 +1677,32 @@ SINGULAR: Mapping[str, tuple[str, Mapping[str, str]]] = {
         {"es": "Correcto en {passed} de 1 caso.", "en": "Correct on {passed} of 1 case."},
     ),
     "summary.more": ("count", {"es": "… y 1 caso más con fallos.", "en": "… and 1 more failing case."}),
+    "page.diagnoses_more": (
+        "count",
+        {"es": "Y 1 diagnóstico menos frecuente.", "en": "And 1 less frequent diagnosis."},
+    ),
+    "page.histogram_bar": (
+        "count",
+        {"es": "{low}–{high} %: 1 entrega", "en": "{low}–{high} %: 1 submission"},
+    ),
+    "page.problems_summary": (
+        "count",
+        {"es": "1 entrega para revisar", "en": "1 submission to review"},
+    ),
+    "page.rate_error": (
+        "count",
+        {"es": "1 con error", "en": "1 error"},
+    ),
+    "page.rate_fail": (
+        "count",
+        {"es": "1 fallida", "en": "1 failed"},
+    ),
+    "page.rate_skipped": (
+        "count",
+        {"es": "1 omitida", "en": "1 skipped"},
+    ),
+    "page.rate_timeout": (
+        "count",
+        {"es": "1 con tiempo agotado", "en": "1 timed out"},
+    ),
 }

@@ -224,13 +224,15 @@ def index_page(
     return _IndexPage(
         run_items=_run_items(run, strings),
         facts=_facts(figures, strings),
-        workshops=tuple(_workshop_panel(w, i, strings) for i, w in enumerate(figures.workshops, start=1)),
-        rates=tuple(_rate_row(rate, strings) for rate in figures.check_rates),
+        workshops=tuple(
+            _workshop_panel(w, i, strings, lang=lang) for i, w in enumerate(figures.workshops, start=1)
+        ),
+        rates=tuple(_rate_row(rate, strings, lang=lang) for rate in figures.check_rates),
         diagnoses=tuple(_diagnosis_row(d, figures.graded, lang=lang) for d in listed),
-        diagnoses_more=_counted(strings, "diagnoses_more", hidden) if hidden else "",
+        diagnoses_more=_counted("diagnoses_more", hidden, lang=lang) if hidden else "",
         conventions=tuple(_diagnosis_row(d, figures.graded, lang=lang) for d in figures.conventions),
         problems=tuple(_problem_row(p, paths[p.submission_id], strings, lang=lang) for p in figures.problems),
-        problems_summary=_counted(strings, "problems_summary", len(figures.problems)),
+        problems_summary=_counted("problems_summary", len(figures.problems), lang=lang),
         columns=columns,
         show_rubrics=len(columns) > 1,
         workshop_width=round(min(_WORKSHOP_WIDTH, _WORKSHOPS_WIDTH / max(len(columns), 1)), 2),
@@ -289,13 +291,14 @@ def _facts(figures: stats.ClassStatistics, strings: Mapping[str, str]) -> tuple[
 
 
 def _workshop_panel(
-    workshop: stats.WorkshopStatistics, number_: int, strings: Mapping[str, str]
+    workshop: stats.WorkshopStatistics, number_: int, strings: Mapping[str, str], *, lang: str
 ) -> _WorkshopPanel:
     median = workshop.median_percentage
     histogram = (
         _histogram(
             workshop.histogram,
             strings,
+            lang=lang,
             id=f"histogram-{number_}",
             title=strings["histogram_title"].format(rubric=workshop.rubric),
         )
@@ -326,7 +329,7 @@ def _mean_score(workshop: stats.WorkshopStatistics) -> str:
 
 
 def _histogram(
-    bins: Sequence[stats.HistogramBin], strings: Mapping[str, str], *, id: str, title: str
+    bins: Sequence[stats.HistogramBin], strings: Mapping[str, str], *, lang: str, id: str, title: str
 ) -> _Histogram:
     plot_width = _CHART_WIDTH - _PLOT_LEFT - _PLOT_RIGHT
     plot_height = _CHART_HEIGHT - _PLOT_TOP - _PLOT_BOTTOM
@@ -349,9 +352,9 @@ def _histogram(
                 count=b.count,
                 count_y=round(baseline - height - 5, 2),
                 title=_counted(
-                    strings,
                     "histogram_bar",
                     b.count,
+                    lang=lang,
                     low=number(b.low, decimals=0),
                     high=number(b.high, decimals=0),
                 ),
@@ -387,7 +390,7 @@ def _histogram(
     )
 
 
-def _rate_row(rate: stats.CheckRate, strings: Mapping[str, str]) -> _RateRow:
+def _rate_row(rate: stats.CheckRate, strings: Mapping[str, str], *, lang: str) -> _RateRow:
     share = 100 * rate.rate
     return _RateRow(
         rubric=rate.rubric,
@@ -398,7 +401,7 @@ def _rate_row(rate: stats.CheckRate, strings: Mapping[str, str]) -> _RateRow:
         percent=round(share, 1),
         percent_text=f"{number(share, decimals=0)} %",
         not_passed=", ".join(
-            _counted(strings, f"rate_{outcome}", count)
+            _counted(f"rate_{outcome}", count, lang=lang)
             for outcome, count in (
                 ("fail", rate.failed),
                 ("error", rate.errored),
@@ -505,6 +508,6 @@ def _sort_value(share: float | None) -> str:
     return "" if share is None else f"{share:.4g}"
 
 
-def _counted(strings: Mapping[str, str], key: str, count: int, **fields: str) -> str:
-    """The ``key`` sentence for ``count`` things, singular or plural (``key_one`` or ``key_other``)."""
-    return strings[f"{key}_one" if count == 1 else f"{key}_other"].format(count=count, **fields)
+def _counted(key: str, count: int, *, lang: str, **fields: str) -> str:
+    """The page's ``key`` sentence for ``count`` things (the catalogue picks singular or plural)."""
+    return words(f"page.{key}", lang, count=count, **fields)
