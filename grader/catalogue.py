@@ -743,6 +743,50 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "en": "Most frequent diagnoses: {codes}",
     },
     "term.more_errors": {"es": "… y {count} más sin calificar", "en": "… and {count} more not graded"},
+    "term.reusing": {
+        "es": "Se reutilizan {results} de una ejecución anterior (--fresh las vuelve a calificar).",
+        "en": "Reusing {results} kept from an earlier run (--fresh grades them again).",
+    },
+    "term.crashed_earlier": {
+        "es": (
+            "{id}: el proceso del calificador terminó mientras la calificaba en una ejecución anterior "
+            "(probablemente por falta de memoria); se registra como {kind} sin calificarla otra vez "
+            "(--fresh lo intenta de nuevo)."
+        ),
+        "en": (
+            "{id}: the grader's process ended while grading it in an earlier run (probably out of "
+            "memory); recorded as {kind} without grading it again (--fresh tries again)."
+        ),
+    },
+    "term.crashed_alone": {
+        "es": (
+            "{id}: el proceso del calificador terminó mientras la calificaba, también sola (probablemente "
+            "por falta de memoria); se registra como {kind} y el resto se calificó (--fresh lo intenta de "
+            "nuevo)."
+        ),
+        "en": (
+            "{id}: the grader's process ended while grading it, alone too (probably out of memory); "
+            "recorded as {kind}, the rest was graded (--fresh tries again)."
+        ),
+    },
+    "term.retrying": {
+        "es": (
+            "Un proceso de calificación terminó (probablemente por falta de memoria) mientras calificaba "
+            "{ids}: se califica cada una otra vez por separado."
+        ),
+        "en": (
+            "A grading process ended (probably out of memory) while grading {ids}: grading each again "
+            "on its own."
+        ),
+    },
+    "term.progress": {
+        "es": "{done}/{total}  {rate}/s  faltan {eta} s  errores/tiempos agotados: {failures}",
+        "en": "{done}/{total}  {rate}/s  ETA {eta} s  errors/timeouts: {failures}",
+    },
+    "term.internal_errors": {
+        "es": "{submissions} con un error interno del calificador: ver results.json",
+        "en": "{submissions} hit an internal grader error: see results.json",
+    },
     "term.reports": {"es": "Informes en {folder}/", "en": "Reports in {folder}/"},
     # GitHub: the job summary and annotations of a batch (grader/report/github.py).
     "job.title": {

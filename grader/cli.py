@@ -21,7 +21,7 @@ from grader import __version__
 from grader.errors import GraderError, UsageError
 from grader.feedback import FeedbackLms
 from grader.intake import choose_all, choose_sources, downloads_seen, gather_submissions
-from grader.messages import LANGUAGES, words
+from grader.messages import LANGUAGES, SAY, words
 from grader.overrides import Overrides, apply_overrides, check_students, load_overrides
 from grader.prepare import EXEC_MODES, ExecMode
 from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats
@@ -228,6 +228,7 @@ def grade(
                 jobs=workers,
                 quiet=quiet,
                 fresh=fresh,
+                lang=run.lang,
             )
         if overrides is not None:
             results = list(apply_overrides(overrides, results))
@@ -249,9 +250,8 @@ def grade(
         click.echo(summary, err=True, color=style.colour)
         internal = [r for r in results if r.error and r.error.kind == "internal_error"]
         if internal:
-            click.echo(
-                f"{len(internal)} submission(s) hit an internal grader error: see results.json", err=True
-            )
+            count = SAY("n.submissions", count=len(internal))
+            click.echo(words("term.internal_errors", run.lang, submissions=count), err=True)
             sys.exit(EXIT_INTERNAL)
 
 

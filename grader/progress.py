@@ -12,6 +12,7 @@ import click
 
 from grader.batch import GRADING_CRASHED, grade_batch, plan_batch
 from grader.grading import Grader
+from grader.messages import SAY, words
 from grader.results import SubmissionResult
 from grader.store import ResultStore
 from grader.submission import Submission
@@ -26,21 +27,19 @@ def grade_with_progress(
     jobs: int,
     quiet: bool,
     fresh: bool,
+    lang: str,
 ) -> list[SubmissionResult]:
-    """Grade every submission (see :func:`grader.batch.grade_batch`), telling how it goes on stderr."""
+    """Grade every submission (see :func:`grader.batch.grade_batch`), telling how it goes on stderr in
+    the run's language."""
     plan = plan_batch(grader, submissions, store, fresh=fresh)
     if plan.kept and not quiet:
-        click.echo(
-            f"Reusing {len(plan.kept)} result(s) kept from an earlier run (--fresh grades them again).",
-            err=True,
-        )
+        click.echo(words("term.reusing", lang, results=SAY("n.results", count=len(plan.kept))), err=True)
     for submission in plan.crashed:
         click.echo(
-            f"{submission.id}: the grader's process ended while grading it in an earlier run (probably out "
-            f"of memory); recorded as {GRADING_CRASHED} without grading it again (--fresh tries again).",
+            words("term.crashed_earlier", lang, id=submission.id, kind=GRADING_CRASHED),
             err=True,
         )
-    with Progress(total=plan.pending, quiet=quiet) as progress:
+    with Progress(total=plan.pending, quiet=quiet, lang=lang) as progress:
         results = grade_batch(
             grader,
             plan,
@@ -49,25 +48,21 @@ def grade_with_progress(
             jobs=jobs,
             on_result=progress.advance,
             on_retry=lambda cut: progress.note(
-                "A grading process ended (probably out of memory) while grading "
-                f"{', '.join(s.id for s in cut)}: grading each again on its own."
+                words("term.retrying", lang, ids=", ".join(s.id for s in cut))
             ),
         )
     told = {s.id for s in plan.crashed} | set(plan.kept)
     for result in results:
         if result.error and result.error.kind == GRADING_CRASHED and result.id not in told:
-            click.echo(
-                f"{result.id}: the grader's process ended while grading it, alone too (probably out of "
-                f"memory); recorded as {GRADING_CRASHED}, the rest was graded (--fresh tries again).",
-                err=True,
-            )
+            click.echo(words("term.crashed_alone", lang, id=result.id, kind=GRADING_CRASHED), err=True)
     return list(results)
 
 
 class Progress:
     """A progress bar on a terminal; on anything else (CI logs), a line now and then."""
 
-    def __init__(self, *, total: int, quiet: bool) -> None:
+    def __init__(self, *, total: int, quiet: bool, lang: str) -> None:
+        self.lang = lang
         self.total = total
         self.quiet = quiet or total == 0
         self.done = 0
@@ -98,11 +93,23 @@ class Progress:
         elapsed = max(time.perf_counter() - self.started, 1e-9)
         rate = self.done / elapsed
         eta = (self.total - self.done) / rate
-        status = f"{self.done}/{self.total}  {rate:.1f}/s  ETA {eta:.0f} s  errors/timeouts: {self.failures}"
+        status = words(
+            "term.progress",
+            self.lang,
+            done=self.done,
+            total=self.total,
+            rate=round(rate, 1),
+            eta=round(eta),
+            failures=self.failures,
+        )
         if self.tty:
             width = 24
             bar = "#" * (width * self.done // self.total)
             click.echo(f"\r[{bar:<{width}}] {status}  {result.id[:30]:<30}", err=True, nl=False)
         elif failed or self.done % self.every == 0 or self.done == self.total:
-            score = f"{result.score:g}/{result.max_score:g}" if result.status == "graded" else "error"
+            score = (
+                f"{result.score:g}/{result.max_score:g}"
+                if result.status == "graded"
+                else words("term.not_graded", self.lang)
+            )
             click.echo(f"[{status}] {result.id}: {score}", err=True)

@@ -41,12 +41,27 @@ def test_store_roundtrip_and_corrupt_files(tmp_path: Path) -> None:
     assert store.get("missing") is None
 
 
+def test_a_rerun_is_told_in_the_run_language(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    copy_samples(folder, ["luis_perez.py"])
+    out = tmp_path / "out"
+    env = {"GRADER_SECRET": "resume"}
+    first = runner.invoke(main, ["grade", str(folder), "--out", str(out)], env=env)
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(main, ["grade", str(folder), "--out", str(out)], env=env)
+    assert again.exit_code == 0, again.output
+    # The bundled workshops speak Spanish: so does the run, from the progress lines to the summary.
+    assert "Se reutilizan 1 resultado de una ejecución anterior" in again.output
+    assert "Calificadas 1 de 1 entrega" in again.output
+    assert "Reusing" not in again.output and "Graded" not in again.output
+
+
 def test_rerun_reuses_results_and_regrades_changed_files(runner: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "class"
     copy_samples(folder, ["carlos_ruiz.py", "mateo_vargas.py", "luis_perez.py"])
     out = tmp_path / "out"
     env = {"GRADER_SECRET": "resume"}
-    first = runner.invoke(main, ["grade", str(folder), "--out", str(out)], env=env)
+    first = runner.invoke(main, ["grade", str(folder), "--out", str(out), "--lang", "en"], env=env)
     assert first.exit_code == 0, first.output
     assert len(list((out / STORE_DIR).glob("*.json"))) == 3
 
@@ -54,17 +69,21 @@ def test_rerun_reuses_results_and_regrades_changed_files(runner: CliRunner, tmp_
     (folder / "carlos_ruiz.py").write_text(
         "def feedForward(X, w1, w2, b1, b2):\n    return None\n", encoding="utf-8"
     )
-    second = runner.invoke(main, ["grade", str(folder), "--out", str(out)], env=env)
+    second = runner.invoke(main, ["grade", str(folder), "--out", str(out), "--lang", "en"], env=env)
     assert second.exit_code == 0, second.output
-    assert "Reusing 2 result(s)" in second.output
+    assert "Reusing 2 results" in second.output
     results = {s["id"]: s for s in json.loads((out / "results.json").read_text())["submissions"]}
     assert results["carlos_ruiz"]["score"] == 0
     assert results["luis_perez"]["score"] == results["luis_perez"]["max_score"]
 
     # Another secret is another run: nothing is reused; --fresh ignores what is kept.
-    third = runner.invoke(main, ["grade", str(folder), "--out", str(out)], env={"GRADER_SECRET": "other"})
+    third = runner.invoke(
+        main, ["grade", str(folder), "--out", str(out), "--lang", "en"], env={"GRADER_SECRET": "other"}
+    )
     assert third.exit_code == 0 and "Reusing" not in third.output
-    fourth = runner.invoke(main, ["grade", str(folder), "--out", str(out), "--fresh"], env=env)
+    fourth = runner.invoke(
+        main, ["grade", str(folder), "--out", str(out), "--lang", "en", "--fresh"], env=env
+    )
     assert fourth.exit_code == 0 and "Reusing" not in fourth.output
 
 
@@ -84,7 +103,7 @@ def test_interrupted_batch_leaves_no_process_and_resumes(
         (folder / f"alumno_{i}.py").write_text(slow, encoding="utf-8")
     out = tmp_path / "out"
     env = {**os.environ, "GRADER_SECRET": "interrupt"}
-    command = [*grader_command, "grade", str(folder), "--out", str(out), "--jobs", jobs]
+    command = [*grader_command, "grade", str(folder), "--out", str(out), "--jobs", jobs, "--lang", "en"]
     # Workers run in sessions of their own: only a subreaper sees every process the run leaves,
     # and only those of this run, whatever else runs on the machine.
     reaper = start_reaped(command, deadline=60, env=env)
