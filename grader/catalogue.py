@@ -16,7 +16,6 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "en": "{function}, public case {n} ({sizes})",
     },
     "case.hidden": {"es": "{function}, caso oculto {n}", "en": "{function}, hidden case {n}"},
-    "where.cell": {"es": "celda {cell}, línea {line}", "en": "cell {cell}, line {line}"},
     "where.file": {"es": "{file}, línea {line}", "en": "{file}, line {line}"},
     "where.notebook": {
         "es": "{file}, celda {cell}, línea {line}",
@@ -29,7 +28,6 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     # A workshop's own hint (its mistakes module's HINTS), stored in both languages.
     "workshop.hint": {"es": "{text}", "en": "{text}"},
     # Counted things, given to other sentences as their parameter: the singular is in SINGULAR.
-    "n.cases": {"es": "{count} casos", "en": "{count} cases"},
     "n.steps": {"es": "{count} pasos", "en": "{count} steps"},
     "n.iterations": {"es": "{count} iteraciones", "en": "{count} iterations"},
     "n.submissions": {"es": "{count} entregas", "en": "{count} submissions"},
@@ -584,10 +582,6 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "es": "{where}: error de sintaxis ({message}); las funciones de esa celda no se pudieron cargar.",
         "en": "{where}: syntax error ({message}); the functions in that cell could not be loaded.",
     },
-    "load.import_error": {
-        "es": "{where}: falló una importación ({message}); se calificó el resto.",
-        "en": "{where}: an import failed ({message}); the rest was graded.",
-    },
     "load.imports_failed": {
         "es": "Falló una importación de la que dependen funciones calificadas: {imports}.",
         "en": "An import that graded functions depend on failed: {imports}.",
@@ -873,10 +867,6 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
     "classroom.not_graded": {
         "es": "No se pudo calificar",
         "en": "Could not be graded",
-    },
-    "classroom.more": {
-        "es": "… {count} sin mostrar aquí: ver el resumen del trabajo.",
-        "en": "… {count} not shown here: see the job summary.",
     },
     "classroom.provisional": {
         "es": (
@@ -1708,7 +1698,6 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
 # The sentence to use when a count is one: key → (the field holding the count, language → sentence).
 # Every other count takes the catalogue's sentence (Spanish and English both use the plural for 0).
 SINGULAR: Mapping[str, tuple[str, Mapping[str, str]]] = {
-    "n.cases": ("count", {"es": "1 caso", "en": "1 case"}),
     "n.steps": ("count", {"es": "1 paso", "en": "1 step"}),
     "n.iterations": ("count", {"es": "1 iteración", "en": "1 iteration"}),
     "n.submissions": ("count", {"es": "1 entrega", "en": "1 submission"}),

@@ -566,9 +566,15 @@ def test_a_location_is_put_in_words_in_the_pages_language(lang: str) -> None:
         render_site(run_info(), [located(Location("cuadernos/ana.ipynb", 3, 2))], lang=lang), "ana"
     )
     your_code = {"es": "Tu código", "en": "Your code"}[lang]
-    cell_words = t("where.cell", cell=3, line=2)
-    assert source_summary(in_cell) == f"{your_code} — cuadernos/ana.ipynb, {cell_words}"
-    assert cell_words == {"es": "celda 3, línea 2", "en": "cell 3, line 2"}[lang]
+    cell_words = t("where.notebook", file="cuadernos/ana.ipynb", cell=3, line=2)
+    assert source_summary(in_cell) == f"{your_code} — {cell_words}"
+    assert (
+        cell_words
+        == {
+            "es": "cuadernos/ana.ipynb, celda 3, línea 2",
+            "en": "cuadernos/ana.ipynb, cell 3, line 2",
+        }[lang]
+    )
     in_module = student_page(
         render_site(run_info(), [located(Location("taller.py", None, 12))], lang=lang), "ana"
     )

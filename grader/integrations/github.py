@@ -20,17 +20,18 @@ from grader.integrations.checkout import FileLine, definition_lines, disk_lines,
 from grader.integrations.template import SAFE_WORD, fill_template
 from grader.integrations.wheel import build_wheel, wheel_name
 from grader.location import Location
-from grader.messages import render, table
-from grader.messages import words as _words
+from grader.messages import table
 from grader.report.github import (
-    MAX_ANNOTATIONS,
     SUMMARY_FILE,
     Annotation,
+    capped,
     classroom_payload,
     encoded_payload,
+    failing_text,
     github_reports,
+    not_graded,
 )
-from grader.report.text import first_line, message_text, points
+from grader.report.text import points
 from grader.results import SubmissionResult
 from grader.submission import Submission
 
@@ -205,24 +206,16 @@ def _annotations(
     """One error for a submission that could not be graded, then one per function that lost points."""
     found: list[Annotation] = []
     if result.status != "graded" or result.error is not None:
-        kind, message = (
-            (result.error.kind, message_text(result.error.message, lang)) if result.error else ("error", "")
-        )
+        kind, message = not_graded(result, lang=lang)
         found.append(Annotation(fallback.as_posix(), f"{words['not_graded']} ({kind})", message))
     for task in result.tasks:
         failing = [check for check in task.checks if check.status != "pass"]
         if not failing:
             continue
-        lines = [f"{check.id}: {first_line(render(check.summary, lang))}" for check in failing]
-        lines += dict.fromkeys(render(h, lang) for check in failing for h in check.hints)
         file, line = _file_and_line(places.get((task.rubric, task.id)), fallback)
         title = f"{task.id}: {points(task.score, task.max_score)}"
-        found.append(Annotation(file.as_posix(), title, "\n".join(lines), line))
-    if len(found) <= MAX_ANNOTATIONS:
-        return found
-    last = found[MAX_ANNOTATIONS - 1]
-    more = words["more"].format(count=_words("n.problems", lang, count=len(found) - MAX_ANNOTATIONS + 1))
-    return [*found[: MAX_ANNOTATIONS - 1], Annotation(last.file, last.title, more, last.line)]
+        found.append(Annotation(file.as_posix(), title, failing_text(failing, lang=lang), line))
+    return capped(found, lang=lang)
 
 
 def _file_and_line(place: FileLine | None, fallback: PurePosixPath) -> tuple[PurePosixPath, int | None]:

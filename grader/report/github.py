@@ -135,21 +135,36 @@ def _shorten(text: str, limit: int) -> str:
 def error_annotations(submissions: Sequence[SubmissionResult], *, lang: str) -> list[Annotation]:
     """At most ``MAX_ANNOTATIONS`` errors: ungradable submissions, then each function that lost points."""
     words = table("job", lang)
-    found = list(_problems(submissions, lang=lang, several=len(submissions) > 1, words=words))
+    return capped(
+        list(_problems(submissions, lang=lang, several=len(submissions) > 1, words=words)), lang=lang
+    )
+
+
+def capped(found: Sequence[Annotation], *, lang: str) -> list[Annotation]:
+    """At most ``MAX_ANNOTATIONS`` annotations (GitHub shows no more): the last one kept says how many
+    were left out."""
     if len(found) <= MAX_ANNOTATIONS:
-        return found
+        return list(found)
     kept = found[: MAX_ANNOTATIONS - 1]
     rest = len(found) - len(kept)
     last = found[MAX_ANNOTATIONS - 1]
-    return [
-        *kept,
-        Annotation(
-            last.file,
-            last.title,
-            words["more"].format(count=_words("n.problems", lang, count=rest)),
-            last.line,
-        ),
-    ]
+    more = table("job", lang)["more"].format(count=_words("n.problems", lang, count=rest))
+    return [*kept, Annotation(last.file, last.title, more, last.line)]
+
+
+def not_graded(submission: SubmissionResult, *, lang: str) -> tuple[str, str]:
+    """Why a submission was not graded: its error's kind and message in ``lang``."""
+    if submission.error is None:
+        return "error", ""
+    return submission.error.kind, message_text(submission.error.message, lang)
+
+
+def failing_text(failing: Sequence[CheckResult], *, lang: str) -> str:
+    """What an annotation says of a function's failing checks: each check's summary, then the hints
+    (each once)."""
+    lines = [f"{c.id}: {first_line(render(c.summary, lang))}" for c in failing]
+    lines += dict.fromkeys(render(h, lang) for c in failing for h in c.hints)
+    return "\n".join(lines)
 
 
 def job_summary(
@@ -230,11 +245,7 @@ def _problems(
 ) -> Iterator[Annotation]:
     for submission in submissions:
         if submission.status != "graded" or submission.error is not None:
-            kind, message = (
-                (submission.error.kind, message_text(submission.error.message, lang))
-                if submission.error
-                else ("error", "")
-            )
+            kind, message = not_graded(submission, lang=lang)
             file, line = _place(submission, None)
             yield Annotation(file, f"{submission.id}: {words['not_graded']} ({kind})", message, line)
     for submission in submissions:
@@ -245,15 +256,9 @@ def _problems(
             failing = [c for c in task.checks if c.status != "pass"]
             if not failing:
                 continue
-            message = "\n".join(f"{c.id}: {first_line(render(c.summary, lang))}" for c in failing)
-            hints = list(dict.fromkeys(render(h, lang) for c in failing for h in c.hints))
             file, line = _place(submission, task.location)
-            yield Annotation(
-                file,
-                f"{prefix}{task.id}: {points(task.score, task.max_score)}",
-                "\n".join([message, *hints]),
-                line,
-            )
+            title = f"{prefix}{task.id}: {points(task.score, task.max_score)}"
+            yield Annotation(file, title, failing_text(failing, lang=lang), line)
 
 
 def _place(submission: SubmissionResult, location: TaskLocation | None) -> tuple[str, int | None]:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from grader.messages import Param, words
+from grader.messages import words
 from grader.report.text import check_lines, message_text, number, shorten
 from grader.results import SubmissionResult
 
@@ -60,10 +60,6 @@ def terminal_style(stream_is_tty: bool, environ: Mapping[str, str] = os.environ)
     return Style(colour=True)
 
 
-def _say(key: str, lang: str, /, **params: Param) -> str:
-    return words(key, lang, **params)
-
-
 def submission_text(
     result: SubmissionResult, *, lang: str, style: Style = PLAIN, public_only: bool = False
 ) -> str:
@@ -72,16 +68,16 @@ def submission_text(
     head = (
         f"{result.id}: {number(result.score)}/{number(result.max_score)}"
         if result.status == "graded"
-        else f"{result.id}: {_say('term.not_graded', lang)}"
+        else f"{result.id}: {words('term.not_graded', lang)}"
     )
     lines = [style.paint(head, "bold")]
     if public_only:
-        lines.append(style.paint(_say("term.public_only", lang), "timeout"))
+        lines.append(style.paint(words("term.public_only", lang), "timeout"))
     if result.error:
         lines.append(f"  {result.error.kind}: {message_text(result.error.message, lang)}")
     for task in result.tasks:
         found = (
-            " " + _say("term.found_as", lang, name=task.found_as)
+            " " + words("term.found_as", lang, name=task.found_as)
             if task.found_as and task.found_as != task.id
             else ""
         )
@@ -95,11 +91,11 @@ def submission_text(
             for line in check_lines(c, lang):
                 lines.append("      " + (style.paint(line, "hint") if line.startswith("→") else line))
         for note in task.notes:
-            lines.append("  " + style.paint(_say("term.note", lang, text=message_text(note, lang)), "dim"))
+            lines.append("  " + style.paint(words("term.note", lang, text=message_text(note, lang)), "dim"))
     if result.notes:
         lines.append("")
         for note in result.notes:
-            lines.append(style.paint(_say("term.note", lang, text=message_text(note, lang)), "dim"))
+            lines.append(style.paint(words("term.note", lang, text=message_text(note, lang)), "dim"))
     return "\n".join(lines)
 
 
@@ -118,18 +114,18 @@ def batch_summary(
     errors = [r for r in results if r.status == "error"]
     rate = len(results) / max(seconds, 1e-9)
     lines = [
-        _say(
+        words(
             "term.graded",
             lang,
             graded=len(graded),
-            total=_say("n.submissions", lang, count=len(results)),
+            total=words("n.submissions", lang, count=len(results)),
             seconds=round(seconds, 1),
             rate=round(rate, 1),
             errors=len(errors),
         )
     ]
     if public_only:
-        lines.append(style.paint(_say("term.public_only", lang), "timeout"))
+        lines.append(style.paint(words("term.public_only", lang), "timeout"))
     if graded:
         by_task: dict[tuple[str, str], list[float]] = {}
         for r in graded:
@@ -140,7 +136,7 @@ def batch_summary(
         for (rubric, task), scores in sorted(by_task.items()):
             full = sum(s >= 1 for s in scores)
             mean_task = 100 * sum(scores) / len(scores)
-            stats = _say("term.task_line", lang, full=full, count=len(scores), mean=round(mean_task, 1))
+            stats = words("term.task_line", lang, full=full, count=len(scores), mean=round(mean_task, 1))
             lines.append(f"  {f'{rubric}.{task}':<{width}}{stats}")
         counts: dict[str, int] = {}
         for r in graded:
@@ -148,12 +144,12 @@ def batch_summary(
                 counts[code] = counts.get(code, 0) + 1
         if counts:
             top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:6]
-            lines.append(_say("term.diagnoses", lang, codes=", ".join(f"{code} ({n})" for code, n in top)))
+            lines.append(words("term.diagnoses", lang, codes=", ".join(f"{code} ({n})" for code, n in top)))
     for r in errors[:ERRORS_NAMED]:
         kind, message = (r.error.kind, message_text(r.error.message, lang)) if r.error else ("error", "")
         line = shorten(" ".join(f"{r.id}: {kind}: {message}".split()), ERROR_LINE_LIMIT)
         lines.append("  " + style.paint("!", "error") + " " + line)
     if len(errors) > ERRORS_NAMED:
-        lines.append("  " + _say("term.more_errors", lang, count=len(errors) - ERRORS_NAMED))
-    lines.append(_say("term.reports", lang, folder=out_dir))
+        lines.append("  " + words("term.more_errors", lang, count=len(errors) - ERRORS_NAMED))
+    lines.append(words("term.reports", lang, folder=out_dir))
     return "\n".join(lines)

@@ -355,11 +355,6 @@ class StudentRuntime:
             self._worker.kill()
             return CallOutcome(status="crash", message=f"unreadable answer from the worker: {exc}")
 
-    def output(self) -> str:
-        """What the student's code printed in the public worker, capped (:meth:`captured` says whether
-        it was cut and whether hidden cases' output was left out)."""
-        return self.captured().text
-
     def captured(self) -> Captured:
         """What the student's code printed in the public worker, capped, and the facts a reader needs
         about it (put into words by the reports)."""
