@@ -61,7 +61,7 @@ _LINES = frozenset({"plot", "semilogx", "semilogy", "loglog", "step"})
 
 def is_inert(name: str) -> bool:
     """Whether the module ``name`` is served inert in the worker."""
-    return name in MODULES or any(name == root or name.startswith(root + ".") for root in LIBRARIES)
+    return name in MODULES or name.partition(".")[0] in LIBRARIES
 
 
 class Inert:
@@ -226,7 +226,16 @@ class InertFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 def install() -> None:
     """Serve the display-only libraries inert from now on, in this process (the worker), and bind the
-    :data:`FALLBACKS` in the builtins where nothing else is bound under their names."""
+    :data:`FALLBACKS` in the builtins where nothing else is bound under their names.
+
+    The zygote installs them before it forks, so that a worker finds them in place instead of paying
+    for them (scanning the loaded modules, building the fallbacks) at every start."""
+    if (
+        sys.meta_path
+        and isinstance(sys.meta_path[0], InertFinder)
+        and all(hasattr(builtins, name) for name in FALLBACKS)
+    ):
+        return
     # A real one already imported (by whatever came before) would be found in the cache first.
     for loaded in [name for name in sys.modules if is_inert(name)]:
         del sys.modules[loaded]

@@ -33,7 +33,7 @@ from typing import Any, NoReturn
 import numpy.linalg
 import numpy.random  # noqa: F401
 
-from grader.sandbox import layers, privileges, worker
+from grader.sandbox import inert, layers, privileges, worker
 from grader.sandbox.layers import Hardening, Plan, SandboxError
 from grader.sandbox.protocol import PROGRESS
 
@@ -78,6 +78,8 @@ def main() -> NoReturn:
     if grader_pid and os.getppid() == grader_pid:
         privileges.die_with_parent(grader_pid)
     _preload()
+    # Once here rather than in every worker (see inert.install).
+    inert.install()
     # Everything loaded so far is left out of garbage collection: a worker's collector would otherwise
     # walk (and so copy, page by page) the whole heap it shares with the zygote.
     gc.freeze()
