@@ -66,7 +66,7 @@ def timed_runtime(tally: Tally) -> Iterator[None]:
 
     wrap("load", lambda: "load (fork, sandbox, definitions)", lambda: 1)
     wrap("_call_here", lambda function, *_: f"call {function}", lambda *_: 1)
-    wrap("_call_many_here", lambda function, arg_lists, *_: f"batch {function}", lambda _, a, *__: len(a))
+    wrap("_call_many_here", lambda calls: f"batch of {len({c.function for c in calls})} functions", len)
     try:
         yield
     finally:
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ]
     for label, seconds in rows:
         print(f"  {label:<56} {seconds * ms:7.2f}")
-    print("worker requests seen from the grader (ms per submission, requests per submission):")
+    print("worker requests seen from the grader (ms per submission, calls or loads per submission):")
     total = 0.0
     for key in sorted(tally.seconds, key=lambda k: -tally.seconds[k]):
         total += tally.seconds[key]

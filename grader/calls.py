@@ -85,6 +85,17 @@ class CallOutcome:
 
 
 @dataclass(frozen=True)
+class PlannedCall:
+    """One call of a batch: known before any of them is made, so that they travel together."""
+
+    function: str
+    args: tuple[Any, ...]
+    timeout_s: float
+    watch_globals: tuple[str, ...] = ()
+    return_args: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Substitute:
     """A reference function standing in for one of the student's own helpers during a call.
 
@@ -120,16 +131,7 @@ class StudentCode(Protocol):
         hidden: bool = False,
     ) -> CallOutcome: ...
 
-    def call_many(
-        self,
-        function: str,
-        arg_lists: Sequence[Sequence[Any]],
-        *,
-        timeout_s: float,
-        watch_globals: Sequence[str] = (),
-        return_args: Sequence[int] = (),
-        hidden: bool = False,
-    ) -> list[CallOutcome]:
-        """Several calls in one go; may answer fewer outcomes than asked (the rest are made with
-        :meth:`call`)."""
+    def call_many(self, calls: Sequence[PlannedCall], *, hidden: bool = False) -> list[CallOutcome]:
+        """Several calls (of one function or several) in one go, in order; may answer the outcomes of
+        only the first few (the rest are made with :meth:`call`)."""
         ...

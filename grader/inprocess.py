@@ -25,6 +25,7 @@ from grader.calls import (
     CallOutcome,
     Frame,
     FunctionInfo,
+    PlannedCall,
     Substitute,
 )
 from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
@@ -150,25 +151,16 @@ class InProcessStudent:
             self.missing_names.add(missing)
         return outcome
 
-    def call_many(
-        self,
-        function: str,
-        arg_lists: Sequence[Sequence[Any]],
-        *,
-        timeout_s: float,
-        watch_globals: Sequence[str] = (),
-        return_args: Sequence[int] = (),
-        hidden: bool = False,
-    ) -> list[CallOutcome]:
+    def call_many(self, calls: Sequence[PlannedCall], *, hidden: bool = False) -> list[CallOutcome]:
         """The calls one by one, stopping after the first time-out (as a worker's batch does)."""
         outcomes = []
-        for args in arg_lists:
+        for planned in calls:
             outcome = self.call(
-                function,
-                args,
-                timeout_s=timeout_s,
-                watch_globals=watch_globals,
-                return_args=return_args,
+                planned.function,
+                planned.args,
+                timeout_s=planned.timeout_s,
+                watch_globals=planned.watch_globals,
+                return_args=planned.return_args,
                 hidden=hidden,
             )
             outcomes.append(outcome)

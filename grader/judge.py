@@ -12,7 +12,9 @@ from pathlib import Path
 from grader.calls import FunctionInfo, LoadEvent, StudentCode, Substitute
 from grader.cases import CaseSet, make_cases
 from grader.checks import TaskContext, prefetch_cases, run_check
+from grader.checks.context import prefetch_together
 from grader.checks.memo import Memo
+from grader.checks.registry import planned_calls
 from grader.conventions import Convention
 from grader.defs import Definitions, find_definitions
 from grader.location import Location
@@ -108,7 +110,7 @@ def judge_rubrics(
     for rubric in rubrics:
         wanted = _with_helpers(rubric, tasks)
         graded: dict[str, GradedTask] = {}
-        probes = _probe_rubric(judge, rubric, code, loaded, t)
+        probes = _probe_rubric(judge, rubric, code, loaded, t, wanted)
         for task in rubric.tasks:
             if task.id not in wanted:
                 continue
@@ -289,15 +291,43 @@ def _context(
 
 
 def _probe_rubric(
-    judge: Judge, rubric: Rubric, code: StudentCode, loaded: LoadedCode, t: Phrases
+    judge: Judge, rubric: Rubric, code: StudentCode, loaded: LoadedCode, t: Phrases, wanted: Collection[str]
 ) -> RubricProbes:
-    """Every function of the rubric that can be called, probed (see :func:`probe_functions`)."""
+    """Every function of the rubric that can be called, probed (see :func:`probe_functions`).
+
+    The calls known in advance are made first, all together: every ``wanted`` function's probe and its
+    checks' public calls in the rubric's first convention (the one most submissions work in) in one
+    round trip; once probing has told the convention, their hidden calls in another. A function that
+    works in another convention makes its own calls later, as the checks ask for them.
+    """
     contexts = {}
     for task in rubric.tasks:
         function = find_function(task, loaded.functions)
         if function is not None and function.accepts(len(task.params)):
             contexts[task.id] = _context(judge, rubric, task, code, function, loaded, t)
-    return probe_functions(rubric.conventions, contexts)
+    chosen = [ctx for task_id, ctx in contexts.items() if task_id in wanted]
+    probed = [(ctx, *probe_case(ctx)) for ctx in chosen]
+    prefetch_together(
+        [
+            *((ctx, probe_values(ctx, case), check) for ctx, case, check in probed),
+            *((ctx, values, spec) for ctx in chosen for values, spec in planned_calls(ctx, hidden=False)),
+        ],
+        hidden=False,
+    )
+    probes = probe_functions(rubric.conventions, contexts)
+    settled = [
+        probes.tasks[ctx.task.id]
+        for ctx in chosen
+        if not probes.tasks[ctx.task.id].timed_out
+        and probes.tasks[ctx.task.id].best in (None, probes.established.id)
+    ]
+    for probe in settled:
+        probe.ctx.convention = probes.established
+    prefetch_together(
+        [(p.ctx, values, spec) for p in settled for values, spec in planned_calls(p.ctx, hidden=True)],
+        hidden=True,
+    )
+    return probes
 
 
 def function_source(unit_source: str, function: FunctionInfo) -> str | None:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from grader.calls import CallOutcome, StudentCode, Substitute
+from grader.calls import CallOutcome, PlannedCall, StudentCode, Substitute
 
 T = TypeVar("T")
 Runner = Literal["auto", "fork", "here"]
@@ -252,28 +252,18 @@ class _Watched:
                 hidden=hidden,
             )
 
-    def call_many(
-        self,
-        function: str,
-        arg_lists: Sequence[Sequence[Any]],
-        *,
-        timeout_s: float,
-        watch_globals: Sequence[str] = (),
-        return_args: Sequence[int] = (),
-        hidden: bool = False,
-    ) -> list[CallOutcome]:
+    def call_many(self, calls: Sequence[PlannedCall], *, hidden: bool = False) -> list[CallOutcome]:
+        # The parent gives up on the function it was told is running: a batch of several functions could
+        # not say which one hung, so those calls are made one by one (here a batch saves no round trip).
+        functions = {call.function for call in calls}
+        if len(functions) != 1:
+            return []
+        (function,) = functions
         stopped = self._given_up.get(function)
         if stopped is not None:
-            return [_outcome(stopped, timeout_s)]
-        with self._announced(function, timeout_s * max(len(arg_lists), 1)):
-            return self._code.call_many(
-                function,
-                arg_lists,
-                timeout_s=timeout_s,
-                watch_globals=watch_globals,
-                return_args=return_args,
-                hidden=hidden,
-            )
+            return [_outcome(stopped, calls[0].timeout_s)]
+        with self._announced(function, sum(call.timeout_s for call in calls)):
+            return self._code.call_many(calls, hidden=hidden)
 
     @contextlib.contextmanager
     def _announced(self, function: str, seconds: float) -> Iterator[None]:

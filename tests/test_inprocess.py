@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.calls import CallOutcome, Opaque, Substitute
+from grader.calls import CallOutcome, Opaque, PlannedCall, Substitute
 from grader.conventions import Convention
 from grader.inprocess import InProcessStudent
 from reference import xor
@@ -304,10 +304,15 @@ def test_a_hidden_call_gives_back_only_its_status_and_values(
     assert capsys.readouterr().out == "the hidden input is 1\n"
 
 
+def planned(function: str, arg_lists: list[list[Any]], timeout_s: float) -> list[PlannedCall]:
+    """Calls of one function, to be made together."""
+    return [PlannedCall(function, tuple(args), timeout_s) for args in arg_lists]
+
+
 def test_many_calls_stop_at_the_first_time_out(student: InProcessStudent) -> None:
-    outcomes = student.call_many("shouts", [[1], [2]], timeout_s=1.0)
+    outcomes = student.call_many(planned("shouts", [[1], [2]], 1.0))
     assert [o.value for o in outcomes] == [2, 4]
-    spun = student.call_many("spins", [[], [], []], timeout_s=LIMIT_S)
+    spun = student.call_many(planned("spins", [[], [], []], LIMIT_S))
     assert [o.status for o in spun] == ["timeout"]
 
 

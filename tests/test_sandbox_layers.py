@@ -14,6 +14,7 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,7 +22,7 @@ from click.testing import CliRunner
 
 import grader.cli
 import grader.session
-from grader.calls import Substitute
+from grader.calls import PlannedCall, Substitute
 from grader.conventions import Convention
 from grader.sandbox import bwrap, landlock, layers, privileges, seccomp
 from grader.sandbox.launcher import Zygote
@@ -519,9 +520,14 @@ def test_time_outs_in_hidden_cases_count_for_the_public_worker_too(zygote: Zygot
         assert runtime.call("spin", [1], timeout_s=0.3, hidden=True).status == "timeout"
         public = runtime.call("spin", [0], timeout_s=0.3)
         assert public.status == "timeout" and "not called again" in public.message
-        assert runtime.call_many("spin", [[0], [0]], timeout_s=0.3) == []
+        assert runtime.call_many(planned("spin", [[0], [0]], 0.3)) == []
     finally:
         runtime.close()
+
+
+def planned(function: str, arg_lists: list[list[Any]], timeout_s: float) -> list[PlannedCall]:
+    """Calls of one function, to be made together."""
+    return [PlannedCall(function, tuple(args), timeout_s) for args in arg_lists]
 
 
 def test_calls_made_together_stop_at_the_first_time_out(zygote: Zygote, tmp_path: Path) -> None:
@@ -538,14 +544,14 @@ def test_calls_made_together_stop_at_the_first_time_out(zygote: Zygote, tmp_path
         """,
     )
     try:
-        outcomes = runtime.call_many("f", [[0], [1], [5], [0]], timeout_s=0.3)
+        outcomes = runtime.call_many(planned("f", [[0], [1], [5], [0]], 0.3))
         assert [o.status for o in outcomes] == ["ok", "ok", "timeout"]
         assert outcomes[1].value == [1, 1]
         assert outcomes[2].elapsed_s == 0.3
         # After a time-out, the calls are made one by one, where the rules on time-outs apply.
-        assert runtime.call_many("f", [[0], [1]], timeout_s=0.3) == []
+        assert runtime.call_many(planned("f", [[0], [1]], 0.3)) == []
         assert runtime.call("f", [0], timeout_s=0.3).value == [0, 0]
-        errors = runtime.call_many("boom", [[0], [2]], timeout_s=1.0)
+        errors = runtime.call_many(planned("boom", [[0], [2]], 1.0))
         assert [o.status for o in errors] == ["exception", "ok"]
         assert errors[0].error_type == "ZeroDivisionError" and errors[1].value == 0.5
     finally:
@@ -568,13 +574,86 @@ def test_calls_made_together_that_the_worker_cannot_stop_are_made_again_alone(
     )
     try:
         started = time.monotonic()
-        assert runtime.call_many("g", [[0], [1]], timeout_s=0.3) == []
+        assert runtime.call_many(planned("g", [[0], [1]], 0.3)) == []
         assert time.monotonic() - started < 5
         # The worker was killed, and that was one try: the next call starts a new worker, the one after
         # a second time-out is not made.
         assert runtime.call("g", [0], timeout_s=0.3).value == 0
         assert runtime.call("g", [1], timeout_s=0.3).status == "timeout"
         assert "not called again" in runtime.call("g", [0], timeout_s=0.3).message
+    finally:
+        runtime.close()
+
+
+def test_calls_of_several_functions_travel_together_in_order(zygote: Zygote, tmp_path: Path) -> None:
+    """A batch may mix functions, each call with its own time limit; outcomes come back in order, hidden
+    ones from the sealed twin with nothing but their values."""
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        def double(x):
+            print("double", x)
+            return 2 * x
+        def boom(x):
+            return 1 / x
+        def spin(x):
+            while x:
+                pass
+            return x
+        """,
+    )
+    try:
+        calls = [
+            PlannedCall("double", (1,), 1.0),
+            PlannedCall("boom", (0,), 1.0),
+            PlannedCall("double", (3,), 1.0),
+            PlannedCall("spin", (1,), 0.3),
+            PlannedCall("double", (5,), 1.0),
+        ]
+        outcomes = runtime.call_many(calls)
+        assert [o.status for o in outcomes] == ["ok", "exception", "ok", "timeout"]
+        assert [outcomes[0].value, outcomes[2].value] == [2, 6]
+        assert outcomes[1].error_type == "ZeroDivisionError"
+        # The time-out counts against the function that ran out of time, and no other.
+        assert runtime.call("double", [5], timeout_s=1.0).value == 10
+        assert runtime.call_many([PlannedCall("double", (7,), 1.0), PlannedCall("spin", (0,), 0.3)]) == []
+        hidden = runtime.call_many(
+            [PlannedCall("double", (11,), 1.0), PlannedCall("boom", (0,), 1.0)], hidden=True
+        )
+        assert [o.value for o in hidden] == [22, None]
+        assert hidden[1].status == "exception" and hidden[1].error_type == ""
+        assert "11" not in runtime.captured().text
+    finally:
+        runtime.close()
+
+
+def test_a_batch_of_several_functions_the_worker_cannot_stop_blames_none_of_them(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    """Killed in the middle of a mixed batch, the worker cannot say which call hung: every function is
+    still called one by one, where the hung one runs out of time on its own."""
+    runtime = runtime_for(
+        zygote,
+        tmp_path,
+        """
+        import itertools
+        def fine(x):
+            return x + 1
+        def stuck(x):
+            return sum(itertools.count())  # C code: the worker's own timer never gets a say
+        """,
+    )
+    try:
+        batch = [
+            PlannedCall("fine", (1,), 0.3),
+            PlannedCall("stuck", (0,), 0.3),
+            PlannedCall("fine", (2,), 0.3),
+        ]
+        assert runtime.call_many(batch) == []
+        assert runtime.call("fine", [1], timeout_s=0.3).value == 2
+        assert runtime.call("stuck", [0], timeout_s=0.3).status == "timeout"
+        assert runtime.call("fine", [2], timeout_s=0.3).value == 3
     finally:
         runtime.close()
 

@@ -9,7 +9,7 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 
-from grader.calls import CallOutcome, FunctionInfo, StudentCode, Substitute
+from grader.calls import CallOutcome, FunctionInfo, PlannedCall, StudentCode, Substitute
 from grader.cases import Case, CaseSet
 from grader.checks.memo import Memo, function_key, values_key
 from grader.compare import Comparison, as_array
@@ -142,25 +142,7 @@ class TaskContext:
     def prefetch(self, many: Sequence[Mapping[str, Any]], *, check: CheckSpec, hidden: bool) -> None:
         """Make the calls :meth:`call_student` will be asked for (no helpers substituted) in one round
         trip. Whatever the batch leaves undone (a time-out stops it) is made later, one by one."""
-        pending: dict[tuple[Any, ...], list[Any]] = {}
-        for values in many:
-            key = self._call_key(values, substitutes=(), check=check, hidden=hidden)
-            if key not in self._calls:
-                pending.setdefault(key, self.arguments(values))
-        if len(pending) < 2:
-            return
-        started = time.perf_counter()
-        outcomes = self.runtime.call_many(
-            self.function.name,
-            list(pending.values()),
-            timeout_s=check.timeout_s,
-            watch_globals=self.task.trains,
-            return_args=self._returned_args(),
-            hidden=hidden,
-        )
-        self.timings.add_stage("calls", time.perf_counter() - started)
-        for (key, args), outcome in zip(pending.items(), outcomes, strict=False):
-            self._record(key, args, outcome)
+        prefetch_together([(self, values, check) for values in many], hidden=hidden)
 
     def made_call(self, values: Mapping[str, Any], *, check: CheckSpec, hidden: bool) -> StudentCall | None:
         """The call :meth:`call_student` made on these inputs with the student's own helpers, if it made
@@ -473,6 +455,40 @@ class TaskContext:
             if isinstance(value, np.ndarray):
                 shown.append(_summary(param, value))
         return self.t("out.inputs", inputs="; ".join(shown)) if shown else None
+
+
+def prefetch_together(
+    wanted: Sequence[tuple[TaskContext, Mapping[str, Any], CheckSpec]], *, hidden: bool
+) -> None:
+    """Make, in one round trip, the calls (no helpers substituted) that the checks of one or several tasks
+    of a submission will ask for: each is a task's context, the inputs, and the check whose time limit
+    the call takes. Calls already made are left out; whatever the batch leaves undone (a time-out stops
+    it) is made later, one by one, by :meth:`TaskContext.call_student`."""
+    pending: dict[tuple[int, tuple[Any, ...]], tuple[TaskContext, tuple[Any, ...], list[Any], CheckSpec]] = {}
+    for ctx, values, check in wanted:
+        key = ctx._call_key(values, substitutes=(), check=check, hidden=hidden)
+        if key not in ctx._calls and (id(ctx), key) not in pending:
+            pending[id(ctx), key] = (ctx, key, ctx.arguments(values), check)
+    if len(pending) < 2:
+        return
+    first = next(iter(pending.values()))[0]
+    # The contexts of one submission share its runtime and the run's timings.
+    assert all(ctx.runtime is first.runtime for ctx, *_ in pending.values())
+    calls = [
+        PlannedCall(
+            ctx.function.name,
+            tuple(args),
+            check.timeout_s,
+            tuple(ctx.task.trains),
+            tuple(ctx._returned_args()),
+        )
+        for ctx, _, args, check in pending.values()
+    ]
+    started = time.perf_counter()
+    outcomes = first.runtime.call_many(calls, hidden=hidden)
+    first.timings.add_stage("calls", time.perf_counter() - started)
+    for (ctx, key, args, _), outcome in zip(pending.values(), outcomes, strict=False):
+        ctx._record(key, args, outcome)
 
 
 def _explained(verdict: CaseVerdict, diagnosis: Diagnosis) -> CaseVerdict:

@@ -21,7 +21,7 @@ import numpy as np
 
 from grader.calls import Substitute
 from grader.cases import Case, extra_case
-from grader.checks.context import CaseVerdict, TaskContext
+from grader.checks.context import CaseVerdict, TaskContext, prefetch_together
 from grader.diagnose import hints, merge
 from grader.errors import RubricError
 from grader.results import CheckResult, CheckStatus, Visibility
@@ -31,6 +31,9 @@ CheckFunction = Callable[[TaskContext, CheckSpec, Sequence[Case]], list[CaseVerd
 CaseSelector = Callable[[TaskContext, CheckSpec], Sequence[Case]]
 # Judges one case, calling the student's function with these reference helpers standing in for theirs.
 CaseEvaluator = Callable[[Case, Sequence[Substitute]], CaseVerdict]
+# The inputs a check calls the student's function with on a case (its own helpers, no substitutes), known
+# before it runs, so that every call of a submission known in advance travels in one round trip.
+CallPlan = Callable[[TaskContext, CheckSpec, Case], Sequence[Mapping[str, Any]]]
 # How many failing cases a message spells out; the rest are counted.
 MAX_DETAILED_CASES = 3
 
@@ -69,6 +72,11 @@ class CheckKind:
     needs: tuple[str, ...] = ()
     select: CaseSelector | None = None
     check_names: OptionCheck | None = None
+    plan: CallPlan | None = None
+
+    def planned(self, ctx: TaskContext, spec: CheckSpec, case: Case) -> Sequence[Mapping[str, Any]]:
+        """The inputs the check will call the function with on ``case``: the case's own by default."""
+        return [case.values] if self.plan is None else self.plan(ctx, spec, case)
 
     @property
     def doc(self) -> str:
@@ -124,13 +132,15 @@ def register(
     needs: Sequence[str] = (),
     select: CaseSelector | None = None,
     validate: OptionCheck | None = None,
+    plan: CallPlan | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check kind under ``name`` (rubrics refer to it as ``kind = "name"``).
 
     The kind's function documents what it checks; every option documents itself in one line, and an
     optional default must be a value the option accepts: a kind that breaks either is refused here,
     when the grader is imported, rather than in some rubric later. ``validate`` checks, at load time,
-    the option values that name things (see :class:`OptionCheck`).
+    the option values that name things (see :class:`OptionCheck`). ``plan`` says which inputs the kind
+    calls the function with on a case, when not the case's own (see :data:`CallPlan`).
     """
 
     def decorate(function: CheckFunction) -> CheckFunction:
@@ -145,7 +155,7 @@ def register(
         for option, spec in own.items():
             _check_option_spec(name, option, spec)
         CHECK_KINDS[name] = CheckKind(
-            name, function, {**own, **COMMON_OPTIONS}, tuple(needs), select, validate
+            name, function, {**own, **COMMON_OPTIONS}, tuple(needs), select, validate, plan
         )
         return function
 
@@ -284,16 +294,28 @@ def _named_values(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def planned_calls(ctx: TaskContext, *, hidden: bool) -> list[tuple[Mapping[str, Any], CheckSpec]]:
+    """The calls the task's checks will make (inputs, and the check whose time limit each takes) on its
+    public or its hidden cases, in the checks' order. Inputs that lack a value the function takes (a
+    training schedule a kind without a plan cannot know) are left to the check itself."""
+    needed = [ctx.task.inputs.get(param, param) for param in ctx.task.params]
+    return [
+        (values, spec)
+        for spec in ctx.task.checks
+        for case in cases_of(ctx, spec)
+        if case.is_public != hidden
+        for values in CHECK_KINDS[spec.kind].planned(ctx, spec, case)
+        if all(name in values for name in needed)
+    ]
+
+
 def prefetch_cases(ctx: TaskContext) -> None:
-    """Call a (non-training) function on every case its checks will look at, public cases in one round
-    trip and hidden ones in another (what hidden cases print is told apart by the round trip)."""
-    if ctx.task.trains or not ctx.task.checks:
-        return
-    # The same inputs are called once: the prefetch itself leaves out calls already made or asked for.
-    cases = [c for spec in ctx.task.checks for c in cases_of(ctx, spec)]
+    """Make every call the task's checks will make, public ones in one round trip and hidden ones in
+    another (what hidden cases print is told apart by the round trip)."""
     for hidden in (False, True):
-        values = [c.values for c in cases if c.is_public != hidden]
-        ctx.prefetch(values, check=ctx.task.checks[0], hidden=hidden)
+        prefetch_together(
+            [(ctx, values, spec) for values, spec in planned_calls(ctx, hidden=hidden)], hidden=hidden
+        )
 
 
 def judge_cases(ctx: TaskContext, cases: Sequence[Case], evaluate: CaseEvaluator) -> list[CaseVerdict]:

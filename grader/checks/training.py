@@ -124,18 +124,42 @@ def _check_rates(
     return ()
 
 
-@register("one_step", options=STEP_OPTIONS, needs=TRAINING, validate=_check_rates)
+def _rates(spec: CheckSpec) -> tuple[float, ...]:
+    return tuple(dict.fromkeys(float(r) for r in (spec.options["rate"], *spec.options["other_rates"])))
+
+
+def _each_rate(ctx: TaskContext, spec: CheckSpec, case: Case) -> list[dict[str, Any]]:
+    """``one_step``'s calls on a case: ``steps`` updates at each of its rates."""
+    steps = int(spec.options["steps"])
+    return [_with_schedule(ctx, case.values, steps=steps, rate=rate) for rate in _rates(spec)]
+
+
+def _each_length(ctx: TaskContext, spec: CheckSpec, case: Case) -> list[dict[str, Any]]:
+    """``cost_decreases``'s calls on a case: 1, 2, … ``steps`` updates, each from the same start."""
+    rate = float(spec.options["rate"])
+    return [
+        _with_schedule(ctx, case.values, steps=k, rate=rate) for k in range(1, int(spec.options["steps"]) + 1)
+    ]
+
+
+def _one_run(ctx: TaskContext, spec: CheckSpec, case: Case) -> list[dict[str, Any]]:
+    """The call of a check that trains once per case: ``steps`` updates at ``rate``."""
+    return [
+        _with_schedule(ctx, case.values, steps=int(spec.options["steps"]), rate=float(spec.options["rate"]))
+    ]
+
+
+@register("one_step", options=STEP_OPTIONS, needs=TRAINING, validate=_check_rates, plan=_each_rate)
 def one_step(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """``steps`` updates (default one) give exactly the reference's parameters, at ``rate`` and at each of
     ``other_rates``: a case passes when every rate does."""
     steps = int(spec.options["steps"])
-    rates = tuple(dict.fromkeys(float(r) for r in (spec.options["rate"], *spec.options["other_rates"])))
+    rates = _rates(spec)
     rtol, atol = float(spec.options["rtol"]), float(spec.options["atol"])
 
     def evaluate(case: Case, substitutes: Sequence[Substitute]) -> CaseVerdict:
         if not substitutes:
-            schedules = [_with_schedule(ctx, case.values, steps=steps, rate=rate) for rate in rates]
-            ctx.prefetch(schedules, check=spec, hidden=not case.is_public)
+            ctx.prefetch(_each_rate(ctx, spec, case), check=spec, hidden=not case.is_public)
         for rate in rates:
             verdict = evaluate_at(case, substitutes, rate)
             if not verdict.passed:
@@ -196,6 +220,7 @@ def _cost_values(
     },
     needs=(*TRAINING, "cost"),
     validate=_cost_values,
+    plan=_each_length,
 )
 def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """With a small rate, the cost (computed by the grader) goes down after 1, 2, … ``steps`` updates
@@ -207,8 +232,7 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
         initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
         costs = [_cost(ctx, case.values, initial)]
         if not substitutes:
-            schedules = [_with_schedule(ctx, case.values, steps=k, rate=rate) for k in range(1, steps + 1)]
-            ctx.prefetch(schedules, check=spec, hidden=not case.is_public)
+            ctx.prefetch(_each_length(ctx, spec, case), check=spec, hidden=not case.is_public)
         trained: Trained | CaseVerdict | None = None
         for k in range(1, steps + 1):
             trained = _train(ctx, spec, case, steps=k, rate=rate, substitutes=substitutes)
@@ -301,6 +325,7 @@ def _check_solution(
     },
     needs=TRAINING,
     validate=_check_solution,
+    plan=_one_run,
 )
 def reaches_solution(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """After ``steps`` updates the (single) trained parameter is the ``solution`` (a closed-form optimum).
@@ -388,6 +413,7 @@ def _check_learning(
     },
     needs=TRAINING,
     validate=_check_learning,
+    plan=_one_run,
 )
 def learns(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> list[CaseVerdict]:
     """After ``steps`` iterations at ``rate``, the trained model (run through the reference ``predict``)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.calls import MAX_TIMEOUTS_PER_FUNCTION, SEALED_MESSAGE, CallOutcome, Substitute
+from grader.calls import MAX_TIMEOUTS_PER_FUNCTION, SEALED_MESSAGE, CallOutcome, PlannedCall, Substitute
 from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.launcher import WorkerDied, WorkerProcess, WorkerTimeout, Zygote
 from grader.sandbox.limits import Limits
@@ -187,70 +187,61 @@ class StudentRuntime:
         self._account(function, outcome)
         return self._seal(outcome)
 
-    def call_many(
-        self,
-        function: str,
-        arg_lists: Sequence[Sequence[Any]],
-        *,
-        timeout_s: float,
-        watch_globals: Sequence[str] = (),
-        return_args: Sequence[int] = (),
-        hidden: bool = False,
-    ) -> list[CallOutcome]:
-        """Several calls of one function in one round trip, as :meth:`call` would make them one by one.
+    def call_many(self, calls: Sequence[PlannedCall], *, hidden: bool = False) -> list[CallOutcome]:
+        """Several calls in one round trip, as :meth:`call` would make them one by one (in the sealed twin
+        when ``hidden``).
 
-        The answer may hold fewer outcomes than calls asked for (none at all when the worker is not
-        ready, has died or the function already ran out of time): the batch stops at the first time-out,
-        and the caller makes the rest with :meth:`call`, which knows what to do about time-outs.
+        The answer may hold the outcomes of only the first few calls (none at all when the worker is not
+        ready or has died, or a function of the batch already ran out of time): the batch stops at the
+        first time-out, and the caller makes the rest with :meth:`call`, which knows what to do about
+        time-outs.
         """
         here = self._hidden_twin() if hidden and not self._sealed else self
-        return here._call_many_here(function, arg_lists, timeout_s, watch_globals, return_args)
+        return here._call_many_here(calls)
 
-    def _call_many_here(
-        self,
-        function: str,
-        arg_lists: Sequence[Sequence[Any]],
-        timeout_s: float,
-        watch_globals: Sequence[str],
-        return_args: Sequence[int],
-    ) -> list[CallOutcome]:
+    def _call_many_here(self, calls: Sequence[PlannedCall]) -> list[CallOutcome]:
         if self._worker is None and self._sealed and self.report is None:
             self.load()
         worker = self._worker
-        if worker is None or not worker.alive or self._timeouts.get(function, 0) or not arg_lists:
+        if worker is None or not worker.alive or not calls:
+            return []
+        if any(self._timeouts.get(call.function, 0) for call in calls):
             return []
         # A batch that might not fit in what is left of the budget goes one call at a time.
-        if self._time_left(timeout_s * len(arg_lists) + 1.0) < timeout_s * len(arg_lists) + 1.0:
+        wanted = sum(call.timeout_s for call in calls) + 1.0
+        if self._time_left(wanted) < wanted:
             return []
         arrays: list[np.ndarray] = []
         requests = [
-            _call_request(function, args, arrays, timeout_s, watch_globals, return_args) for args in arg_lists
+            _call_request(c.function, c.args, arrays, c.timeout_s, c.watch_globals, c.return_args)
+            for c in calls
         ]
         try:
             reply, frames = worker.request(
-                {"op": "calls", "calls": requests},
-                arrays,
-                timeout_s=timeout_s * len(requests) + 1.0,
-                answers=len(requests),
+                {"op": "calls", "calls": requests}, arrays, timeout_s=wanted, answers=len(requests)
             )
             results = reply.get("results")
             if not isinstance(results, list) or len(results) > len(requests):
                 raise ProtocolError("malformed batch answer")
             outcomes = [parse_call(result, frames) for result in results]
         except WorkerTimeout:
-            # Killed: a call was stuck where the worker's own timer cannot reach. That was one try of
-            # the function; the rest goes one call at a time.
-            self._timeouts[function] = self._timeouts.get(function, 0) + 1
+            # Killed: a call was stuck where the worker's own timer cannot reach. When the batch calls one
+            # function, that was one try of it; the rest goes one call at a time (which also finds out
+            # which function of a mixed batch it was).
+            functions = {call.function for call in calls}
+            if len(functions) == 1:
+                (stuck,) = functions
+                self._timeouts[stuck] = self._timeouts.get(stuck, 0) + 1
             return []
         except WorkerDied:
             return []
         except ProtocolError:
             worker.kill()
             return []
-        for index, outcome in enumerate(outcomes):
+        for index, (call, outcome) in enumerate(zip(calls, outcomes, strict=False)):
             if outcome.status == "timeout":
-                outcomes[index] = replace(outcome, elapsed_s=timeout_s)
-            self._account(function, outcomes[index])
+                outcomes[index] = replace(outcome, elapsed_s=call.timeout_s)
+            self._account(call.function, outcomes[index])
         return [self._seal(outcome) for outcome in outcomes]
 
     def _hidden_twin(self) -> StudentRuntime:
