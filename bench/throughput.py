@@ -81,12 +81,40 @@ def grade_batch(grader: Grader, submissions: Sequence[Submission], *, jobs: int)
         return list(pool.map(grader.grade, submissions))
 
 
-def rss_mib() -> float:
-    """This process's resident memory now (not its peak), in MiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mib(pid: int | None = None) -> float:
+    """A process's resident memory now (not its peak), in MiB: this one's by default; NaN once it ended."""
+    try:
+        status = Path(f"/proc/{pid or 'self'}/status").read_text()
+    except OSError:
+        return float("nan")
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def tree_rss_mib() -> tuple[float, float]:
+    """Resident memory of this process's descendants (grading processes, zygotes, live workers), found
+    through /proc's children lists, never by scanning the machine's processes: (sum, largest) in MiB."""
+    sizes = [rss_mib(pid) for pid in _descendants(os.getpid())]
+    known = [size for size in sizes if size == size]  # a process that ended meanwhile reads as NaN
+    return sum(known), max(known, default=0.0)
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for thread in threads:
+        try:
+            children = Path(f"/proc/{pid}/task/{thread}/children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found += [child, *_descendants(child)]
+    return found
 
 
 def busy_cpu_s() -> float:
@@ -102,6 +130,8 @@ def run_mode(
     """Grade as `grader grade --jobs N` does: in this process for one job, in N processes otherwise."""
     zygote = Zygote(scratch_root=scratch)
     rss: list[float] = []
+    tree: list[tuple[float, float]] = []
+    quarter = max(len(submissions) // 4, 1)
     try:
         rubrics = load_bundled_rubrics()
         grader = Grader(
@@ -114,8 +144,9 @@ def run_mode(
             results = []
             for i, submission in enumerate(submissions, start=1):
                 results.append(grader.grade(submission))
-                if i % max(len(submissions) // 4, 1) == 0:
+                if i % quarter == 0:
                     rss.append(rss_mib())
+                    tree.append(tree_rss_mib())
             wall, cpu = time.perf_counter() - started, busy_cpu_s() - cpu
             timings = grader.timings
         else:
@@ -124,7 +155,12 @@ def run_mode(
                 list(completed([pool.submit(s) for s in submissions[: 2 * jobs]]))  # start the processes
                 before = pool.timings()
                 started, cpu = time.perf_counter(), busy_cpu_s()
-                results = list(completed([pool.submit(s) for s in submissions]))
+                results = []
+                for i, result in enumerate(completed([pool.submit(s) for s in submissions]), start=1):
+                    results.append(result)
+                    if i % quarter == 0:
+                        rss.append(rss_mib())
+                        tree.append(tree_rss_mib())
                 wall, cpu = time.perf_counter() - started, busy_cpu_s() - cpu
                 after = pool.timings()
             spent = (a - b for a, b in zip(after.figures(), before.figures(), strict=True))
@@ -149,6 +185,7 @@ def run_mode(
         "slowest": slowest,
         "pathological_share": pathological / max(sum(durations), 1e-9),
         "rss": rss,
+        "tree": tree,
     }
 
 
@@ -186,7 +223,10 @@ def report(label: str, n: int, figures: dict[str, Any], baseline: dict[str, floa
     )
     if figures["rss"]:
         marks = ", ".join(f"{r:.0f}" for r in figures["rss"])
-        print(f"    grader RSS (MiB) after each quarter of the batch: {marks}")
+        print(f"    this process's RSS (MiB) after each quarter of the batch: {marks}")
+    if figures["tree"]:
+        marks = ", ".join(f"{total:.0f} (largest {largest:.0f})" for total, largest in figures["tree"])
+        print(f"    its descendants' RSS (MiB: sum, largest process) after each quarter: {marks}")
 
 
 def run_baseline(submissions: Sequence[Submission], *, scratch: Path) -> dict[str, float]:
