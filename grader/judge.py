@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from grader.calls import FunctionInfo, LoadEvent, StudentCode, Substitute
 from grader.cases import CaseSet, make_cases
@@ -28,7 +29,7 @@ from grader.probe import (
     probe_values,
 )
 from grader.results import CheckResult, TaskResult
-from grader.rubric import Rubric, TaskSpec
+from grader.rubric import CheckSpec, Rubric, TaskSpec
 from grader.source import CodeUnit
 from grader.timing import TimedModule, Timings
 from reference.mistakes import NO_MISTAKES, KnownMistakes, known_mistakes
@@ -306,14 +307,14 @@ def _probe_rubric(
         if function is not None and function.accepts(len(task.params)):
             contexts[task.id] = _context(judge, rubric, task, code, function, loaded, t)
     chosen = [ctx for task_id, ctx in contexts.items() if task_id in wanted]
-    probed = [(ctx, *probe_case(ctx)) for ctx in chosen]
-    prefetch_together(
-        [
-            *((ctx, probe_values(ctx, case), check) for ctx, case, check in probed),
-            *((ctx, values, spec) for ctx in chosen for values, spec in planned_calls(ctx, hidden=False)),
-        ],
-        hidden=False,
-    )
+    public: list[tuple[TaskContext, Mapping[str, Any], CheckSpec]] = []
+    # Function by function, in the rubric's order, each probe first: a function that kills its worker
+    # costs the calls after it a restart, never the answers of those before it.
+    for ctx in chosen:
+        case, check = probe_case(ctx)
+        public.append((ctx, probe_values(ctx, case), check))
+        public.extend((ctx, values, spec) for values, spec in planned_calls(ctx, hidden=False))
+    prefetch_together(public, hidden=False)
     probes = probe_functions(rubric.conventions, contexts)
     settled = [
         probes.tasks[ctx.task.id]

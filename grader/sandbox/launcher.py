@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -262,16 +262,31 @@ class WorkerProcess:
         timeout_s: float,
         helpers: HelperDesk | None = None,
         stalled: Callable[[], bool] | None = None,
-        answers: int = 1,
     ) -> tuple[dict[str, Any], list[np.ndarray]]:
         """Send a request and wait for its answer; a late or broken answer kills the worker.
-
-        ``answers``: how many calls' results the answer holds (each may be as large as a result may be).
 
         While it works, the worker may ask for reference helpers (``{"op": "helper"}``), answered by
         ``helpers``. ``stalled`` is asked now and then while the answer is awaited: when it says so,
         the worker is given up for stuck before the deadline.
         """
+        answers = self.answers(header, arrays, timeout_s=timeout_s, helpers=helpers, stalled=stalled)
+        try:
+            return next(answers)
+        finally:
+            answers.close()
+
+    def answers(
+        self,
+        header: dict[str, Any],
+        arrays: list[np.ndarray] | tuple[()] = (),
+        *,
+        timeout_s: float,
+        helpers: HelperDesk | None = None,
+        stalled: Callable[[], bool] | None = None,
+    ) -> Generator[tuple[dict[str, Any], list[np.ndarray]], None, None]:
+        """Send a request and give its answers as they come (a batch of calls is answered call by call),
+        all within ``timeout_s``; the caller stops reading when it has them all. A late or broken answer
+        kills the worker and raises :class:`WorkerTimeout` or :class:`WorkerDied`, as :meth:`request`."""
         if not self.alive:
             raise WorkerDied("worker is not running")
         deadline = time.monotonic() + timeout_s
@@ -286,7 +301,7 @@ class WorkerProcess:
             while True:
                 self._await(deadline, stalled)
                 self.channel.settimeout(max(deadline - time.monotonic(), 0.001))
-                reply, frames = receive_message(self.channel, max_bytes=self.limits.result_bytes * answers)
+                reply, frames = receive_message(self.channel, max_bytes=self.limits.result_bytes)
                 op = reply.get("op")
                 if op == "helper" and helpers is not None:
                     answer, answer_arrays = helpers(reply, frames)
@@ -299,7 +314,7 @@ class WorkerProcess:
                     if stale > MAX_STALE_ANSWERS:
                         raise ProtocolError("answers to no request")
                 else:
-                    return reply, frames
+                    yield reply, frames
         except TimeoutError:
             self.kill()
             raise WorkerTimeout(f"no answer within {timeout_s:g} s") from None

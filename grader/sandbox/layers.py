@@ -222,24 +222,34 @@ def _hand_over(uid: int) -> None:
     capability to override permissions.
     """
     os.chmod(".", 0o700)
-    for path in sorted(Path(".").rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        os.chown(path, uid, uid, follow_symlinks=False)
+    # Bottom-up, and by os.walk rather than pathlib's globbing: this runs in every new worker, where
+    # each object first touched costs a copied page.
+    for folder, folders, files in os.walk(".", topdown=False):
+        for name in (*files, *folders):
+            os.chown(os.path.join(folder, name), uid, uid, follow_symlinks=False)
     os.chown(".", uid, uid)
 
 
 def _carry(folder: str) -> list[tuple[str, bytes]]:
-    """The files of ``folder`` (relative path, content), to recreate inside the private tmpfs."""
+    """The regular files of ``folder`` (relative path, content), to recreate inside the private tmpfs;
+    links are neither carried nor followed."""
+    found: list[list[str]] = []
+    for here, _, files in os.walk(folder):
+        relative = os.path.relpath(here, folder)
+        for name in files:
+            path = os.path.join(here, name)
+            if not os.path.islink(path) and os.path.isfile(path):
+                found.append([*([] if relative == "." else relative.split(os.sep)), name])
     carried: list[tuple[str, bytes]] = []
     total = 0
-    root = Path(folder)
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink() or not path.is_file():
-            continue
-        data = path.read_bytes()
+    # In path order, part by part (as pathlib sorts), so that the caps keep the same files.
+    for parts in sorted(found):
+        with open(os.open(os.path.join(folder, *parts), os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
+            data = handle.read()
         total += len(data)
         if total > _MAX_CARRIED_BYTES or len(carried) >= _MAX_CARRIED_FILES:
             break
-        carried.append((str(path.relative_to(root)), data))
+        carried.append((os.path.join(*parts), data))
     return carried
 
 

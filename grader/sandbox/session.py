@@ -216,32 +216,34 @@ class StudentRuntime:
             _call_request(c.function, c.args, arrays, c.timeout_s, c.watch_globals, c.return_args)
             for c in calls
         ]
+        # Answered call by call: what was made before a call that kills or hangs the worker is kept, and
+        # that call is the one to blame.
+        outcomes: list[CallOutcome] = []
+        answers = worker.answers({"op": "calls", "calls": requests}, arrays, timeout_s=wanted)
         try:
-            reply, frames = worker.request(
-                {"op": "calls", "calls": requests}, arrays, timeout_s=wanted, answers=len(requests)
-            )
-            results = reply.get("results")
-            if not isinstance(results, list) or len(results) > len(requests):
-                raise ProtocolError("malformed batch answer")
-            outcomes = [parse_call(result, frames) for result in results]
+            for reply, frames in answers:
+                outcome = parse_call(reply, frames)
+                if outcome.status == "timeout":
+                    outcome = replace(outcome, elapsed_s=calls[len(outcomes)].timeout_s)
+                outcomes.append(outcome)
+                if outcome.status == "timeout" or len(outcomes) == len(calls):
+                    break
         except WorkerTimeout:
-            # Killed: a call was stuck where the worker's own timer cannot reach. When the batch calls one
-            # function, that was one try of it; the rest goes one call at a time (which also finds out
-            # which function of a mixed batch it was).
-            functions = {call.function for call in calls}
-            if len(functions) == 1:
-                (stuck,) = functions
-                self._timeouts[stuck] = self._timeouts.get(stuck, 0) + 1
-            return []
-        except WorkerDied:
-            return []
-        except ProtocolError:
+            # Killed: the call being made was stuck where the worker's own timer cannot reach. That was
+            # one try of its function; the rest goes one call at a time.
+            stuck = calls[len(outcomes)]
+            said = f"no answer within {stuck.timeout_s:g} s"
+            outcomes.append(CallOutcome(status="timeout", message=said, elapsed_s=stuck.timeout_s))
+        except WorkerDied as exc:
+            outcomes.append(CallOutcome(status="crash", message=f"the worker process died ({exc})"))
+        except ProtocolError as exc:
             worker.kill()
-            return []
-        for index, (call, outcome) in enumerate(zip(calls, outcomes, strict=False)):
-            if outcome.status == "timeout":
-                outcomes[index] = replace(outcome, elapsed_s=call.timeout_s)
-            self._account(call.function, outcomes[index])
+            said = f"unreadable answer from the worker: {exc}"
+            outcomes.append(CallOutcome(status="crash", message=said))
+        finally:
+            answers.close()
+        for call, outcome in zip(calls, outcomes, strict=False):
+            self._account(call.function, outcome)
         return [self._seal(outcome) for outcome in outcomes]
 
     def _hidden_twin(self) -> StudentRuntime:

@@ -41,8 +41,9 @@ _result_bytes = 0
 serving = False
 
 
+# A request's handler: its answer (a reply and its arrays), or None when it sent its answers itself.
 Handler = Callable[
-    [dict[str, Any], dict[str, Any], list[np.ndarray]], tuple[dict[str, Any], list[np.ndarray]]
+    [dict[str, Any], dict[str, Any], list[np.ndarray]], tuple[dict[str, Any], list[np.ndarray]] | None
 ]
 
 
@@ -144,11 +145,18 @@ def serve(
                 sock, {"status": "protocol_error", "message": f"unknown op {op!r}", "id": header.get("id")}
             )
             continue
-        reply, out_arrays = handler(namespace, header, arrays)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # The grader takes an answer only with its request's token (see WorkerProcess.request).
-        send_message(sock, {**reply, "id": header.get("id")}, out_arrays)
+        answered = handler(namespace, header, arrays)
+        if answered is not None:
+            _answer(sock, header, *answered)
+
+
+def _answer(
+    sock: socket.socket, request: dict[str, Any], reply: dict[str, Any], arrays: list[np.ndarray]
+) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The grader takes an answer only with its request's token (see WorkerProcess.answers).
+    send_message(sock, {**reply, "id": request.get("id")}, arrays)
 
 
 def student_namespace() -> dict[str, Any]:
@@ -388,19 +396,17 @@ def last_line(code: types.CodeType) -> int:
 
 def _calls(
     namespace: dict[str, Any], header: dict[str, Any], arrays: list[np.ndarray], *, channel: socket.socket
-) -> tuple[dict[str, Any], list[np.ndarray]]:
-    """Several calls in one request, answered together (a round trip costs more than a small call).
+) -> None:
+    """Several calls in one request (a round trip costs more than a small call), each answered as soon as
+    it is made: what was made before a call that kills the worker reaches the grader all the same.
 
     Stops at the first call that runs out of time: the grader decides whether to go on.
     """
-    out: list[np.ndarray] = []
-    results = []
     for request in header.get("calls", []):
-        reply, out = _call(namespace, request, arrays, channel=channel, out=out)
-        results.append(reply)
+        reply, out = _call(namespace, request, arrays, channel=channel)
+        _answer(channel, header, reply, out)
         if reply["status"] == "timeout":
             break
-    return {"status": "ok", "results": results}, out
 
 
 def _call(
@@ -409,11 +415,9 @@ def _call(
     arrays: list[np.ndarray],
     *,
     channel: socket.socket,
-    out: list[np.ndarray] | None = None,
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
-    """One call; its arrays go at the end of ``out`` (a new list by default), referenced from the reply."""
-    out = [] if out is None else out
-    first = len(out)
+    """One call: the reply, and the arrays it references."""
+    out: list[np.ndarray] = []
     function = namespace.get(str(header["function"]))
     if not callable(function):
         return {
@@ -454,9 +458,9 @@ def _call(
         "warnings": caught,
         "elapsed_s": elapsed,
     }
-    size = sum(a.nbytes for a in out[first:])
+    size = sum(a.nbytes for a in out)
     if _result_bytes and size > _result_bytes:
-        del out[first:]
+        out.clear()
         message = (
             f"the result takes {size / 1024**2:.0f} MiB;"
             f" at most {_result_bytes // 1024**2} MiB may be returned"
