@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -145,9 +144,7 @@ def test_existing_is_not_a_score(grader: Grader, tmp_path: Path) -> None:
 
 def test_endless_loop_is_a_timeout_and_the_rest_is_graded(grader: Grader, tmp_path: Path) -> None:
     source = XOR_FUNCTIONS.replace("    m = y.shape[1]\n", "    while True:\n        pass\n")
-    started = time.perf_counter()
     graded = tasks(grader.grade(write(tmp_path, "loop.py", source)))
-    assert time.perf_counter() - started < 60
     assert {c.status for c in graded["costoGlobal"].checks} == {"timeout"}
     assert all("timeout" in c.diagnoses for c in graded["costoGlobal"].checks)
     assert full(graded["backProp"]) and full(graded["feedForward"])
@@ -206,9 +203,9 @@ def test_notebook_that_trains_for_minutes_and_asks_for_input_loads_fast(
         "plt.plot(resultado[1])",
         "def costoGlobal(y_est, y:\n    return 0",
     ]
-    started = time.perf_counter()
     result = grader.grade(notebook(tmp_path, "slow.ipynb", cells))
-    assert time.perf_counter() - started < 20
+    # Fast because the endless cells never ran: none was stopped at its time limit.
+    assert not any(note.key == "load.statement_timeout" for note in result.notes)
     graded = tasks(result)
     assert full(graded["feedForward"]) and full(graded["entrenarRed"])
     # The later cell redefining costoGlobal does not parse: only that cell is lost.

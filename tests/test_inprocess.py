@@ -58,9 +58,16 @@ def inner(x):
     warnings.warn("about to fail")
     return {}[x]
 
+spun = 0
+
 def spins():
+    global spun
+    spun += 1
     while True:
         pass
+
+def times_spun():
+    return spun
 
 def swallows():
     try:
@@ -232,7 +239,7 @@ def test_a_function_that_never_returns_times_out(student: InProcessStudent) -> N
     started = time.perf_counter()
     outcome = _call(student, "spins", timeout_s=LIMIT_S)
     assert outcome.status == "timeout" and outcome.message == f"no answer within {LIMIT_S:g} s"
-    assert LIMIT_S <= outcome.elapsed_s < time.perf_counter() - started + 1e-3 < 1.0
+    assert LIMIT_S <= outcome.elapsed_s < time.perf_counter() - started + 1e-3
 
 
 def test_a_bare_except_does_not_lift_the_limit(student: InProcessStudent) -> None:
@@ -242,9 +249,9 @@ def test_a_bare_except_does_not_lift_the_limit(student: InProcessStudent) -> Non
 def test_after_two_time_outs_a_function_is_not_called_again(student: InProcessStudent) -> None:
     for _ in range(2):
         assert _call(student, "spins", timeout_s=LIMIT_S).elapsed_s >= LIMIT_S
-    started = time.perf_counter()
     again = _call(student, "spins", timeout_s=LIMIT_S, hidden=True)
-    assert again.status == "timeout" and time.perf_counter() - started < LIMIT_S
+    assert again.status == "timeout" and again.elapsed_s == 0.0
+    assert _call(student, "times_spun").value == 2
     assert _call(student, "shouts", 2).status == "ok"
 
 

@@ -7,7 +7,6 @@ import hashlib
 import itertools
 import posixpath
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
@@ -758,7 +757,7 @@ def test_student_page_breakdown_and_diagnoses_with_hints() -> None:
     assert "20 %" in page.find("main").text()
 
 
-def test_two_thousand_students_render_quickly_and_compactly() -> None:
+def test_two_thousand_students_render_compactly() -> None:
     many = [
         SubmissionResult(
             f"estudiante_{i:04d}",
@@ -786,12 +785,9 @@ def test_two_thousand_students_render_quickly_and_compactly() -> None:
         )
         for i in range(2000)
     ]
-    started = time.perf_counter()
+    # How long it takes is bench/report_render.py's to say.
     site = render_site(run_info(), many)
-    elapsed = time.perf_counter() - started
     assert len(site) == 2001
-    # Measured at about 4 s on a loaded 2-core machine; the bound leaves room for slower CI.
-    assert elapsed < 30, elapsed
     index = site["index.html"]
     assert len(index.encode()) < 3_000_000
     table = parse(index).find("table", id="students")
