@@ -51,7 +51,7 @@ def make_cases(rubric: Rubric, *, secret: str | None) -> CaseSet:
             index=i,
             visibility="public",
             sizes=dict(sizes),
-            values=generate(np.random.default_rng([rubric.seed, i]), **sizes),
+            values=frozen_values(generate(np.random.default_rng([rubric.seed, i]), **sizes)),
         )
         for i, sizes in enumerate(rubric.public_cases)
     )
@@ -62,7 +62,8 @@ def make_cases(rubric: Rubric, *, secret: str | None) -> CaseSet:
     for j in range(rubric.hidden_cases.count):
         rng = np.random.default_rng([seed, j])
         sizes = _draw_sizes(rng, rubric.hidden_cases)
-        hidden.append(Case(index=j, visibility="hidden", sizes=sizes, values=generate(rng, **sizes)))
+        values = frozen_values(generate(rng, **sizes))
+        hidden.append(Case(index=j, visibility="hidden", sizes=sizes, values=values))
     return CaseSet(public=public, hidden=tuple(hidden))
 
 
@@ -102,4 +103,20 @@ def extra_case(rubric: Rubric, sizes: Mapping[str, Any], *, index: int) -> Case:
     """A public case a check defines for itself (e.g. the XOR truth table for a learning check)."""
     generate = rubric.generate
     rng = np.random.default_rng([rubric.seed, 1000 + index])
-    return Case(index=index, visibility="public", sizes=dict(sizes), values=generate(rng, **sizes))
+    values = frozen_values(generate(rng, **sizes))
+    return Case(index=index, visibility="public", sizes=dict(sizes), values=values)
+
+
+def frozen_values(values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A case's values with every array made read-only, and the arrays whose memory it views as well.
+
+    Every submission of a run is graded on the same case arrays: a reference function (or a check) that
+    wrote to its inputs would change the cases of the next submission; read-only, it fails at once. Their
+    memory being unchangeable also lets call keys remember the arrays' digests (grader.checks.memo).
+    """
+    for value in values.values():
+        array = value
+        while isinstance(array, np.ndarray):
+            array.flags.writeable = False
+            array = array.base
+    return values

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import as_array, compare
+from grader.compare import allclose, as_array, values_agree
 from grader.messages import NO_HINTS, Hints, Message, Param, Phrases
 from reference.mistakes import Implementation, KnownMistakes, Scaling
 
@@ -89,8 +89,7 @@ def agree(expected: Any, actual: Any, *, rtol: float, atol: float) -> bool:
     """Whether two outputs hold the same numbers (layout aside: transposes and length-1 axes are lined up)."""
     if expected is None:
         return False
-    reference = np.asarray(expected, dtype=np.float64)
-    return compare(reference, actual, rtol=rtol, atol=atol, scalar=reference.ndim == 0).values_ok
+    return values_agree(expected, actual, rtol=rtol, atol=atol)
 
 
 def lined_up(expected: np.ndarray, actual: Any) -> np.ndarray | None:
@@ -113,13 +112,14 @@ def scale_factor(expected: Any, actual: Any, *, rtol: float, atol: float) -> flo
     """
     reference = np.asarray(expected, dtype=np.float64)
     array = lined_up(reference, actual)
-    if array is None or not np.all(np.isfinite(array)) or not np.all(np.isfinite(reference)):
+    if array is None or not np.isfinite(array).all() or not np.isfinite(reference).all():
         return None
-    norm = float(np.sum(reference * reference))
+    # ndarray.sum is np.sum without its dispatch: the same pairwise sums.
+    norm = float((reference * reference).sum())
     if norm <= 1e-300:
         return None
-    k = float(np.sum(reference * array)) / norm
-    if not np.allclose(array, k * reference, rtol=rtol, atol=atol * max(1.0, abs(k))):
+    k = float((reference * array).sum()) / norm
+    if not allclose(array, k * reference, rtol=rtol, atol=atol * max(1.0, abs(k))):
         return None
     return k
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -135,6 +136,12 @@ class TaskSpec:
     @property
     def names(self) -> tuple[str, ...]:
         return (self.id, *self.aliases)
+
+    @functools.cached_property
+    def input_names(self) -> tuple[str, ...]:
+        """The names of the case values the parameters take, in the parameters' order (worked out once:
+        every call key and reference key of a task names them)."""
+        return tuple(self.inputs.get(param, param) for param in self.params)
 
     @property
     def max_score(self) -> float:

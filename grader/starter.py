@@ -121,9 +121,7 @@ def _example_shapes(rubric: Rubric, task: TaskSpec) -> dict[str, tuple[int, ...]
         shapes.update({f"->{name}": shapes[name] for name in task.trains if name in shapes})
         return shapes
     try:
-        outputs = getattr(rubric.module, task.reference)(
-            *[values[task.inputs.get(p, p)] for p in task.params]
-        )
+        outputs = getattr(rubric.module, task.reference)(*[values[name] for name in task.input_names])
     except Exception:  # a case without every input: the texts alone describe the outputs
         return shapes
     outputs = outputs if isinstance(outputs, tuple) else (outputs,)

@@ -136,7 +136,7 @@ def check_reference_outputs(
             arguments.update({task.steps: 1, task.rate: rates[0] if rates else 0.01})
         function = getattr(reference, task.reference)
         try:
-            result = function(*[arguments[task.inputs.get(param, param)] for param in task.params])
+            result = function(*[arguments[name] for name in task.input_names])
         except Exception as exc:
             raise RubricError(
                 f"tasks[{i}].reference: {task.reference} fails on {where} ({type(exc).__name__}: {exc})"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from grader.cases import distinct_sizes, make_cases
+import numpy as np
+import pytest
+
+from grader.cases import distinct_sizes, extra_case, make_cases
+from grader.checks.memo import unchanging
 from grader.rubric import HiddenCases
 from grader.workshop import resolve_rubric
 
@@ -37,3 +41,22 @@ def test_ranges_barely_wide_enough_still_give_distinct_sizes_deterministically()
     assert first == [c.sizes for c in make_cases(rubric, secret="s").hidden]
     for sizes in first:
         assert len(set(sizes.values())) == 3, sizes
+
+
+def test_case_arrays_are_read_only_down_to_the_memory_they_view() -> None:
+    """Every submission is graded on the same arrays: a reference function (or a check) writing to its
+    inputs fails at once instead of changing the next submission's cases."""
+    xor = resolve_rubric("xor")
+    cases = make_cases(xor, secret="s")
+    # The truth table's inputs are a transposed view of the table.
+    table = extra_case(xor, {"n_inputs": 2, "n_hidden": 3, "m": 4, "dataset": "xor"}, index=0)
+    arrays = [v for case in (*cases.public, *cases.hidden, table) for v in case.values.values()]
+    assert any(a.base is not None for a in arrays)
+    for array in arrays:
+        view: object = array
+        while isinstance(view, np.ndarray):
+            assert not view.flags.writeable
+            view = view.base
+        with pytest.raises(ValueError, match="read-only"):
+            array[...] = 0.0
+    assert all(unchanging(a) for a in arrays)

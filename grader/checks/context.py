@@ -157,10 +157,9 @@ class TaskContext:
         check: CheckSpec,
         hidden: bool,
     ) -> tuple[Any, ...]:
-        names = tuple(self.task.inputs.get(param, param) for param in self.task.params)
         return (
             self.convention.id,
-            values_key(values, names),
+            values_key(values, self.task.input_names),
             tuple(substitute.name for substitute in substitutes),
             check.timeout_s,
             hidden,
@@ -204,7 +203,7 @@ class TaskContext:
         Remembered for the whole run: the same inputs give the same outputs for every submission.
         """
         target = function or getattr(self.reference, self.task.reference)
-        names = tuple(self.task.inputs.get(p, p) for p in self.task.params)
+        names = self.task.input_names
 
         def compute() -> tuple[Any, ...]:
             result = target(*[values[name] for name in names])
@@ -444,8 +443,7 @@ class TaskContext:
         if not case.is_public:
             return None
         # Keyed by the values: a check's own cases share their indices with the rubric's.
-        names = tuple(self.task.inputs.get(param, param) for param in self.task.params)
-        key = ("inputs", self.convention.id, values_key(case.values, names))
+        key = ("inputs", self.convention.id, values_key(case.values, self.task.input_names))
         return self.once(key, lambda: self._inputs_text(case))
 
     def _inputs_text(self, case: Case) -> Message | None:

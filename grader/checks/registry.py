@@ -298,7 +298,7 @@ def planned_calls(ctx: TaskContext, *, hidden: bool) -> list[tuple[Mapping[str, 
     """The calls the task's checks will make (inputs, and the check whose time limit each takes) on its
     public or its hidden cases, in the checks' order. Inputs that lack a value the function takes (a
     training schedule a kind without a plan cannot know) are left to the check itself."""
-    needed = [ctx.task.inputs.get(param, param) for param in ctx.task.params]
+    needed = ctx.task.input_names
     return [
         (values, spec)
         for spec in ctx.task.checks

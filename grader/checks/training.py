@@ -687,7 +687,7 @@ def _settled(ctx: TaskContext, case: Case, trained: Trained, *, rate: float) -> 
     update = getattr(ctx.reference, ctx.task.reference)
     # Parameters a loop of its own sent far away may overflow in the reference: they are not settled.
     with np.errstate(all="ignore"):
-        outputs = update(*[values[ctx.task.inputs.get(p, p)] for p in ctx.task.params])
+        outputs = update(*[values[name] for name in ctx.task.input_names])
     after = dict(zip(ctx.task.returns, outputs, strict=False))
     return all(agree(trained.params[n], after[n], rtol=1e-10, atol=1e-13) for n in ctx.task.trains)
 

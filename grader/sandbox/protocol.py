@@ -102,15 +102,15 @@ def receive_message(sock: socket.socket, *, max_bytes: int) -> tuple[dict[str, A
         raise ProtocolError(f"header of {length} bytes is over the limit")
     header = _parse_header(_read_exactly(sock, length))
     layout = _frame_layout(header.pop("frames", []), max_bytes=max_bytes)
-    total = sum(_padded(count * dtype.itemsize) for dtype, _, count in layout)
+    total = sum(frame[3] for frame in layout)
     if length + total > max_bytes:
         raise ProtocolError(f"message of {length + total} bytes is over the {max_bytes}-byte limit")
     data = _read_exactly(sock, total)
     arrays = []
     offset = 0
-    for dtype, shape, count in layout:
+    for dtype, shape, count, padded in layout:
         arrays.append(_frame(data, dtype, shape, count, offset))
-        offset += _padded(count * dtype.itemsize)
+        offset += padded
     return header, arrays
 
 
@@ -121,7 +121,13 @@ def _parse_header(body: bytearray) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ProtocolError("header is not UTF-8 text") from None
     try:
-        header = json.loads(text, parse_int=_header_int)
+        if text.startswith("\ufeff"):
+            # What json.loads refuses before decoding.
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        # An integer longer than MAX_INT_DIGITS is a run of that many digits (or signs) at least: a text
+        # without one is decoded without looking at each integer.
+        long_run = _LONG_RUN in body.translate(_DIGITS_AS_ZEROS)
+        header = (_HEADER_DECODER if long_run else _PLAIN_DECODER).decode(text)
     except RecursionError:
         raise ProtocolError("header nests too deeply") from None
     except ValueError as exc:
@@ -139,6 +145,13 @@ def _header_int(digits: str) -> int:
     if len(digits) > MAX_INT_DIGITS:
         raise ValueError("a number in it is too long")
     return int(digits)
+
+
+# Made once: json.loads makes a decoder for every text it is given a parse_int for.
+_HEADER_DECODER = json.JSONDecoder(parse_int=_header_int)
+_PLAIN_DECODER = json.JSONDecoder()
+_DIGITS_AS_ZEROS = bytes(ord("0") if byte in b"-0123456789" else ord(" ") for byte in range(256))
+_LONG_RUN = b"0" * (MAX_INT_DIGITS + 1)
 
 
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -164,8 +177,9 @@ def _padded(size: int) -> int:
     return size + _padding(size)
 
 
-def _frame_layout(frames: Any, *, max_bytes: int) -> list[tuple[np.dtype[Any], tuple[int, ...], int]]:
-    """Each frame's dtype, shape and element count, from the header's descriptions (validated)."""
+def _frame_layout(frames: Any, *, max_bytes: int) -> list[tuple[np.dtype[Any], tuple[int, ...], int, int]]:
+    """Each frame's dtype, shape, element count and padded size in bytes, from the header's
+    descriptions (validated)."""
     if type(frames) is not list:
         raise ProtocolError("bad frame list")
     layout = []
@@ -177,11 +191,19 @@ def _frame_layout(frames: Any, *, max_bytes: int) -> list[tuple[np.dtype[Any], t
         if dtype is None:
             shown = f"dtype {described[:20]!r}" if type(described) is str else "that dtype"
             raise ProtocolError(f"arrays of {shown} are not accepted")
-        if len(shape) > MAX_DIMS or not all(type(n) is int and 0 <= n <= MAX_DIM for n in shape):
+        if len(shape) > MAX_DIMS:
             raise ProtocolError("bad frame shape")
-        if math.prod(n for n in shape if n) > max_bytes:
+        # Every dimension is checked before the products are looked at.
+        count = nonzero = 1
+        for n in shape:
+            if type(n) is not int or not 0 <= n <= MAX_DIM:
+                raise ProtocolError("bad frame shape")
+            count *= n
+            if n:
+                nonzero *= n
+        if nonzero > max_bytes:
             raise ProtocolError(f"a frame of that shape is over the {max_bytes}-byte limit")
-        layout.append((dtype, tuple(shape), math.prod(shape)))
+        layout.append((dtype, tuple(shape), count, _padded(count * dtype.itemsize)))
     return layout
 
 
@@ -192,9 +214,9 @@ def _frame(
         return np.zeros(shape, dtype=dtype)
     if dtype.kind == "b":
         # A bool is one byte that must be 0 or 1; any other byte is read as True, not kept as is.
-        return np.frombuffer(data, np.uint8, count, offset).reshape(shape).astype(bool)
+        return np.ndarray(shape, np.uint8, data, offset).astype(bool)
     # Backed by the received buffer, which is writable: no copy (student code may update in place).
-    return np.frombuffer(data, dtype, count, offset).reshape(shape)
+    return np.ndarray(shape, dtype, data, offset)
 
 
 def _read_exactly(sock: socket.socket, size: int) -> bytearray:
@@ -285,9 +307,11 @@ def _decode(tree: Any, arrays: Sequence[np.ndarray], budget: list[int], *, depth
     budget[0] -= 1
     if budget[0] < 0:
         raise ProtocolError("value tree has too many items")
-    if tree is None or isinstance(tree, bool | int | float):
-        return tree
-    if type(tree) is not dict or len(tree) != 1:
+    if type(tree) is not dict:
+        if tree is None or isinstance(tree, bool | int | float):
+            return tree
+        raise ProtocolError("malformed value tree")
+    if len(tree) != 1:
         raise ProtocolError("malformed value tree")
     ((tag, payload),) = tree.items()
     if tag == "a":
