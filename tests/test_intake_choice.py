@@ -81,6 +81,24 @@ def test_same_count_and_time_is_a_tie_said_out_loud() -> None:
     assert choice.ignored == (IgnoredFile("b.ipynb", "tied", "a.ipynb"),)
 
 
+def test_a_copy_is_an_alternative_to_the_file_it_repeats_not_to_a_better_one_beside_it() -> None:
+    """Two identical modules beside a newer notebook that shares a function with them: the copy left out
+    ties with its twin (the graded file that defines all it does), not "older" than the notebook."""
+    candidates = [
+        Candidate("taller.ipynb", xor("feedForward", "costoGlobal"), modified=300.0),
+        Candidate("red.py", xor("backProp", "costoGlobal"), modified=100.0, size=5),
+        Candidate("red_copia.py", xor("backProp", "costoGlobal"), modified=100.0, size=5),
+    ]
+    for order in (candidates, candidates[::-1]):
+        choice = choose(order, [XOR], given=False)
+        ((ignored),) = choice.ignored
+        graded = names(order, choice.graded)
+        assert "taller.ipynb" in graded and ignored.file not in graded
+        assert ignored.reason == "tied" and ignored.graded_instead in {"red.py", "red_copia.py"} - {
+            ignored.file
+        }
+
+
 def test_modules_that_complement_each_other_are_all_graded_helpers_first() -> None:
     candidates = [
         Candidate("main.py", xor("backProp", "entrenarRed"), frozenset({"funciones", "utils"}), modified=1.0),

@@ -105,7 +105,7 @@ def choose(candidates: Sequence[Candidate], workshops: Sequence[Workshop], *, gi
             kept.append(index)
             covered |= relevant[index]
         else:
-            beaten[index] = next(k for k in kept if relevant[k] & relevant[index])
+            beaten[index] = _repeated(index, kept, relevant, candidates)
     helpers = [i for i, c in enumerate(candidates) if not relevant[i] and c.module]
     _keep_imported(candidates, helpers, kept, beaten)
     ignored = [
@@ -123,6 +123,25 @@ def choose(candidates: Sequence[Candidate], workshops: Sequence[Workshop], *, gi
         tuple(sorted(ignored, key=lambda f: f.file)),
         _duplicates(candidates, relevant, ranked, load),
     )
+
+
+def _repeated(
+    index: int, kept: Sequence[int], relevant: Sequence[frozenset[Function]], candidates: Sequence[Candidate]
+) -> int:
+    """The graded file an ignored source is an alternative to: one that defines all it does, and the
+    least beyond (an identical copy ties with it); else the one sharing the most of its functions. Then
+    by the ranking, and, between files the ranking cannot tell apart, by name: which one is named must
+    not depend on the order the files came in."""
+    own = relevant[index]
+
+    def closeness(k: int) -> tuple[int, int, float, int, str]:
+        file = candidates[k]
+        # A file that covers it first, the fewest functions beyond its own first; else the most shared.
+        covers = own <= relevant[k]
+        fit = (0, len(relevant[k] - own)) if covers else (1, -len(own & relevant[k]))
+        return (*fit, -file.modified, -file.size, file.name)
+
+    return min((k for k in kept if own & relevant[k]), key=closeness)
 
 
 def _workshops_done(
