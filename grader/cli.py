@@ -11,42 +11,36 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+# The options are declared, at import, with constants from light modules (grader.modes, the registry of
+# report formats, which imports each renderer when it is used): what a command needs beyond them it
+# imports when it runs, so that `grader check` starts its sandbox before loading the grading code.
 from grader import __version__
 from grader.errors import GraderError, UsageError
-from grader.feedback import FeedbackLms
-from grader.intake import choose_all, choose_sources, downloads_seen, gather_submissions
 from grader.messages import LANGUAGES, SAY, words
-from grader.overrides import Overrides, apply_overrides, check_students, load_overrides
-from grader.prepare import EXEC_MODES, ExecMode
+from grader.modes import CHECK_RUNNERS, EXEC_MODES, CheckRunner, ExecMode
 from grader.report import DEFAULT_FORMATS, FORMATS, UnknownFormatError, parse_formats
 from grader.report.gradebook import DEFAULT_DIALECT, DIALECTS, DialectName
 from grader.report.terminal import batch_summary, submission_text, terminal_style
-from grader.roster import read_roster
-from grader.rubric import Rubric
 from grader.secret import SECRET_ENV, read_secret, require_secret
-from grader.self_check import CHECK_RUNNERS, CheckRunner, check_submission, choose_runner, sandbox_problem
-from grader.store import ResultStore, write_atomically
 from grader.submission import Submission, discover
 from grader.workshop import RUBRIC_RULE, load_bundled_rubrics, resolve_rubric
-from grader.writing import (
-    append_to_actions,
-    read_bytes,
-    read_results_file,
-    write_bytes,
-    write_reports,
-    write_results,
-    write_roster,
-    write_site,
-)
 
-# The sandbox (grader.session, grader.progress: the batch and its Linux layers) is imported by the commands
-# that grade in it, when they run: everything else, ``grader check`` off Linux included, works without it.
+if TYPE_CHECKING:
+    from grader.feedback import FeedbackLms
+    from grader.overrides import Overrides
+    from grader.rubric import Rubric
+    from grader.sandbox.launcher import Zygote
+
+# Everything else is imported by the commands that need it, when they run, so that ``grader check`` does
+# not load what only a batch does (taking in LMS downloads, overrides, rosters, feedback, writing a run).
+# The sandbox (grader.session, grader.progress: the batch and its Linux layers) is among it: everything
+# but grading in it, ``grader check`` off Linux included, works without it.
 
 _RUBRIC_HELP = f"Rubric id (bundled or installed), rubric TOML or workshop folder (repeatable). {RUBRIC_RULE}"
 EXIT_INTERNAL = 3
@@ -187,49 +181,58 @@ def grade(
     """
     with _errors_as_exit_codes():
         _require_sandbox("grade")
-        from grader.progress import grade_with_progress
-        from grader.session import grading_session
+        from grader.session import grading_session, started_sandbox
 
-        rubrics = _rubrics(rubric_names)
-        require_secret(secret_file, public_only=public_only, warn=_warn)
-        overrides = _load_overrides(overrides_file)
-        if roster_file is not None:  # a roster that cannot be filled stops the run before grading
-            one = rubrics[0].id if len(rubrics) == 1 else None
-            read_roster(
-                read_bytes(roster_file),
-                name=str(roster_file),
-                assignment=assignment,
-                rubric=one,
-                students_only=not one,
+        # The zygote first, before the secret is read: it starts while the rubrics load and the
+        # submissions are taken in.
+        with started_sandbox() as zygote:
+            from grader.overrides import apply_overrides, check_students
+            from grader.progress import grade_with_progress
+            from grader.roster import read_roster
+            from grader.store import ResultStore
+            from grader.writing import read_bytes, write_reports, write_roster
+
+            rubrics = _rubrics(rubric_names)
+            require_secret(secret_file, public_only=public_only, warn=_warn)
+            overrides = _load_overrides(overrides_file)
+            if roster_file is not None:  # a roster that cannot be filled stops the run before grading
+                one = rubrics[0].id if len(rubrics) == 1 else None
+                read_roster(
+                    read_bytes(roster_file),
+                    name=str(roster_file),
+                    assignment=assignment,
+                    rubric=one,
+                    students_only=not one,
+                )
+            submissions = _take_in(paths, rubrics, given=bool(rubric_names), lang=lang)
+            if not submissions:
+                raise UsageError(f"no .py/.ipynb files or folders found in {', '.join(map(str, paths))}")
+            workers = jobs or max(1, os.cpu_count() or 1)
+            store = ResultStore(out_dir)
+            started = time.perf_counter()
+            if overrides is not None:
+                check_students(overrides, {s.id for s in submissions})
+            session = grading_session(
+                rubrics,
+                secret_file=secret_file,
+                lang=lang,
+                public_only=public_only,
+                warn=_warn,
+                unsafe=unsafe,
+                exec_mode=exec_mode,
+                zygote=zygote,
             )
-        submissions = _take_in(paths, rubrics, given=bool(rubric_names), lang=lang)
-        if not submissions:
-            raise UsageError(f"no .py/.ipynb files or folders found in {', '.join(map(str, paths))}")
-        workers = jobs or max(1, os.cpu_count() or 1)
-        store = ResultStore(out_dir)
-        started = time.perf_counter()
-        if overrides is not None:
-            check_students(overrides, {s.id for s in submissions})
-        session = grading_session(
-            rubrics,
-            secret_file=secret_file,
-            lang=lang,
-            public_only=public_only,
-            warn=_warn,
-            unsafe=unsafe,
-            exec_mode=exec_mode,
-        )
-        with session as (grader, run):
-            results = grade_with_progress(
-                grader,
-                submissions,
-                store,
-                rubrics_given=bool(rubric_names),
-                jobs=workers,
-                quiet=quiet,
-                fresh=fresh,
-                lang=run.lang,
-            )
+            with session as (grader, run):
+                results = grade_with_progress(
+                    grader,
+                    submissions,
+                    store,
+                    rubrics_given=bool(rubric_names),
+                    jobs=workers,
+                    quiet=quiet,
+                    fresh=fresh,
+                    lang=run.lang,
+                )
         if overrides is not None:
             results = list(apply_overrides(overrides, results))
         _print_annotations(write_reports(out_dir, run, results, formats=formats, dialect=dialect))
@@ -288,12 +291,22 @@ def check(
     whole notebook runs only as --exec says). Then each function is called on the public cases, each
     call stopped at its time limit.
     """
-    with _errors_as_exit_codes():
+    with _errors_as_exit_codes(), ExitStack() as stack:
+        from grader.self_check import choose_runner
+
+        how = choose_runner(runner)
+        zygote: Zygote | None = None
+        if how == "sandbox":
+            from grader.session import started_sandbox
+
+            # The zygote first: it starts while the rubrics load and the file is read.
+            zygote = stack.enter_context(started_sandbox())
+        from grader.intake import choose_sources
+
         rubrics = _rubrics(rubric_names)
         (submission,) = discover([file]) if file.is_file() else (_as_folder(file),)
         submission = choose_sources(submission, rubrics, given=bool(rubric_names))
         shown_in = lang or (rubrics[0].lang if rubrics else "es")
-        how = choose_runner(runner)
         if how == "sandbox":
             from grader.session import grading_session
 
@@ -305,11 +318,14 @@ def check(
                 warn=_warn,
                 unsafe=unsafe,
                 exec_mode=exec_mode,
+                zygote=zygote,
             )
             with session as (grader, _):
                 result = grader.grade(submission, rubrics=rubrics if rubric_names else None)
         else:
             given = bool(rubric_names)
+            from grader.self_check import check_submission
+
             result = check_submission(submission, rubrics, given=given, runner=how, exec_mode=exec_mode)
         style = terminal_style(sys.stdout.isatty())
         # click strips colour codes from anything but a terminal unless told: the style decided already.
@@ -373,6 +389,7 @@ def starter(rubric_name: str, lang: str | None, out_file: Path, install: str | N
     """Write the students' starting notebook for RUBRIC (an id, a rubric TOML or a workshop folder): the
     workshop's instructions, a stub and a check cell per function."""
     from grader.starter import notebook_text, starter_notebook, workshop_reference
+    from grader.store import write_atomically
 
     with _errors_as_exit_codes():
         rubric = resolve_rubric(rubric_name)
@@ -412,6 +429,9 @@ def report(
     With --overrides, the adjustments of that file (and only those) apply, and the results.json in
     --out records them; without it, the adjustments results.json already holds stay.
     """
+    from grader.overrides import apply_overrides
+    from grader.writing import read_results_file, write_results, write_roster, write_site
+
     with _errors_as_exit_codes():
         run, results = read_results_file(results_file)
         target = out_dir or results_file.parent
@@ -457,6 +477,8 @@ def roster(
     equal to an identifier, a login or an e-mail's local part. Students without a submission and
     submissions matching no one are listed, on the terminal and in the report file.
     """
+    from grader.writing import read_results_file, write_roster
+
     with _errors_as_exit_codes():
         run, results = read_results_file(results_file)
         chosen = _report_lang(run, lang)
@@ -502,7 +524,8 @@ def feedback(
     left out.
     """
     from grader.feedback import feedback_report, feedback_zip
-    from grader.roster import roster_students
+    from grader.roster import read_roster, roster_students
+    from grader.writing import read_bytes, read_results_file, write_bytes
 
     with _errors_as_exit_codes():
         run, results = read_results_file(results_file)
@@ -543,6 +566,8 @@ def _take_in(
 ) -> list[Submission]:
     """The submissions in PATHS (LMS downloads recognised, zips unpacked into a private folder that
     lives as long as the command), each with its graded files chosen; a line per LMS download seen."""
+    from grader.intake import choose_all, downloads_seen, gather_submissions
+
     lang = lang or (rubrics[0].lang if rubrics else "es")
     scratch = click.get_current_context().with_resource(tempfile.TemporaryDirectory(prefix="taller-intake-"))
     submissions = gather_submissions(paths, scratch=Path(scratch), lang=lang)
@@ -562,11 +587,15 @@ def _report_lang(run: Mapping[str, Any], lang: str | None) -> str:
 
 
 def _load_overrides(path: Path | None) -> Overrides | None:
+    from grader.overrides import load_overrides
+
     return None if path is None else load_overrides(path)
 
 
 def _require_sandbox(command: str) -> None:
     """Only ``grader check`` runs student code without the sandbox (the student's own, on their machine)."""
+    from grader.self_check import sandbox_problem
+
     problem = sandbox_problem()
     if problem is not None:
         raise UsageError(f"grader {command} runs student code only in the sandbox: {problem}")
@@ -626,9 +655,12 @@ def ci(
     the summary. Hidden checks run only with GRADER_SECRET (or --secret-file). The exit status is 0
     whatever the score; it is not 0 only when grading itself could not run.
     """
+    from grader.intake import choose_sources
     from grader.integrations.checkout import checkout_submission
     from grader.integrations.github import actions_report
     from grader.report.gradescope import RESULTS_FILE, gradescope_results
+    from grader.store import write_atomically
+    from grader.writing import append_to_actions
 
     with _errors_as_exit_codes():
         _require_sandbox("ci")
@@ -709,6 +741,7 @@ def init_github(rubric_names: tuple[str, ...], dest: Path, requirement: str | No
     from grader.integrations.github import WHEEL_DIR, WORKFLOW_FILE, classroom_files
     from grader.integrations.requirement import check_requirement
     from grader.workshop import bundled_rubric_paths, load_rubric, rubric_name
+    from grader.writing import write_bytes
 
     with _errors_as_exit_codes():
         bundled = {rubric_name(p): p for p in bundled_rubric_paths()}
@@ -801,6 +834,7 @@ def export_gradescope(
     secret goes into the zip, which students never see.
     """
     from grader.integrations.gradescope import autograder_zip
+    from grader.writing import write_bytes
 
     with _errors_as_exit_codes():
         rubrics = _rubrics(rubric_names)

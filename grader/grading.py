@@ -17,9 +17,8 @@ from grader import __version__
 from grader.cases import hidden_seed
 from grader.judge import Judge, LoadedCode, judge_rubrics
 from grader.messages import SAY, Phrases
+from grader.modes import EXEC_MODES, ExecMode
 from grader.prepare import (
-    EXEC_MODES,
-    ExecMode,
     Prepared,
     copy_modules,
     error_result,

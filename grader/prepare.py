@@ -9,7 +9,6 @@ import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from grader.calls import LoadEvent
 from grader.defs import defined_names, find_definitions
@@ -20,9 +19,6 @@ from grader.rubric import Rubric
 from grader.source import CodeUnit, SourceError, load_code
 from grader.submission import ReadLimits, Refusal, Submission, SubmissionFile
 from grader.timing import Timings
-
-ExecMode = Literal["definitions", "notebook", "auto"]
-EXEC_MODES: tuple[ExecMode, ...] = ("auto", "definitions", "notebook")
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ from grader.errors import UsageError
 from grader.inprocess import InProcessStudent, TimeLimit, run_limited
 from grader.judge import Judge, LoadedCode, judge_rubrics
 from grader.messages import SAY, Phrases
-from grader.prepare import ExecMode, Prepared, copy_modules, error_result, import_notes, load_notes, prepare
+from grader.modes import CheckRunner, ExecMode
+from grader.prepare import Prepared, copy_modules, error_result, import_notes, load_notes, prepare
 from grader.results import SubmissionResult, TaskResult
 from grader.rubric import Rubric
 from grader.runners import ChildFailed, ChildLimits, Runner, chosen_runner, run
@@ -44,10 +45,6 @@ from grader.submission import Submission
 
 # Loading here keeps to a grading worker's time limits: a statement, and a load in all.
 WORKER_LIMITS = Limits()
-
-# How ``grader check`` may run the student's code: in the batch's sandbox, or as this module does.
-CheckRunner = Literal["auto", "sandbox", "fork", "here"]
-CHECK_RUNNERS: tuple[CheckRunner, ...] = ("auto", "sandbox", "fork", "here")
 
 
 def choose_runner(asked: CheckRunner) -> Literal["sandbox", "fork", "here"]:

@@ -8,19 +8,41 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader import __version__
-from grader.cases import make_cases
 from grader.errors import RubricError
-from grader.grading import ExecMode, Grader
-from grader.results import RunInfo
-from grader.rubric import Rubric
 from grader.sandbox.launcher import UNSAFE, SandboxUnavailable, Zygote
 from grader.sandbox.limits import Limits
 from grader.sandbox.privileges import protect_grader_process
 from grader.secret import SECRET_ENV, read_secret
+
+if TYPE_CHECKING:
+    from grader.grading import ExecMode, Grader
+    from grader.results import RunInfo
+    from grader.rubric import Rubric
+
+# The grading code (grader.grading, grader.cases, grader.results) is imported by the functions that use
+# it: a command that starts the sandbox first imports it while the zygote starts.
+
+
+@contextmanager
+def started_sandbox() -> Iterator[Zygote]:
+    """The sandbox's zygote, launched in a scratch folder of its own, for :func:`grading_session`: a
+    command starts it first, before it reads any secret, and its start-up goes on while the command
+    does other work. Leaving stops it and removes the folder."""
+    protect_grader_process()
+    scratch = Path(tempfile.mkdtemp(prefix="taller-grader-"))
+    try:
+        zygote = Zygote(scratch_root=scratch, wait=False)
+        try:
+            yield zygote
+        finally:
+            zygote.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @contextmanager
@@ -33,16 +55,22 @@ def grading_session(
     warn: Callable[[str], None],
     unsafe: bool = False,
     exec_mode: ExecMode = "auto",
+    zygote: Zygote | None = None,
 ) -> Iterator[tuple[Grader, RunInfo]]:
     """Start the sandbox first, then read the secret: workers are forked from a process that never saw it.
 
-    Refuses to go on when no layer isolating student code works here, unless ``unsafe``. ``warn`` is
-    given each warning (a line for the person running the grader).
+    ``zygote``: one the caller started already with :func:`started_sandbox` (and stops); without it, one
+    is started here. Refuses to go on when no layer isolating student code works here, unless
+    ``unsafe``. ``warn`` is given each warning (a line for the person running the grader).
     """
-    protect_grader_process()
-    scratch = Path(tempfile.mkdtemp(prefix="taller-grader-"))
-    zygote = Zygote(scratch_root=scratch)
-    try:
+    with ExitStack() as stack:
+        if zygote is None:
+            zygote = stack.enter_context(started_sandbox())
+        from grader.grading import Grader
+
+        scratch = zygote.scratch_root
+        if scratch is None:
+            raise ValueError("a grading session's zygote needs a scratch folder (see started_sandbox)")
         if not zygote.isolated and not unsafe:
             raise SandboxUnavailable(zygote.problems)
         if not zygote.isolated:
@@ -66,9 +94,6 @@ def grading_session(
             rubrics, hidden_cases=secret is not None, sandbox=sandbox, lang=lang, exec_mode=exec_mode
         )
         yield grader, run
-    finally:
-        zygote.close()
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run_info(
@@ -80,6 +105,8 @@ def run_info(
     exec_mode: ExecMode,
 ) -> RunInfo:
     """What the results of a run record about it."""
+    from grader.results import RunInfo
+
     return RunInfo(
         grader_version=__version__,
         rubrics=tuple(r.id for r in rubrics),
@@ -98,6 +125,8 @@ def run_info(
 def make_hidden_cases(rubrics: Sequence[Rubric], secret: str) -> None:
     """Loading tried the case generator at the ends of the hidden ranges; a size in between that it
     fails on is the rubric's mistake too, and stops the run as one rather than as a grader failure."""
+    from grader.cases import make_cases
+
     for rubric in rubrics:
         try:
             make_cases(rubric, secret=secret)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from grader.report.github import github_reports
 from grader.report.gradebook import DEFAULT_DIALECT, DialectName, GradebookRenderer, canvas_csv, plain_csv
-from grader.report.gradescope import gradescope_results
-from grader.report.html import render_site
-from grader.report.junit import junit_xml
 from grader.results import SubmissionResult
 
 
@@ -18,6 +15,22 @@ class Renderer(Protocol):
     def __call__(
         self, run: Mapping[str, Any], submissions: Sequence[SubmissionResult], *, lang: str
     ) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class _Imported:
+    """A renderer imported when a report of its format is first written: the command line lists and
+    checks the formats at start-up, and the HTML site's templates (jinja2) are not worth loading for
+    a command that writes no site."""
+
+    module: str
+    function: str
+
+    def __call__(
+        self, run: Mapping[str, Any], submissions: Sequence[SubmissionResult], *, lang: str
+    ) -> dict[str, str]:
+        render: Renderer = getattr(importlib.import_module(self.module), self.function)
+        return render(run, submissions, lang=lang)
 
 
 @dataclass(frozen=True)
@@ -34,14 +47,30 @@ class ReportFormat:
 FORMATS: Mapping[str, ReportFormat] = {
     f.name: f
     for f in (
-        ReportFormat("html", "class dashboard index.html and one page per student", render_site),
+        ReportFormat(
+            "html",
+            "class dashboard index.html and one page per student",
+            _Imported("grader.report.html", "render_site"),
+        ),
         ReportFormat("csv", "grades.csv: one row per student (Moodle, spreadsheets)", plain_csv, plain_csv),
         ReportFormat(
             "canvas", "grades_canvas.csv in Canvas's gradebook-import layout", canvas_csv, canvas_csv
         ),
-        ReportFormat("junit", "junit.xml: one test case per check, for CI dashboards", junit_xml),
-        ReportFormat("gradescope", "gradescope/results.json for a Gradescope autograder", gradescope_results),
-        ReportFormat("github", "GitHub job summary, annotations and Classroom result", github_reports),
+        ReportFormat(
+            "junit",
+            "junit.xml: one test case per check, for CI dashboards",
+            _Imported("grader.report.junit", "junit_xml"),
+        ),
+        ReportFormat(
+            "gradescope",
+            "gradescope/results.json for a Gradescope autograder",
+            _Imported("grader.report.gradescope", "gradescope_results"),
+        ),
+        ReportFormat(
+            "github",
+            "GitHub job summary, annotations and Classroom result",
+            _Imported("grader.report.github", "github_reports"),
+        ),
     )
 }
 

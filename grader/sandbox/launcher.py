@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import mmap
 import os
@@ -91,43 +90,64 @@ class Zygote:
     ``scratch_root``: the folder under which the grader makes each worker's scratch folder (needed
     to run the zygote in bubblewrap, where only that folder of the grader's is visible).
     ``hardening``: which sandbox layers to try; :attr:`sandbox` says which are active.
+    ``wait``: whether to wait here for the zygote's hello (which layers it set up). Without waiting, the
+    process is launched and the hello is awaited where it is first needed (:attr:`sandbox`,
+    :attr:`isolated`, :attr:`problems`, :meth:`spawn`), so that the grader's own start-up goes on while
+    the zygote starts; a zygote that cannot start raises :class:`ZygoteFailed` there.
     """
 
-    def __init__(self, *, scratch_root: Path | None = None, hardening: Hardening | None = None) -> None:
+    def __init__(
+        self, *, scratch_root: Path | None = None, hardening: Hardening | None = None, wait: bool = True
+    ) -> None:
         self.hardening = hardening or Hardening()
         self.scratch_root = scratch_root
-        self.problems: dict[str, str] = {}
+        self._problems: dict[str, str] = {}
         self._lock = threading.Lock()
+        # Held while the hello is awaited: the first thread that needs the zygote waits, the others after it.
+        self._starting = threading.Lock()
+        self._layers: tuple[str, ...] | None = None
+        self._failure: ZygoteFailed | None = None
+        self._errors: IO[bytes] | None = None
         self._in_bwrap = False
         if scratch_root is not None and os.geteuid() == 0:
             # Workers run as other uids: they must be able to pass through (not list) the scratch root.
             os.chmod(scratch_root, 0o711)
         program = bwrap.find() if self.hardening.bwrap else None
         if self.hardening.bwrap and program is None:
-            self.problems[layers.BWRAP] = "bubblewrap is not installed"
+            self._problems[layers.BWRAP] = "bubblewrap is not installed"
         elif program is not None and scratch_root is None:
-            self.problems[layers.BWRAP] = "no scratch folder to share with the sandbox"
-        started = False
+            self._problems[layers.BWRAP] = "no scratch folder to share with the sandbox"
         if program is not None and scratch_root is not None:
             try:
-                self._start(scratch_root, program)
-                started = self._in_bwrap = True
+                self._launch(scratch_root, program)
+                self._in_bwrap = True
             except ZygoteFailed as exc:
-                self.problems[layers.BWRAP] = str(exc)
-        if not started:
-            self._start(scratch_root, None)
+                self._problems[layers.BWRAP] = str(exc)
+        if not self._in_bwrap:
+            self._launch(scratch_root, None)
+        if wait:
+            self._ready()
 
     @property
     def sandbox(self) -> tuple[str, ...]:
         """The layers around every worker, by name (for the results)."""
-        return (*layers.ALWAYS, *self._layers, *((layers.BWRAP,) if self._in_bwrap else ()))
+        active = self._ready()
+        return (*layers.ALWAYS, *active, *((layers.BWRAP,) if self._in_bwrap else ()))
 
     @property
     def isolated(self) -> bool:
         """Whether at least one layer keeps student code away from files, processes or the network."""
         return bool(set(self.sandbox) & layers.ISOLATION)
 
-    def _start(self, scratch_root: Path | None, program: str | None) -> None:
+    @property
+    def problems(self) -> dict[str, str]:
+        """Why each layer that is not active is not, by layer name."""
+        self._ready()
+        return self._problems
+
+    def _launch(self, scratch_root: Path | None, program: str | None) -> None:
+        """Start the zygote's process (in bubblewrap when ``program`` is given); :meth:`_ready` reads its
+        hello."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         options = {
             "hardening": self.hardening.to_json(),
@@ -151,41 +171,75 @@ class Zygote:
                 writable=[str(scratch_root)] if scratch_root is not None else [],
                 as_root=os.geteuid() == 0,
             )
-        # bubblewrap says why it cannot work on its standard error: keep it to explain the fallback.
-        with tempfile.TemporaryFile() if program is not None else contextlib.nullcontext() as errors:
-            try:
-                self._process = subprocess.Popen(
-                    argv,
-                    pass_fds=(theirs.fileno(),),
-                    env=worker_environment(),
-                    stdin=subprocess.DEVNULL,
-                    stderr=errors,
-                    cwd="/",
-                )
-            except OSError as exc:
-                ours.close()
-                raise ZygoteFailed(str(exc)) from None
-            finally:
-                theirs.close()
-            self._control = ours
-            try:
-                ours.settimeout(START_TIMEOUT_S)
-                hello = ours.recv(MAX_HELLO)
-                ours.settimeout(None)
-                if not hello:
-                    raise ZygoteFailed(_exit_message(self._process, errors))
-                report = json.loads(hello)
-            except (OSError, ValueError) as exc:
-                self._stop()
-                raise ZygoteFailed(f"the sandbox zygote did not start ({exc})") from None
-            except ZygoteFailed:
-                self._stop()
-                raise
-        self._layers = tuple(str(layer) for layer in report.get("layers", ()))
-        self.problems.update({str(k): str(v) for k, v in report.get("failed", {}).items()})
+        # bubblewrap says why it cannot work on its standard error: kept, to explain the fallback, until the
+        # hello is read (closed there, or by close).
+        errors = tempfile.TemporaryFile() if program is not None else None  # noqa: SIM115
+        try:
+            self._process = subprocess.Popen(
+                argv,
+                pass_fds=(theirs.fileno(),),
+                env=worker_environment(),
+                stdin=subprocess.DEVNULL,
+                stderr=errors,
+                cwd="/",
+            )
+        except OSError as exc:
+            ours.close()
+            if errors is not None:
+                errors.close()
+            raise ZygoteFailed(str(exc)) from None
+        finally:
+            theirs.close()
+        self._control = ours
+        self._errors = errors
+
+    def _ready(self) -> tuple[str, ...]:
+        """The layers the zygote set up, its hello awaited the first time. A zygote in bubblewrap that does
+        not start is replaced by one without it, as when bubblewrap cannot be launched at all."""
+        with self._starting:
+            if self._failure is not None:
+                raise self._failure
+            if self._layers is None:
+                try:
+                    try:
+                        report = self._hello()
+                    except ZygoteFailed as exc:
+                        if not self._in_bwrap:
+                            raise
+                        self._in_bwrap = False
+                        self._problems[layers.BWRAP] = str(exc)
+                        self._launch(self.scratch_root, None)
+                        report = self._hello()
+                except ZygoteFailed as exc:
+                    self._failure = exc
+                    raise
+                self._problems.update({str(k): str(v) for k, v in report.get("failed", {}).items()})
+                self._layers = tuple(str(layer) for layer in report.get("layers", ()))
+            return self._layers
+
+    def _hello(self) -> Any:
+        """What the zygote just launched says once it has started, or ZygoteFailed saying why it did not."""
+        errors, self._errors = self._errors, None
+        try:
+            self._control.settimeout(START_TIMEOUT_S)
+            hello = self._control.recv(MAX_HELLO)
+            self._control.settimeout(None)
+            if not hello:
+                raise ZygoteFailed(_exit_message(self._process, errors))
+            return json.loads(hello)
+        except (OSError, ValueError) as exc:
+            self._stop()
+            raise ZygoteFailed(f"the sandbox zygote did not start ({exc})") from None
+        except ZygoteFailed:
+            self._stop()
+            raise
+        finally:
+            if errors is not None:
+                errors.close()
 
     def spawn(self, *, workdir: Path, output: Path, limits: Limits) -> WorkerProcess:
         """A new worker whose scratch folder starts as a copy of ``workdir`` (inside the scratch root)."""
+        self._ready()
         if self.scratch_root is not None and not workdir.resolve().is_relative_to(
             self.scratch_root.resolve()
         ):
@@ -221,6 +275,12 @@ class Zygote:
             pass
 
     def close(self) -> None:
+        if self._layers is None and self._failure is None:
+            # Still starting, its hello unread (the run stopped before it needed the zygote). Left to run on,
+            # it would only fail to send the hello, and say so on the grader's standard error.
+            self._process.kill()
+        if self._errors is not None:
+            self._errors.close()
         self._control.close()
         self._stop()
 
