@@ -505,3 +505,148 @@ def test_a_unit_that_does_not_parse_keeps_its_number_for_what_is_needed() -> Non
 
     assert names.needed == {(2, 1)}
     assert names.needed_lines(2) == {1} and names.needed_lines(1) == frozenset()
+
+
+# --- walking a statement -------------------------------------------------------------------------------
+
+WALKED = """
+import numpy as np, matplotlib.pyplot as grafico
+from os import path as ruta, sep
+x, (y, *z) = a[(b := 1)], [c for c in range(3) if (d := c)]
+e: int = (lambda f=(g := 2), *h, **i: print(f, j))(k)
+l += m.n(o)[p:q, ::2] or -r if s else {t: u for t in v}
+w[aa] = bb.cc = dd = f"{ee!r:>{ff}}"
+gg = {**hh, "ii": [*jj]}, (kk for kk in ll), {mm async for mm in nn}
+oo: List[int]
+for pp, qq in rr(ss):
+    tt = uu(pp) if (vv := qq) else ww
+else:
+    xx = 1
+while (yy := zz()):
+    del aaa[bbb], ccc
+with ddd(eee) as (fff, ggg), hhh:
+    iii = jjj
+try:
+    import kkk
+except (lll, mmm) as nnn:
+    ooo = ppp
+finally:
+    qqq = 1
+@rrr(sss)
+def ttt(uuu, /, vvv: www = xxx, *yyy, zzz=(a1 := 1), **a2) -> a3:
+    a4 = a5
+@a6
+class a7(a8, metaclass=a9):
+    b1 = b2
+match b3:
+    case [b4, *b5] | {"k": b6, **b7} if b8:
+        b9 = 1
+    case C1(c2, d=c3) as c4:
+        pass
+async def c5():
+    await c6
+    async with c7 as c8:
+        pass
+global c9
+assert d1, d2
+raise d3 from d4
+"""
+
+
+def _reference_evaluated(node: ast.AST) -> list[ast.AST]:
+    """Every node evaluating ``node`` meets, lambda bodies left out, walked with ast.iter_child_nodes."""
+    found: list[ast.AST] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        children = [
+            child
+            for child in ast.iter_child_nodes(current)
+            if not (isinstance(current, ast.Lambda) and child is current.body)
+        ]
+        stack.extend(reversed(children))
+    return found
+
+
+def _reference_bound(stmt: ast.AST) -> set[str]:
+    names: set[str] = set()
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+            stack.extend(node.decorator_list)
+            if not isinstance(node, ast.ClassDef):
+                stack.append(node.args)
+            continue
+        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update(
+                alias.asname or alias.name.split(".")[0] for alias in node.names if alias.name != "*"
+            )
+        elif isinstance(node, ast.ExceptHandler) and node.name is not None:
+            names.add(node.name)
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+@pytest.mark.parametrize(
+    "path",
+    [None, *sorted((Path(__file__).parent / "files" / "styles").glob("*.py"))],
+    ids=lambda path: "every construct" if path is None else path.name,
+)
+def test_walks_find_what_a_walk_of_every_child_node_finds(path: Path | None) -> None:
+    from grader.sandbox.definitions import _bound_names, _evaluated, _evaluation
+
+    tree = ast.parse(WALKED if path is None else path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            assert _bound_names(node) == _reference_bound(node), ast.unparse(node)
+        if isinstance(node, ast.expr | ast.Assign | ast.AnnAssign | ast.AugAssign):
+            evaluation = _evaluation(node)
+            met = [child for child in _reference_evaluated(node) if isinstance(child, ast.Call | ast.Name)]
+            assert _evaluated(node) == met, ast.unparse(node)
+            assert list(evaluation.met) == met, ast.unparse(node)
+            if isinstance(node, ast.stmt):
+                assert evaluation.bound == _reference_bound(node), ast.unparse(node)
+
+
+def test_every_statement_is_planned_with_the_names_it_binds() -> None:
+    tree = ast.parse(WALKED)
+    plan = plan_unit(tree, student_functions=frozenset({"uu", "ttt"}), tainted=frozenset({"m", "ss"}))
+    kept = {statement.node.lineno for statement in plan.statements}
+    binds = {skipped.line: set(skipped.binds) for skipped in plan.skipped}
+    tainted = {"m", "ss"}
+    for stmt in tree.body:
+        if stmt.lineno in kept:
+            tainted -= _reference_bound(stmt)
+        else:
+            assert binds[stmt.lineno] == _reference_bound(stmt), ast.unparse(stmt)
+            tainted |= _reference_bound(stmt)
+
+    assert plan.tainted == tainted
+    assert len(kept) + len(binds) == len(tree.body)
+
+
+def test_deep_expressions_are_planned_without_recursion() -> None:
+    terms = 2000
+    source = (
+        f"x = {' + '.join(['1'] * terms)}\n"
+        f"y = np{'.a' * terms}\n"
+        f"z = {'(lambda: ' * 150}print(1){')' * 150}\n"
+        f"w = {'f(' * 150}1{')' * 150}\n"
+    )
+    names = student_names([source])
+    plan = plan_unit(source, student_functions=frozenset({"f"}))
+
+    assert names.functions == {"z"} and plan.syntax_error is None
+    assert _decisions(plan) == [
+        (1, "keep", "assignment"),
+        (2, "keep", "assignment"),
+        (3, "keep", "assignment"),
+        (4, "skip", "calls a student function (f)"),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from grader.defs import find_definitions
 
@@ -90,20 +91,24 @@ def student_names(sources: Iterable[Unit]) -> StudentNames:
     methods: set[str] = set()
     callable_classes: set[str] = set()
     instances: set[str] = set()
-    # Every module-level assignment in the order it runs: (unit, line), names bound, names read.
-    assignments: list[tuple[tuple[int, int], frozenset[str], frozenset[str]]] = []
+    # Every module-level assignment in the order it runs: (unit, line), names bound, value assigned (what
+    # it reads is looked up only for the few assignments a callable is traced back to).
+    assignments: list[tuple[tuple[int, int], frozenset[str], ast.expr]] = []
     # What a callable is taken from, and the number of the first assignment after the one taking it.
     wanted: list[tuple[str, int]] = []
     trees = [(index, tree) for index, tree in enumerate(map(parse, sources)) if isinstance(tree, ast.Module)]
-    for _, tree in trees:
+    found = {index: find_definitions(tree) for index, tree in trees}
+    for index, _ in trees:
         # Methods are known before any statement is read: a class may be defined after its first use.
-        for definition in find_definitions(tree).found:
+        for definition in found[index].found:
             if definition.kind == "method" and definition.owner is not None:
                 methods.add(definition.name)
                 if definition.name == "__call__":
                     callable_classes.add(definition.owner.split(".")[0])
     for index, tree in trees:
-        functions.update(d.name for d in find_definitions(tree, callables=functions).module_level())
+        # Until a unit binds a callable, there are none an alias could name: what was found above stands.
+        definitions = found[index] if not functions else find_definitions(tree, callables=functions)
+        functions.update(d.name for d in definitions.module_level())
         for stmt in _module_level_statements(tree.body):
             if isinstance(stmt, ast.ClassDef):
                 classes.add(stmt.name)
@@ -116,7 +121,7 @@ def student_names(sources: Iterable[Unit]) -> StudentNames:
                 (
                     (index, stmt.lineno),
                     frozenset(n for t in targets for n in _target_names(t)),
-                    _reads_of(value),
+                    value,
                 )
             )
             names = [target.id for target in targets if isinstance(target, ast.Name)]
@@ -136,11 +141,11 @@ def student_names(sources: Iterable[Unit]) -> StudentNames:
         name, before = wanted.pop()
         # The assignment that bound `name` last before it was read.
         for position in range(before - 1, -1, -1):
-            place, bound, reads = assignments[position]
+            place, bound, value = assignments[position]
             if name in bound:
                 if place not in needed:
                     needed.add(place)
-                    wanted.extend((read, position) for read in reads)
+                    wanted.extend((read, position) for read in _reads_of(value))
                 break
     return StudentNames(
         functions=frozenset(functions), objects=frozenset(classes | instances), needed=frozenset(needed)
@@ -150,7 +155,7 @@ def student_names(sources: Iterable[Unit]) -> StudentNames:
 def _reads_of(value: ast.expr) -> frozenset[str]:
     return frozenset(
         child.id
-        for child in _evaluated_nodes(value)
+        for child in _evaluated(value)
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
     )
 
@@ -245,7 +250,7 @@ def plan_unit(
         if _is_no_op(stmt):
             continue
         keep, reason = planner.verdict(stmt)
-        bound = _bound_names(stmt)
+        bound = planner.bound_names(stmt)
         if keep:
             statements.append(PlannedStatement(node=stmt, reason=reason))
             planner.tainted.difference_update(bound)
@@ -304,6 +309,21 @@ class _Planner:
         self.tainted = tainted
         self.objects = objects
         self.needed = needed
+        # Every assignment and test walked so far, by its node's id (the tree planned keeps each node
+        # alive, so no id is reused while the planner is): a needed assignment is read twice, and the
+        # names a top-level assignment binds come from the walk its verdict made.
+        self._evaluations: dict[int, _Evaluation] = {}
+
+    def bound_names(self, stmt: ast.stmt) -> frozenset[str] | set[str]:
+        """The module-level names `stmt` (re)binds (see :func:`_bound_names`)."""
+        known = self._evaluations.get(id(stmt))
+        return known.bound if known is not None else _bound_names(stmt)
+
+    def _evaluation(self, node: ast.AST) -> _Evaluation:
+        known = self._evaluations.get(id(node))
+        if known is None:
+            known = self._evaluations[id(node)] = _evaluation(node)
+        return known
 
     def verdict(self, stmt: ast.stmt) -> tuple[bool, str]:
         """Whether to run `stmt`, and why."""
@@ -373,7 +393,7 @@ class _Planner:
         student_call: str | None = None
         blocked_call: str | None = None
         tainted_name: str | None = None
-        for child in _evaluated_nodes(node):
+        for child in self._evaluation(node).met:
             if isinstance(child, ast.Call):
                 if isinstance(child.func, ast.Name) and child.func.id in self.student_functions:
                     if not _wraps(child, self.student_functions, self.objects):
@@ -426,18 +446,101 @@ def _reads(name: ast.Name, statement: ast.AST) -> bool:
     return isinstance(statement, ast.AugAssign) and statement.target is name
 
 
-def _evaluated_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """`node` and its descendants in source order, leaving out lambda bodies (evaluated only when called)."""
+class _Evaluation(NamedTuple):
+    """What one walk of an expression or an assignment finds (see :func:`_evaluation`)."""
+
+    met: tuple[ast.Call | ast.Name, ...]
+    bound: frozenset[str]
+
+
+_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _evaluation(node: ast.AST) -> _Evaluation:
+    """What :func:`_evaluated` meets in `node`, and the module-level names `node` binds as
+    :func:`_bound_names` tells them, for `node` an expression or an assignment (where no definition, import
+    or handler stands). One walk gives both, as a top-level assignment needs both, and walking is most of
+    what planning costs."""
+    met: list[ast.Call | ast.Name] = []
+    bound: set[str] = set()
     stack = [node]
     while stack:
         current = stack.pop()
-        yield current
-        children = [
-            child
-            for child in ast.iter_child_nodes(current)
-            if not (isinstance(current, ast.Lambda) and child is current.body)
-        ]
-        stack.extend(reversed(children))
+        if isinstance(current, ast.Name):
+            met.append(current)
+            if isinstance(current.ctx, ast.Store):
+                bound.add(current.id)
+            continue
+        if isinstance(current, _SCOPES):
+            # Names stored in a lambda or a comprehension are not counted as bound: the whole of it is
+            # walked here, before what follows it.
+            met.extend(_evaluated(current))
+            continue
+        if isinstance(current, ast.Call):
+            met.append(current)
+        children = _child_nodes(current)
+        children.reverse()
+        stack.extend(children)
+    return _Evaluation(met=tuple(met), bound=frozenset(bound))
+
+
+def _evaluated(node: ast.AST) -> list[ast.Call | ast.Name]:
+    """The calls and names in `node` and its descendants, in source order, leaving out lambda bodies
+    (evaluated only when called)."""
+    met: list[ast.Call | ast.Name] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Call | ast.Name):
+            met.append(current)
+        children = _child_nodes(current)
+        if isinstance(current, ast.Lambda):
+            children = [child for child in children if child is not current.body]
+        children.reverse()
+        stack.extend(children)
+    return met
+
+
+# Fields that only ever hold the marker of a load, a store or an operator: nothing is under one, and
+# no walk here looks for one.
+_MARKER_FIELDS = frozenset({"ctx", "op", "ops"})
+
+
+def _walked_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    if issubclass(kind, ast.Constant):
+        return ()  # its value is a constant, never a node
+    return tuple(field for field in kind._fields if field not in _MARKER_FIELDS)
+
+
+def _node_types() -> Iterator[type[ast.AST]]:
+    """Every class of node in :mod:`ast`, abstract ones included."""
+    stack: list[type[ast.AST]] = [ast.AST]
+    while stack:
+        kind = stack.pop()
+        yield kind
+        stack.extend(kind.__subclasses__())
+
+
+# The fields to walk of each kind of node, worked out once (a worker forked from the zygote shares it).
+_WALKED_FIELDS = {kind: _walked_fields(kind) for kind in _node_types()}
+
+
+def _child_nodes(node: ast.AST) -> list[ast.AST]:
+    """The nodes right under `node` that can matter to a walk here, in the order of
+    :func:`ast.iter_child_nodes`. Built as one list from the fields known to hold nodes: the walks list
+    the children of every node of a statement, and the two generators nested in ``iter_child_nodes``
+    cost more per node than the rest of the walk."""
+    fields = _WALKED_FIELDS.get(type(node))
+    if fields is None:
+        fields = _walked_fields(type(node))
+    children: list[ast.AST] = []
+    for field in fields:
+        value = getattr(node, field, None)
+        if isinstance(value, ast.AST):
+            children.append(value)
+        elif isinstance(value, list):
+            children.extend([item for item in value if isinstance(item, ast.AST)])
+    return children
 
 
 def _is_no_op(stmt: ast.stmt) -> bool:
@@ -520,6 +623,11 @@ def _bound_names(stmt: ast.stmt) -> set[str]:
     stack: list[ast.AST] = [stmt]
     while stack:
         node = stack.pop()
+        if isinstance(node, ast.Name):
+            # The commonest node, and a leaf.
+            if isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            continue
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
             # Decorators and defaults run in the enclosing scope; the body does not.
@@ -529,13 +637,11 @@ def _bound_names(stmt: ast.stmt) -> set[str]:
             continue
         if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
             continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
+        if isinstance(node, ast.Import | ast.ImportFrom):
             names.update(
                 alias.asname or alias.name.split(".")[0] for alias in node.names if alias.name != "*"
             )
         elif isinstance(node, ast.ExceptHandler) and node.name is not None:
             names.add(node.name)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(_child_nodes(node))
     return names

@@ -315,6 +315,44 @@ def call_facts(value: Any, function: types.FunctionType) -> dict[str, Any] | Non
     """How a callable is called and where its student function stands: positional parameters, how many
     are required, whether it takes ``*args``, and the function's first and last lines; None when it has
     no signature to read."""
+    # A plain function (a def or a lambda nothing was attached to) is read from its code object as
+    # inspect.signature reads it, without building the signature, which costs more than the rest of
+    # describing a loaded submission. Anything else goes to inspect.signature: wrappers (``__wrapped__``,
+    # ``__signature__``, held in a function's own attributes), bound methods, partials, mappings that are
+    # not plain dicts (read through the student's own methods), names no def gives (only a code object
+    # the student replaced holds them: they are refused or renamed there).
+    if (
+        type(value) is types.FunctionType
+        and not value.__dict__
+        and type(value.__annotations__) is dict
+        and (value.__kwdefaults__ is None or type(value.__kwdefaults__) is dict)
+    ):
+        import keyword
+
+        code = value.__code__
+        flags = code.co_flags
+        count = code.co_argcount
+        varargs = bool(flags & inspect.CO_VARARGS)
+        named = count + code.co_kwonlyargcount + varargs + bool(flags & inspect.CO_VARKEYWORDS)
+        names = code.co_varnames[:named]
+        defaults = value.__defaults__ or ()
+        if (
+            len(names) == named
+            and len(set(names)) == named
+            and len(defaults) <= count
+            and all(
+                type(name) is str and name.isidentifier() and not keyword.iskeyword(name) for name in names
+            )
+        ):
+            # A default that is inspect's own marker of "no default" reads as none there.
+            unset = sum(1 for default in defaults if default is inspect.Parameter.empty)
+            return {
+                "params": names[:count],
+                "required": count - len(defaults) + unset,
+                "varargs": varargs,
+                "line": function.__code__.co_firstlineno,
+                "end_line": last_line(function.__code__),
+            }
     try:
         # The bound callable's own signature: a bound method's self, a partial's fixed arguments are not
         # the grader's to pass.
@@ -379,12 +417,14 @@ def student_function(
 
 def last_line(code: types.CodeType) -> int:
     """The last line of a function's body, nested functions included (the grader shows that text)."""
-    last = code.co_firstlineno
     positions = getattr(code, "co_positions", None)  # Python 3.11: where each instruction ends
+    ends: set[int | None]
     if positions is not None:
-        last = max([last, *(end for _, end, _, _ in positions() if end is not None)])
+        # Gathered first: a function has a few hundred instructions and ends on a few distinct lines.
+        ends = {position[1] for position in positions()}
     else:
-        last = max([last, *(line for _, _, line in code.co_lines() if line is not None)])
+        ends = {line for _, _, line in code.co_lines()}
+    last = max([code.co_firstlineno, *(end for end in ends if end is not None)])
     for constant in code.co_consts:
         if isinstance(constant, types.CodeType):
             last = max(last, last_line(constant))
