@@ -13,6 +13,7 @@ import builtins
 import functools
 import inspect
 import io
+import keyword
 import mmap
 import os
 import signal
@@ -327,8 +328,6 @@ def call_facts(value: Any, function: types.FunctionType) -> dict[str, Any] | Non
         and type(value.__annotations__) is dict
         and (value.__kwdefaults__ is None or type(value.__kwdefaults__) is dict)
     ):
-        import keyword
-
         code = value.__code__
         flags = code.co_flags
         count = code.co_argcount
