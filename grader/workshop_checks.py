@@ -130,7 +130,7 @@ def check_reference_outputs(
     ``returns`` (the outputs are matched to those names by position)."""
     where, values = sample
     for i, task in enumerate(tasks):
-        arguments = {name: _fresh(value) for name, value in values.items()}
+        arguments = {name: _as_graded(value) for name, value in values.items()}
         if task.trains and task.steps and task.rate:
             rates = [spec.options["rate"] for spec in task.checks if "rate" in spec.options]
             arguments.update({task.steps: 1, task.rate: rates[0] if rates else 0.01})
@@ -138,8 +138,14 @@ def check_reference_outputs(
         try:
             result = function(*[arguments[name] for name in task.input_names])
         except Exception as exc:
+            # NumPy's words for a write to a read-only array: the reference changed one of its inputs.
+            why = (
+                "; a reference must not change its arguments in place: every submission shares the cases"
+                if isinstance(exc, ValueError) and "read-only" in str(exc)
+                else ""
+            )
             raise RubricError(
-                f"tasks[{i}].reference: {task.reference} fails on {where} ({type(exc).__name__}: {exc})"
+                f"tasks[{i}].reference: {task.reference} fails on {where} ({type(exc).__name__}: {exc}){why}"
             ) from None
         count = len(result) if isinstance(result, tuple) else 1
         if count != len(task.returns):
@@ -149,9 +155,14 @@ def check_reference_outputs(
             )
 
 
-def _fresh(value: Any) -> Any:
-    # A training reference may update its arguments in place: it gets copies.
-    return value.copy() if isinstance(value, np.ndarray) else value
+def _as_graded(value: Any) -> Any:
+    # Read-only, as grading gives them (grader.cases): a reference that updates its arguments in place is
+    # refused here, by name, instead of failing every submission. A copy: the sample stays the caller's.
+    if not isinstance(value, np.ndarray):
+        return value
+    copy = value.copy()
+    copy.flags.writeable = False
+    return copy
 
 
 def check_instances(module: ModuleType, sample: tuple[str, Mapping[str, Any]]) -> None:

@@ -487,6 +487,22 @@ def test_a_reference_that_fails_on_a_case_is_found_at_load(tmp_path: Path) -> No
         load_rubric(workshop(tmp_path, "failing", reference=failing))
 
 
+def test_a_reference_that_changes_its_inputs_is_refused_at_load(tmp_path: Path) -> None:
+    """Every submission of a run is graded on the same case arrays: a reference that wrote to them would
+    change the next submission's expected values, so it is refused when the workshop is loaded."""
+    in_place = REFERENCE.replace(
+        "    E = np.exp(Z - Z.max(axis=0, keepdims=True))\n",
+        "    Z -= Z.max(axis=0, keepdims=True)\n    E = np.exp(Z)\n",
+    )
+    assert in_place != REFERENCE
+    with pytest.raises(
+        RubricError,
+        match=r"tasks\[0\]\.reference: softmax fails on public_cases\[0\] \(ValueError: .*read-only.*\); "
+        r"a reference must not change its arguments in place",
+    ):
+        load_rubric(workshop(tmp_path, "in_place", reference=in_place))
+
+
 def test_a_generator_must_return_named_values(tmp_path: Path) -> None:
     listing = REFERENCE.replace('return {"Z": Z, "Y": Y, "P": softmax(Z)}', "return [Z, Y]")
     with pytest.raises(
