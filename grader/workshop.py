@@ -32,6 +32,7 @@ from grader.workshop_checks import (
     check_conventions,
     check_instances,
     check_mistakes,
+    check_mistakes_leave_inputs,
     check_names,
     check_reference_outputs,
     sample_cases,
@@ -264,6 +265,7 @@ def _parse(data: Mapping[str, Any], source: Path) -> Rubric:
     check_reference_outputs(samples[0], tasks, reference)
     if mistakes_module is not None:
         check_instances(mistakes_module, samples[0])
+        check_mistakes_leave_inputs(mistakes_module, samples[0], tasks)
     rubric = Rubric(
         id=rubric_id,
         title=r.text("title"),

@@ -14,7 +14,7 @@ from grader.conventions import Convention
 from grader.errors import RubricError
 from grader.messages import CATALOGUE, LANGUAGES
 from grader.rubric import HiddenCases, TaskSpec
-from reference.mistakes import Scaling, declared_hints, named_mistakes
+from reference.mistakes import Scaling, declared_hints, known_mistakes, named_mistakes
 
 
 def check_mistakes(module: ModuleType, tasks: Sequence[TaskSpec]) -> dict[str, dict[str, str]]:
@@ -130,20 +130,11 @@ def check_reference_outputs(
     ``returns`` (the outputs are matched to those names by position)."""
     where, values = sample
     for i, task in enumerate(tasks):
-        arguments = {name: _as_graded(value) for name, value in values.items()}
-        if task.trains and task.steps and task.rate:
-            rates = [spec.options["rate"] for spec in task.checks if "rate" in spec.options]
-            arguments.update({task.steps: 1, task.rate: rates[0] if rates else 0.01})
         function = getattr(reference, task.reference)
         try:
-            result = function(*[arguments[name] for name in task.input_names])
+            result = function(*_graded_arguments(task, values))
         except Exception as exc:
-            # NumPy's words for a write to a read-only array: the reference changed one of its inputs.
-            why = (
-                "; a reference must not change its arguments in place: every submission shares the cases"
-                if isinstance(exc, ValueError) and "read-only" in str(exc)
-                else ""
-            )
+            why = _IN_PLACE if _wrote_to_its_inputs(exc) else ""
             raise RubricError(
                 f"tasks[{i}].reference: {task.reference} fails on {where} ({type(exc).__name__}: {exc}){why}"
             ) from None
@@ -153,6 +144,43 @@ def check_reference_outputs(
                 f"tasks[{i}].returns: names {len(task.returns)} output(s) but the reference "
                 f"{task.reference} returns {count} on {where}"
             )
+
+
+def check_mistakes_leave_inputs(
+    module: ModuleType, sample: tuple[str, Mapping[str, Any]], tasks: Sequence[TaskSpec]
+) -> None:
+    """No wrong version of a reference function writes to its arguments: grading runs them on the run's
+    shared, read-only case arrays. (A wrong version may fail on a case otherwise: that is its business.)"""
+    where, values = sample
+    for task in tasks:
+        for code, implementations in known_mistakes(module, task.reference).implementations.items():
+            for implementation in implementations:
+                try:
+                    implementation(*_graded_arguments(task, values))
+                except Exception as exc:
+                    if _wrote_to_its_inputs(exc):
+                        name = getattr(implementation, "__name__", code)
+                        raise RubricError(
+                            f"mistakes: {module.__name__}.{name} fails on {where} ({exc}){_IN_PLACE}"
+                        ) from None
+
+
+_IN_PLACE = "; a reference must not change its arguments in place: every submission shares the cases"
+
+
+def _wrote_to_its_inputs(exc: Exception) -> bool:
+    # NumPy's words for a write to a read-only array.
+    return isinstance(exc, ValueError) and "read-only" in str(exc)
+
+
+def _graded_arguments(task: TaskSpec, values: Mapping[str, Any]) -> list[Any]:
+    """A task's arguments from a case's values, as grading gives them to the reference (one update, for a
+    training function)."""
+    arguments = {name: _as_graded(value) for name, value in values.items()}
+    if task.trains and task.steps and task.rate:
+        rates = [spec.options["rate"] for spec in task.checks if "rate" in spec.options]
+        arguments.update({task.steps: 1, task.rate: rates[0] if rates else 0.01})
+    return [arguments[name] for name in task.input_names]
 
 
 def _as_graded(value: Any) -> Any:

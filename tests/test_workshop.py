@@ -456,6 +456,14 @@ SCALED = (
             r"mistakes: bad_instances_errores\.instances fails on public_cases\[0\] \(KeyError: 'm'\)",
         ),
         ("syntax_error", "def (:\n", r"mistakes: importing 'syntax_error_errores' failed \(SyntaxError"),
+        (
+            "in_place",
+            'HINTS = {"unstable": {"es": "Resta el máximo.", "en": "Subtract the maximum."}}\n'
+            "import numpy as np\n"
+            "def softmax__unstable(Z):\n    np.exp(Z, out=Z)\n    return Z / Z.sum(axis=0, keepdims=True)\n",
+            r"mistakes: in_place_errores\.softmax__unstable fails on public_cases\[0\] \(.*read-only.*\); "
+            r"a reference must not change its arguments in place",
+        ),
     ],
 )
 def test_a_mistakes_module_is_checked_at_load(tmp_path: Path, name: str, mistakes: str, message: str) -> None:
@@ -500,7 +508,7 @@ def test_a_reference_that_changes_its_inputs_is_refused_at_load(tmp_path: Path) 
         match=r"tasks\[0\]\.reference: softmax fails on public_cases\[0\] \(ValueError: .*read-only.*\); "
         r"a reference must not change its arguments in place",
     ):
-        load_rubric(workshop(tmp_path, "in_place", reference=in_place))
+        load_rubric(workshop(tmp_path, "mutating", reference=in_place))
 
 
 def test_a_generator_must_return_named_values(tmp_path: Path) -> None:
