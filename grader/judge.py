@@ -316,12 +316,8 @@ def _probe_rubric(
         public.extend((ctx, values, spec) for values, spec in planned_calls(ctx, hidden=False))
     prefetch_together(public, hidden=False)
     probes = probe_functions(rubric.conventions, contexts)
-    settled = [
-        probes.tasks[ctx.task.id]
-        for ctx in chosen
-        if not probes.tasks[ctx.task.id].timed_out
-        and probes.tasks[ctx.task.id].best in (None, probes.established.id)
-    ]
+    probed = [probes.tasks[ctx.task.id] for ctx in chosen]
+    settled = [p for p in probed if not p.timed_out and p.best in (None, probes.established.id)]
     for probe in settled:
         probe.ctx.convention = probes.established
     prefetch_together(

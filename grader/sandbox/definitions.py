@@ -453,6 +453,7 @@ class _Evaluation(NamedTuple):
     bound: frozenset[str]
 
 
+# Nodes whose names live in a scope of their own: none of them binds a module-level name.
 _SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -635,7 +636,7 @@ def _bound_names(stmt: ast.stmt) -> set[str]:
             if not isinstance(node, ast.ClassDef):
                 stack.append(node.args)
             continue
-        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+        if isinstance(node, _SCOPES):
             continue
         if isinstance(node, ast.Import | ast.ImportFrom):
             names.update(

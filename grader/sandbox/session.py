@@ -232,14 +232,12 @@ class StudentRuntime:
             # Killed: the call being made was stuck where the worker's own timer cannot reach. That was
             # one try of its function; the rest goes one call at a time.
             stuck = calls[len(outcomes)]
-            said = f"no answer within {stuck.timeout_s:g} s"
-            outcomes.append(CallOutcome(status="timeout", message=said, elapsed_s=stuck.timeout_s))
+            outcomes.append(_killed(stuck.timeout_s, elapsed_s=stuck.timeout_s))
         except WorkerDied as exc:
-            outcomes.append(CallOutcome(status="crash", message=f"the worker process died ({exc})"))
+            outcomes.append(_died(exc))
         except ProtocolError as exc:
             worker.kill()
-            said = f"unreadable answer from the worker: {exc}"
-            outcomes.append(CallOutcome(status="crash", message=said))
+            outcomes.append(_unreadable(exc))
         finally:
             answers.close()
         for call, outcome in zip(calls, outcomes, strict=False):
@@ -333,12 +331,9 @@ class StudentRuntime:
             )
         except WorkerTimeout:
             # The student's code ran until it was killed: that time, too, was spent inside it.
-            elapsed = time.monotonic() - started
-            return CallOutcome(
-                status="timeout", message=f"no answer within {timeout_s:g} s", elapsed_s=elapsed
-            )
+            return _killed(timeout_s, elapsed_s=time.monotonic() - started)
         except WorkerDied as exc:
-            return CallOutcome(status="crash", message=f"the worker process died ({exc})")
+            return _died(exc)
         try:
             outcome = parse_call(reply, frames)
             if outcome.status == "timeout":
@@ -346,7 +341,7 @@ class StudentRuntime:
             return outcome
         except ProtocolError as exc:
             self._worker.kill()
-            return CallOutcome(status="crash", message=f"unreadable answer from the worker: {exc}")
+            return _unreadable(exc)
 
     def captured(self) -> Captured:
         """What the student's code printed in the public worker, capped, and the facts a reader needs
@@ -377,6 +372,21 @@ class StudentRuntime:
         if self._twin_workdir is not None:
             shutil.rmtree(self._twin_workdir, ignore_errors=True)
             self._twin_workdir = None
+
+
+def _killed(timeout_s: float, *, elapsed_s: float) -> CallOutcome:
+    """A call the worker did not answer in time (it was killed)."""
+    return CallOutcome(status="timeout", message=f"no answer within {timeout_s:g} s", elapsed_s=elapsed_s)
+
+
+def _died(exc: WorkerDied) -> CallOutcome:
+    """A call during which the worker died."""
+    return CallOutcome(status="crash", message=f"the worker process died ({exc})")
+
+
+def _unreadable(exc: ProtocolError) -> CallOutcome:
+    """A call whose answer could not be read (the worker was killed for it)."""
+    return CallOutcome(status="crash", message=f"unreadable answer from the worker: {exc}")
 
 
 def _call_request(

@@ -316,42 +316,58 @@ def call_facts(value: Any, function: types.FunctionType) -> dict[str, Any] | Non
     """How a callable is called and where its student function stands: positional parameters, how many
     are required, whether it takes ``*args``, and the function's first and last lines; None when it has
     no signature to read."""
-    # A plain function (a def or a lambda nothing was attached to) is read from its code object as
-    # inspect.signature reads it, without building the signature, which costs more than the rest of
-    # describing a loaded submission. Anything else goes to inspect.signature: wrappers (``__wrapped__``,
-    # ``__signature__``, held in a function's own attributes), bound methods, partials, mappings that are
-    # not plain dicts (read through the student's own methods), names no def gives (only a code object
-    # the student replaced holds them: they are refused or renamed there).
-    if (
+    shape = _plain_shape(value) or _signature_shape(value)
+    if shape is None:
+        return None
+    params, required, varargs = shape
+    return {
+        "params": params,
+        "required": required,
+        "varargs": varargs,
+        "line": function.__code__.co_firstlineno,
+        "end_line": last_line(function.__code__),
+    }
+
+
+# Positional parameters, how many are required, whether ``*args`` is taken.
+_Shape = tuple[tuple[str, ...], int, bool]
+
+
+def _plain_shape(value: Any) -> _Shape | None:
+    """A plain function's shape (a def or a lambda nothing was attached to), read from its code object as
+    inspect.signature reads it, without building the signature, which costs more than the rest of
+    describing a loaded submission; None for anything else, which goes to inspect.signature: wrappers
+    (``__wrapped__``, ``__signature__``, held in a function's own attributes), bound methods, partials,
+    mappings that are not plain dicts (read through the student's own methods), names no def gives (only
+    a code object the student replaced holds them: they are refused or renamed there)."""
+    if not (
         type(value) is types.FunctionType
         and not value.__dict__
         and type(value.__annotations__) is dict
         and (value.__kwdefaults__ is None or type(value.__kwdefaults__) is dict)
     ):
-        code = value.__code__
-        flags = code.co_flags
-        count = code.co_argcount
-        varargs = bool(flags & inspect.CO_VARARGS)
-        named = count + code.co_kwonlyargcount + varargs + bool(flags & inspect.CO_VARKEYWORDS)
-        names = code.co_varnames[:named]
-        defaults = value.__defaults__ or ()
-        if (
-            len(names) == named
-            and len(set(names)) == named
-            and len(defaults) <= count
-            and all(
-                type(name) is str and name.isidentifier() and not keyword.iskeyword(name) for name in names
-            )
-        ):
-            # A default that is inspect's own marker of "no default" reads as none there.
-            unset = sum(1 for default in defaults if default is inspect.Parameter.empty)
-            return {
-                "params": names[:count],
-                "required": count - len(defaults) + unset,
-                "varargs": varargs,
-                "line": function.__code__.co_firstlineno,
-                "end_line": last_line(function.__code__),
-            }
+        return None
+    code = value.__code__
+    flags = code.co_flags
+    count = code.co_argcount
+    varargs = bool(flags & inspect.CO_VARARGS)
+    named = count + code.co_kwonlyargcount + varargs + bool(flags & inspect.CO_VARKEYWORDS)
+    names = code.co_varnames[:named]
+    defaults = value.__defaults__ or ()
+    if not (
+        len(names) == named
+        and len(set(names)) == named
+        and len(defaults) <= count
+        and all(type(name) is str and name.isidentifier() and not keyword.iskeyword(name) for name in names)
+    ):
+        return None
+    # A default that is inspect's own marker of "no default" reads as none there.
+    unset = sum(1 for default in defaults if default is inspect.Parameter.empty)
+    return names[:count], count - len(defaults) + unset, varargs
+
+
+def _signature_shape(value: Any) -> _Shape | None:
+    """A callable's shape as inspect.signature gives it; None when it has no signature to read."""
     try:
         # The bound callable's own signature: a bound method's self, a partial's fixed arguments are not
         # the grader's to pass.
@@ -359,13 +375,11 @@ def call_facts(value: Any, function: types.FunctionType) -> dict[str, Any] | Non
     except (TypeError, ValueError):
         return None
     positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return {
-        "params": tuple(p.name for p in positional),
-        "required": sum(1 for p in positional if p.default is p.empty),
-        "varargs": any(p.kind is p.VAR_POSITIONAL for p in parameters),
-        "line": function.__code__.co_firstlineno,
-        "end_line": last_line(function.__code__),
-    }
+    return (
+        tuple(p.name for p in positional),
+        sum(1 for p in positional if p.default is p.empty),
+        any(p.kind is p.VAR_POSITIONAL for p in parameters),
+    )
 
 
 def _is_student_unit(function: types.FunctionType) -> bool:
