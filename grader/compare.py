@@ -79,12 +79,10 @@ def compare(
         # finite exactly when every difference is.
         flat = int(diff.argmax())
         max_abs = float(diff.flat[flat])
-        if math.isfinite(max_abs):
-            non_finite = False
-            values_ok = _within(diff, expected, max_abs, flat, rtol=rtol, atol=atol)
-        else:
+        values_ok = _agree(aligned, expected, diff, max_abs, flat, rtol=rtol, atol=atol)
+        non_finite = False
+        if not math.isfinite(max_abs):
             non_finite = not np.isfinite(aligned).all()
-            values_ok = bool(np.isclose(aligned, expected, rtol=rtol, atol=atol, equal_nan=False).all())
             # The worst place is then the first that is not a number or infinitely far.
             diff = np.where(np.isnan(diff), np.inf, diff)
             flat = int(diff.argmax())
@@ -124,10 +122,7 @@ def values_agree(expected: Any, actual: Any, *, rtol: float, atol: float) -> boo
     if not diff.size:
         return True
     flat = int(diff.argmax())
-    max_abs = float(diff.flat[flat])
-    if math.isfinite(max_abs):
-        return _within(diff, expected, max_abs, flat, rtol=rtol, atol=atol)
-    return bool(np.isclose(aligned, expected, rtol=rtol, atol=atol, equal_nan=False).all())
+    return _agree(aligned, expected, diff, float(diff.flat[flat]), flat, rtol=rtol, atol=atol)
 
 
 def allclose(actual: np.ndarray, expected: np.ndarray, *, rtol: float, atol: float) -> bool:
@@ -148,6 +143,23 @@ def allclose(actual: np.ndarray, expected: np.ndarray, *, rtol: float, atol: flo
     ):
         return values_agree(expected, actual, rtol=rtol, atol=atol)
     return bool(np.allclose(actual, expected, rtol=rtol, atol=atol))
+
+
+def _agree(
+    aligned: np.ndarray,
+    expected: np.ndarray,
+    diff: np.ndarray,
+    max_abs: float,
+    flat: int,
+    *,
+    rtol: float,
+    atol: float,
+) -> bool:
+    """Whether the values agree, given their differences and the largest one (at ``flat``): by
+    :func:`_within` when every difference is finite, else by np.isclose (NaN never agrees)."""
+    if math.isfinite(max_abs):
+        return _within(diff, expected, max_abs, flat, rtol=rtol, atol=atol)
+    return bool(np.isclose(aligned, expected, rtol=rtol, atol=atol, equal_nan=False).all())
 
 
 def _within(
