@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lms_class import CANVAS_EXPORT, MOODLE_WORKSHEET, make_class, run_grader
+from lms_class import CANVAS_EXPORT, MOODLE_WORKSHEET, run_grader
 
 from grader.feedback import _moodle_name, feedback_zip
 from grader.messages import SAY
@@ -42,25 +42,15 @@ def moodle_import(path: str) -> tuple[str, str] | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def graded(grader_command: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("feedback")
-    folder = make_class(base / "entregas")
-    out = base / "out"
-    done = run_grader(grader_command, "grade", str(folder), "--out", str(out), "--quiet")
-    assert done.returncode == 0, done.stderr
-    return out
-
-
 @pytest.mark.slow
 def test_moodle_finds_each_student_in_the_feedback_zip(
-    graded: Path, grader_command: list[str], tmp_path: Path
+    graded_class: Path, grader_command: list[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "retro.zip"
     done = run_grader(
         grader_command,
         "feedback",
-        str(graded / "results.json"),
+        str(graded_class / "results.json"),
         "--for",
         "moodle",
         "--roster",
@@ -81,7 +71,7 @@ def test_moodle_finds_each_student_in_the_feedback_zip(
     assert all(key[1] == "/feedback.html" for key in found if key)
     # Each page is the report's own student page, on its own: no link back to a class index.
     ana = pages["Ana Gómez_3001_assignsubmission_file_/feedback.html"]
-    site = next((graded / "students").glob("ana-gomez-*.html")).read_text(encoding="utf-8")
+    site = next((graded_class / "students").glob("ana-gomez-*.html")).read_text(encoding="utf-8")
     assert main_section(ana) == main_section(site)
     assert "index.html" not in ana and "ana.gomez" in ana
     # The stray copy has no row in the worksheet: left out, and said.
@@ -91,13 +81,13 @@ def test_moodle_finds_each_student_in_the_feedback_zip(
 
 @pytest.mark.slow
 def test_canvas_gets_one_page_per_student_named_with_the_user_id(
-    graded: Path, grader_command: list[str], tmp_path: Path
+    graded_class: Path, grader_command: list[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "canvas.zip"
     done = run_grader(
         grader_command,
         "feedback",
-        str(graded / "results.json"),
+        str(graded_class / "results.json"),
         "--for",
         "canvas",
         "--roster",
@@ -119,10 +109,18 @@ def test_canvas_gets_one_page_per_student_named_with_the_user_id(
 
 
 @pytest.mark.slow
-def test_without_lms_ids_nothing_is_guessed(graded: Path, grader_command: list[str], tmp_path: Path) -> None:
+def test_without_lms_ids_nothing_is_guessed(
+    graded_class: Path, grader_command: list[str], tmp_path: Path
+) -> None:
     target = tmp_path / "nada.zip"
     done = run_grader(
-        grader_command, "feedback", str(graded / "results.json"), "--for", "moodle", "--out", str(target)
+        grader_command,
+        "feedback",
+        str(graded_class / "results.json"),
+        "--for",
+        "moodle",
+        "--out",
+        str(target),
     )
     assert done.returncode == 2
     assert "ana.gomez: sin identificador de Moodle; no se incluyó" in done.stderr

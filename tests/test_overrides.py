@@ -181,22 +181,12 @@ def test_results_json_records_the_adjustments_and_reads_them_back(tmp_path: Path
     assert back.adjustments == adjusted[0].adjustments and back.score == 7
 
 
-@pytest.fixture(scope="module")
-def graded(grader_command: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("overrides")
-    folder = make_class(base / "entregas")
-    out = base / "out"
-    done = run_grader(grader_command, "grade", str(folder), "--out", str(out), "--quiet")
-    assert done.returncode == 0, done.stderr
-    return out
-
-
 @pytest.mark.slow
 def test_report_applies_the_overrides_without_grading_again(
-    graded: Path, grader_command: list[str], tmp_path: Path
+    graded_class: Path, grader_command: list[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    shutil.copytree(graded, out)
+    shutil.copytree(graded_class, out)
     before = results_by_id(out)
     sofia = before["sofia.martinez"]
     (feed,) = [t for t in sofia["tasks"] if t["id"] == "feedForward"]
