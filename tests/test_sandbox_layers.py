@@ -509,14 +509,81 @@ def test_hidden_cases_run_in_a_sealed_worker_whose_products_are_discarded(
         assert failed.status == "exception"
         assert "hiddeninput" not in repr(failed)
         assert failed.warnings == () and failed.frames == () and failed.error_type == ""
+        # A public call after hidden ones is made in a worker that never saw them.
         revealed = runtime.call("reveal", [], timeout_s=5)
-        assert revealed.value == "public-input"
+        assert revealed.status == "ok" and "hiddeninput" not in str(revealed.value)
         captured = runtime.captured()
         assert "hiddeninput" not in captured.text
-        assert captured.text == "got public-input\nstashed public-input\n"
+        assert captured.text == "got public-input\nstashed None\n"
         assert captured.withheld_hidden
     finally:
         runtime.close()
+
+
+@pytest.mark.parametrize("hardening", [Hardening(), Hardening.off()], ids=["hardened", "bare"])
+def test_the_public_worker_becomes_the_sealed_one_and_is_never_heard_again(
+    hardening: Hardening, tmp_path: Path
+) -> None:
+    """The first hidden call is made in the worker that made the public ones (no second worker, no second
+    run of the notebook). From then on nothing that worker does is shown: not what it prints, not the
+    files it writes. A later public call loads the code again in a worker of its own, in the scratch
+    folder as it was before any student code ran; its load does not print the notebook's output twice."""
+    source = """
+        CALLS = []
+        print("loaded")
+
+        def count(x):
+            CALLS.append(x)
+            print("call", x)
+            return len(CALLS)
+
+        def write(name, text):
+            with open(name, "w") as handle:
+                handle.write(text)
+            return True
+
+        def read(name):
+            try:
+                with open(name) as handle:
+                    return handle.read()
+            except OSError:
+                return None
+        """
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    zygote = Zygote(scratch_root=scratch, hardening=hardening)
+    workdir = Path(tempfile.mkdtemp(dir=scratch))
+    (workdir / "given.txt").write_text("from the grader")
+    runtime = StudentRuntime(
+        zygote,
+        units=[textwrap.dedent(source)],
+        workdir=workdir,
+        output=tmp_path / "out",
+        limits=Limits(),
+        full=True,
+    )
+    try:
+        assert runtime.load().status == "ok"
+        assert runtime.call("count", ["a"], timeout_s=5).value == 1
+        assert runtime.call("write", ["notes.txt", "public"], timeout_s=5).value is True
+        # The same process, with the state the public calls left.
+        assert runtime.call("count", ["h1"], timeout_s=5, hidden=True).value == 2
+        assert runtime.call("write", ["notes.txt", "h1"], timeout_s=5, hidden=True).value is True
+        assert runtime.call("read", ["notes.txt"], timeout_s=5, hidden=True).value == "h1"
+        # Public again: a fresh worker, with the files the grader gave and none a worker wrote.
+        assert runtime.call("count", ["b"], timeout_s=5).value == 1
+        assert runtime.call("read", ["notes.txt"], timeout_s=5).value is None
+        assert runtime.call("read", ["given.txt"], timeout_s=5).value == "from the grader"
+        # Hidden again: still the sealed worker.
+        assert runtime.call("count", ["h2"], timeout_s=5, hidden=True).value == 3
+        captured = runtime.captured()
+        assert captured.text == "loaded\ncall a\ncall b\n"
+        assert captured.withheld_hidden
+    finally:
+        runtime.close()
+        zygote.close()
+    # The copy of the scratch folder and the second output file are gone; the grader's folder is its own.
+    assert list(scratch.iterdir()) == [workdir]
 
 
 def test_a_function_that_runs_out_of_time_twice_is_not_called_again(zygote: Zygote, tmp_path: Path) -> None:

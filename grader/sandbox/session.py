@@ -52,12 +52,16 @@ class Captured:
 class StudentRuntime:
     """Owns the workers of one submission; restarts and reloads a worker after a timeout or a crash.
 
-    Hidden cases never reach the worker whose products the student sees. They run in a *sealed* twin:
-    another worker of the same code, with its own scratch folder and uid, whose printed output goes to
-    ``/dev/null`` and of whose calls nothing but the returned values is kept (no exception type,
-    message, frame, warning or missing name). So no channel, however clever (stashing an input and
-    printing it later, writing at an earlier offset of the output, a warning, a renamed frame),
-    carries a hidden input to anything student-visible: the sealed worker has none of those channels.
+    Hidden cases never reach a worker while anything it produces can still reach the student. They run
+    in a *sealed* twin, of whose calls nothing but the returned values is kept (no exception type,
+    message, frame, warning or missing name). The first hidden call seals the public worker itself when
+    it is loaded and alive (see :meth:`_hand_over`): what it printed is read then and never again, it
+    keeps its scratch folder, and any later public call loads the code afresh, in another worker, with a
+    copy of the scratch folder made before any student code ran and a new output file. Otherwise the
+    twin loads a worker of its own, with that copy and ``/dev/null`` as its output. Either way no
+    channel, however clever (stashing an input and printing it later, from the function or a thread,
+    writing at an earlier offset of the output, a warning, a renamed frame, a file), carries a hidden
+    input to anything student-visible: nothing a worker does after its first hidden input is shown.
 
     ``deadline`` (a ``time.monotonic()`` value) is the submission's total time budget, shared by both
     workers: once it has passed, loads and calls are not started, and answer ``over_budget``.
@@ -96,6 +100,13 @@ class StudentRuntime:
         self.report: LoadReport | None = None
         self._twin: StudentRuntime | None = None
         self._twin_workdir: Path | None = None
+        # What the public worker had printed when it was sealed (None while it has not been); after
+        # that, later public workers print to ``_output_after``.
+        self._printed_before: bytes | None = None
+        self._output_after: Path | None = None
+        # Where in ``_output_after`` the calls' output starts: a load there printed again what the first
+        # load printed (a notebook's top-level cells), already in ``_printed_before``.
+        self._reloaded_at = 0
         if not sealed:
             # A copy of the scratch folder as it is now, before any student code runs in it: the twin
             # must not find files the public worker wrote (nor the public one the twin's).
@@ -146,6 +157,8 @@ class StudentRuntime:
             except ProtocolError as exc:
                 worker.kill()
                 self.report = LoadReport(status="crash", message=f"unreadable answer from the worker: {exc}")
+            if self._output_after is not None:
+                self._reloaded_at = _size(self._output_after)
             return self.report
 
     def call(
@@ -200,10 +213,15 @@ class StudentRuntime:
         return here._call_many_here(calls)
 
     def _call_many_here(self, calls: Sequence[PlannedCall]) -> list[CallOutcome]:
-        if self._worker is None and self._sealed and self.report is None:
+        if not calls:
+            return []
+        # A first load: the twin's own, or the public side's after its worker was sealed.
+        if self._worker is None and (
+            self._printed_before is not None or (self._sealed and self.report is None)
+        ):
             self.load()
         worker = self._worker
-        if worker is None or not worker.alive or not calls:
+        if worker is None or not worker.alive:
             return []
         if any(self._timeouts.get(call.function, 0) for call in calls):
             return []
@@ -264,7 +282,25 @@ class StudentRuntime:
             # batch the same whichever worker ran them, and that a hidden case timed out is already
             # what its verdict says.
             self._twin._timeouts = self._timeouts
+            loaded = self.report is not None and self.report.status == "ok"
+            if loaded and self._worker is not None and self._worker.alive:
+                self._hand_over(self._twin)
         return self._twin
+
+    def _hand_over(self, twin: StudentRuntime) -> None:
+        """Make the loaded public worker the sealed one, before it is given any hidden input: it saves a
+        second worker and a second load (for a notebook, a second run of all of it).
+
+        What it printed is read now, and its output file never again (a thread's later lines, a write
+        at an earlier offset: nothing after this moment is shown). It keeps its scratch folder, where it
+        may have written; the public side moves to the copy made before any student code ran, and a
+        new output file, for any worker it loads later."""
+        assert self._twin_workdir is not None and self._worker is not None
+        self._printed_before = self._read_output(self._output)
+        twin._worker, twin.report = self._worker, self.report
+        twin._workdir, self._workdir = self._workdir, self._twin_workdir
+        self._output_after = self._output = Path(f"{self._twin_workdir}.out")
+        self._worker = None
 
     def _seal(self, outcome: CallOutcome) -> CallOutcome:
         """In the sealed twin, an outcome keeps only what the grader judges: status and values."""
@@ -305,8 +341,8 @@ class StudentRuntime:
         if self._worker is None or not self._worker.alive:
             if self._restarts >= MAX_RESTARTS:
                 return CallOutcome(status="crash", message="too many timeouts or crashes; not called again")
-            # The twin's first load is not a restart.
-            self._restarts += int(self._worker is not None or not self._sealed)
+            # Not a restart: the twin's first load, or the public side's after its worker was sealed.
+            self._restarts += int(self._worker is not None)
             if self.load().status != "ok":
                 return CallOutcome(status="crash", message="the submission could not be reloaded")
         assert self._worker is not None
@@ -344,23 +380,31 @@ class StudentRuntime:
             return _unreadable(exc)
 
     def captured(self) -> Captured:
-        """What the student's code printed in the public worker, capped, and the facts a reader needs
+        """What the student's code printed in the public workers, capped, and the facts a reader needs
         about it (put into words by the reports)."""
         cap = self._limits.output_bytes
         withheld = self._twin is not None
         if self._sealed:
             return Captured("", None, withheld)
-        try:
-            # Not by following a link, nor blocking on a pipe, whatever stands at that name now.
-            fd = os.open(self._output, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError:
-            return Captured("", None, withheld)
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return Captured("", None, withheld)
-            data = handle.read(cap + 1)
+        if self._printed_before is None:
+            data = self._read_output(self._output)
+        else:
+            data = self._printed_before + self._read_output(self._output, start=self._reloaded_at)
         text = data[:cap].decode("utf-8", errors="replace")
         return Captured(text, cap if len(data) > cap else None, withheld)
+
+    def _read_output(self, path: Path, *, start: int = 0) -> bytes:
+        """Up to one byte more than the output cap of what workers printed to ``path`` (from ``start``)."""
+        try:
+            # Not by following a link, nor blocking on a pipe, whatever stands at that name now.
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return b""
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return b""
+            handle.seek(start)
+            return handle.read(self._limits.output_bytes + 1)
 
     def close(self) -> None:
         if self._worker is not None:
@@ -372,6 +416,18 @@ class StudentRuntime:
         if self._twin_workdir is not None:
             shutil.rmtree(self._twin_workdir, ignore_errors=True)
             self._twin_workdir = None
+        if self._output_after is not None:
+            self._output_after.unlink(missing_ok=True)
+            self._output_after = None
+
+
+def _size(path: Path) -> int:
+    """The size of the regular file at ``path`` (0 when there is none)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def _killed(timeout_s: float, *, elapsed_s: float) -> CallOutcome:
