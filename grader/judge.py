@@ -309,12 +309,19 @@ def _probe_rubric(
     chosen = [ctx for task_id, ctx in contexts.items() if task_id in wanted]
     public: list[tuple[TaskContext, Mapping[str, Any], CheckSpec]] = []
     # Function by function, in the rubric's order, each probe first: a function that kills its worker
-    # costs the calls after it a restart, never the answers of those before it.
+    # costs the calls after it a restart, never the answers of those before it. Graded one at a time, a
+    # function's hidden cases would run before the next function's public ones: each function's calls
+    # leave room in the budget for the hidden cases of those before it, so that a slow function cannot
+    # use up what an earlier one needed.
+    reserve: dict[str, float] = {}
+    before = 0.0
     for ctx in chosen:
         case, check = probe_case(ctx)
         public.append((ctx, probe_values(ctx, case), check))
         public.extend((ctx, values, spec) for values, spec in planned_calls(ctx, hidden=False))
-    prefetch_together(public, hidden=False)
+        reserve[ctx.task.id] = before
+        before += sum(spec.timeout_s for _, spec in planned_calls(ctx, hidden=True))
+    prefetch_together(public, hidden=False, reserve=reserve)
     probes = probe_functions(rubric.conventions, contexts)
     probed = [probes.tasks[ctx.task.id] for ctx in chosen]
     settled = [p for p in probed if not p.timed_out and p.best in (None, probes.established.id)]

@@ -427,12 +427,20 @@ def test_full_mode_runs_cells_as_jupyter_does(grader: Grader, tmp_path: Path) ->
     assert jupyter.strip() and result.output.startswith(jupyter)
 
 
+@pytest.mark.parametrize("budget_s", [None, 20.0], ids=["rubric-budget", "budget-below-the-limits-sum"])
 def test_no_student_call_is_made_twice(
-    grader: Grader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    grader: Grader,
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    budget_s: float | None,
 ) -> None:
     """The convention probe and the checks share calls: the same function on the same inputs, with the
     same helpers, runs once (a training loop is the costliest thing a submission asks for); calls known
-    in advance travel together."""
+    in advance travel together. They do when their time limits add up to more than the submission's
+    budget too (20 s here, against 38 s for the public calls): an honest batch takes milliseconds."""
+    import dataclasses
+
     from grader.checks.memo import values_key
     from grader.sandbox.session import StudentRuntime
 
@@ -458,7 +466,24 @@ def test_no_student_call_is_made_twice(
 
     monkeypatch.setattr(StudentRuntime, "call", recording)
     monkeypatch.setattr(StudentRuntime, "call_many", recording_many)
-    graded = tasks(grader.grade(write(tmp_path, "ok.py", XOR_FUNCTIONS + TRAIN_RETURNING)))
+    submission = write(tmp_path, "ok.py", XOR_FUNCTIONS + TRAIN_RETURNING)
+    if budget_s is None:
+        graded = tasks(grader.grade(submission))
+    else:
+        rubrics = [dataclasses.replace(r, budget_s=budget_s) for r in load_bundled_rubrics() if r.id == "xor"]
+        zygote = Zygote()
+        try:
+            tight = Grader(
+                rubrics,
+                zygote=zygote,
+                secret="unit-tests",
+                limits=Limits(call_timeout_s=2.0, statement_timeout_s=0.5),
+                scratch_root=tmp_path_factory.mktemp("scratch"),
+                lang="en",
+            )
+            graded = tasks(tight.grade(submission))
+        finally:
+            zygote.close()
     assert all(full(task) for task in graded.values()), {k: messages(t) for k, t in graded.items()}
     assert len(made) == len(set(made))
     trained = [m for m in made if m[0] == "entrenarRed"]

@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -732,6 +733,56 @@ def test_calls_of_several_functions_travel_together_in_order(zygote: Zygote, tmp
         assert [o.value for o in hidden] == [22, None]
         assert hidden[1].status == "exception" and hidden[1].error_type == ""
         assert "11" not in runtime.captured().text
+    finally:
+        runtime.close()
+
+
+def test_a_batch_stops_before_a_call_the_budget_could_not_hold(zygote: Zygote, tmp_path: Path) -> None:
+    """With a budget, a batch runs whole however its calls' limits add up (here 10 × 5 s against 30 s)
+    while each call, were it and the time it must leave to use all of it, still fits. The first that
+    would not is not started: the worker says so and stays, and the rest is the caller's to make."""
+    source = """
+        CALLS = []
+
+        def count(x):
+            CALLS.append(x)
+            return len(CALLS)
+        """
+    workdir = Path(tempfile.mkdtemp(dir=zygote.scratch_root))
+    runtime = StudentRuntime(
+        zygote,
+        units=[textwrap.dedent(source)],
+        workdir=workdir,
+        output=tmp_path / "out",
+        limits=Limits(),
+        deadline=time.monotonic() + 30.0,
+    )
+    try:
+        assert runtime.load().status == "ok"
+        whole = runtime.call_many(planned("count", [[i] for i in range(10)], 5.0))
+        assert [o.value for o in whole] == list(range(1, 11))
+        cut = runtime.call_many(
+            [
+                PlannedCall("count", (10,), 1.0),
+                PlannedCall("count", (11,), 1.0, reserve_s=1000.0),
+                PlannedCall("count", (12,), 1.0),
+            ]
+        )
+        assert [o.value for o in cut] == [11]
+        # The same worker, which made none of the calls after the stop.
+        assert runtime.call("count", [13], timeout_s=1.0).value == 12
+        # A call that cannot start at all is left to the caller without asking the worker.
+        assert runtime.call_many([PlannedCall("count", (14,), 1.0, reserve_s=1000.0)]) == []
+    finally:
+        runtime.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_without_a_budget_a_batch_is_never_stopped(zygote: Zygote, tmp_path: Path) -> None:
+    runtime = runtime_for(zygote, tmp_path, "def same(x):\n    return x\n")
+    try:
+        calls = [PlannedCall("same", (i,), 1.0, reserve_s=1000.0) for i in range(3)]
+        assert [o.value for o in runtime.call_many(calls)] == [0, 1, 2]
     finally:
         runtime.close()
 

@@ -456,12 +456,16 @@ class TaskContext:
 
 
 def prefetch_together(
-    wanted: Sequence[tuple[TaskContext, Mapping[str, Any], CheckSpec]], *, hidden: bool
+    wanted: Sequence[tuple[TaskContext, Mapping[str, Any], CheckSpec]],
+    *,
+    hidden: bool,
+    reserve: Mapping[str, float] | None = None,
 ) -> None:
     """Make, in one round trip, the calls (no helpers substituted) that the checks of one or several tasks
     of a submission will ask for: each is a task's context, the inputs, and the check whose time limit
     the call takes. Calls already made are left out; whatever the batch leaves undone (a time-out stops
-    it) is made later, one by one, by :meth:`TaskContext.call_student`."""
+    it) is made later, one by one, by :meth:`TaskContext.call_student`. ``reserve``: by task id, what
+    the submission's budget must still hold after each of its calls (see :class:`PlannedCall`)."""
     pending: dict[tuple[int, tuple[Any, ...]], tuple[TaskContext, tuple[Any, ...], list[Any], CheckSpec]] = {}
     for ctx, values, check in wanted:
         key = ctx._call_key(values, substitutes=(), check=check, hidden=hidden)
@@ -479,6 +483,7 @@ def prefetch_together(
             check.timeout_s,
             tuple(ctx.task.trains),
             tuple(ctx._returned_args()),
+            reserve_s=(reserve or {}).get(ctx.task.id, 0.0),
         )
         for ctx, _, args, check in pending.values()
     ]

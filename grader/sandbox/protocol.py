@@ -27,6 +27,9 @@ HEADER = struct.Struct(">Q")
 # of the last one. Written before each statement, read only when the worker seems stuck: no message,
 # no system call per statement.
 PROGRESS = struct.Struct("=Iii")
+# The status of the answer that ends a batch of calls early: the next call was due to start by a time
+# that had passed (see StudentRuntime.call_many).
+BATCH_STOPPED = "stopped"
 MAX_HEADER_BYTES = 4 * 1024 * 1024
 # Kinds of dtype a result may have: bool, signed/unsigned integers, floats. Object, string, void and
 # complex arrays are refused: none is a legitimate answer and object arrays are the pickle door.

@@ -19,7 +19,7 @@ from grader.calls import MAX_TIMEOUTS_PER_FUNCTION, SEALED_MESSAGE, CallOutcome,
 from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.launcher import WorkerDied, WorkerProcess, WorkerTimeout, Zygote
 from grader.sandbox.limits import Limits
-from grader.sandbox.protocol import ProtocolError, encode_value
+from grader.sandbox.protocol import BATCH_STOPPED, ProtocolError, encode_value
 from grader.sandbox.replies import (
     LoadReport,
     missing_name,
@@ -36,7 +36,8 @@ STATEMENT_GRACE_S = 1.0
 MAX_STUCK_STATEMENTS = 5
 # Why a load or a call was not made: the submission's total time budget was used up.
 OVER_BUDGET = "the submission used up its time budget"
-# Said at the end of the output once hidden cases have run: what they printed went nowhere.
+# What a batch leaves, beyond its calls' time limits, for the worker to answer the last of them.
+BATCH_SLACK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -225,21 +226,30 @@ class StudentRuntime:
             return []
         if any(self._timeouts.get(call.function, 0) for call in calls):
             return []
-        # A batch that might not fit in what is left of the budget goes one call at a time.
-        wanted = sum(call.timeout_s for call in calls) + 1.0
-        if self._time_left(wanted) < wanted:
-            return []
+        wanted = sum(call.timeout_s for call in calls) + BATCH_SLACK_S
+        limit = self._time_left(wanted)
         arrays: list[np.ndarray] = []
         requests = [
             _call_request(c.function, c.args, arrays, c.timeout_s, c.watch_globals, c.return_args)
             for c in calls
         ]
+        if self._deadline is not None:
+            # The sum of the time limits is what the batch could take, not what it takes: an honest batch
+            # runs whole however they add up. Each call starts only while, were it and the calls it makes
+            # room for to use their whole limits, the budget would still hold them: one that runs long
+            # stops there, and the rest is made call by call, task by task, as without a batch.
+            for request, call in zip(requests, calls, strict=True):
+                request["start_by_s"] = limit - BATCH_SLACK_S - call.timeout_s - call.reserve_s
+            if requests[0]["start_by_s"] < 0:
+                return []
         # Answered call by call: what was made before a call that kills or hangs the worker is kept, and
         # that call is the one to blame.
         outcomes: list[CallOutcome] = []
-        answers = worker.answers({"op": "calls", "calls": requests}, arrays, timeout_s=wanted)
+        answers = worker.answers({"op": "calls", "calls": requests}, arrays, timeout_s=limit)
         try:
             for reply, frames in answers:
+                if reply.get("status") == BATCH_STOPPED:
+                    break
                 outcome = parse_call(reply, frames)
                 if outcome.status == "timeout":
                     outcome = replace(outcome, elapsed_s=calls[len(outcomes)].timeout_s)
@@ -247,10 +257,12 @@ class StudentRuntime:
                 if outcome.status == "timeout" or len(outcomes) == len(calls):
                     break
         except WorkerTimeout:
-            # Killed: the call being made was stuck where the worker's own timer cannot reach. That was
-            # one try of its function; the rest goes one call at a time.
+            # Killed: the call being made was stuck where the worker's own timer cannot reach (or, in a
+            # worker that did not stop where it was told to, the budget ran out). That was one try of its
+            # function; the rest goes one call at a time.
             stuck = calls[len(outcomes)]
-            outcomes.append(_killed(stuck.timeout_s, elapsed_s=stuck.timeout_s))
+            killed = _killed(stuck.timeout_s, elapsed_s=stuck.timeout_s)
+            outcomes.append(replace(killed, over_budget=True) if limit < wanted else killed)
         except WorkerDied as exc:
             outcomes.append(_died(exc))
         except ProtocolError as exc:

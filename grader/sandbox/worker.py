@@ -30,7 +30,14 @@ import numpy as np
 
 from grader.sandbox import inert
 from grader.sandbox.definitions import parse, plan_all, plan_unit, student_names
-from grader.sandbox.protocol import PROGRESS, decode_value, encode_value, receive_message, send_message
+from grader.sandbox.protocol import (
+    BATCH_STOPPED,
+    PROGRESS,
+    decode_value,
+    encode_value,
+    receive_message,
+    send_message,
+)
 
 STUDENT_FILE_PREFIX = "<student:"
 MAX_REQUEST_BYTES = 256 * 1024 * 1024
@@ -453,9 +460,15 @@ def _calls(
     """Several calls in one request (a round trip costs more than a small call), each answered as soon as
     it is made: what was made before a call that kills the worker reaches the grader all the same.
 
-    Stops at the first call that runs out of time: the grader decides whether to go on.
+    Stops at the first call that runs out of time: the grader decides whether to go on. Does not start a
+    call after its ``start_by_s`` (seconds from now): the submission's budget could not hold it then.
     """
+    received = time.monotonic()
     for request in header.get("calls", []):
+        start_by = request.get("start_by_s")
+        if start_by is not None and time.monotonic() - received > float(start_by):
+            _answer(channel, header, {"status": BATCH_STOPPED}, [])
+            break
         reply, out = _call(namespace, request, arrays, channel=channel)
         _answer(channel, header, reply, out)
         if reply["status"] == "timeout":
