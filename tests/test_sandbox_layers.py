@@ -739,8 +739,9 @@ def test_calls_of_several_functions_travel_together_in_order(zygote: Zygote, tmp
 
 def test_a_batch_stops_before_a_call_the_budget_could_not_hold(zygote: Zygote, tmp_path: Path) -> None:
     """With a budget, a batch runs whole however its calls' limits add up (here 10 × 5 s against 30 s)
-    while each call, were it and the time it must leave to use all of it, still fits. The first that
-    would not is not started: the worker says so and stays, and the rest is the caller's to make."""
+    while each call still fits at its whole limit, with what it must leave for others (up to half the
+    budget left). The first that would not is not started: the worker says so and stays, and the rest
+    is the caller's to make."""
     source = """
         CALLS = []
 
@@ -764,7 +765,7 @@ def test_a_batch_stops_before_a_call_the_budget_could_not_hold(zygote: Zygote, t
         cut = runtime.call_many(
             [
                 PlannedCall("count", (10,), 1.0),
-                PlannedCall("count", (11,), 1.0, reserve_s=1000.0),
+                PlannedCall("count", (11,), 20.0, reserve_s=1000.0),
                 PlannedCall("count", (12,), 1.0),
             ]
         )
@@ -772,7 +773,10 @@ def test_a_batch_stops_before_a_call_the_budget_could_not_hold(zygote: Zygote, t
         # The same worker, which made none of the calls after the stop.
         assert runtime.call("count", [13], timeout_s=1.0).value == 12
         # A call that cannot start at all is left to the caller without asking the worker.
-        assert runtime.call_many([PlannedCall("count", (14,), 1.0, reserve_s=1000.0)]) == []
+        assert runtime.call_many([PlannedCall("count", (14,), 20.0, reserve_s=1000.0)]) == []
+        # What a call leaves for others is at most half the budget left.
+        capped = runtime.call_many([PlannedCall("count", (15,), 1.0, reserve_s=1000.0)])
+        assert [o.value for o in capped] == [13]
     finally:
         runtime.close()
         shutil.rmtree(workdir, ignore_errors=True)
