@@ -737,6 +737,42 @@ def test_calls_of_several_functions_travel_together_in_order(zygote: Zygote, tmp
         runtime.close()
 
 
+def test_a_reload_does_not_print_the_notebook_again_nor_lose_what_calls_printed(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    source = """
+        import os
+        print("loaded")
+
+        def say(x):
+            print("said", x)
+            return x
+
+        def die():
+            os._exit(3)
+        """
+    workdir = Path(tempfile.mkdtemp(dir=zygote.scratch_root))
+    runtime = StudentRuntime(
+        zygote,
+        units=[textwrap.dedent(source)],
+        workdir=workdir,
+        output=tmp_path / "out",
+        limits=Limits(),
+        full=True,
+    )
+    try:
+        assert runtime.load().status == "ok"
+        assert runtime.call("say", [1], timeout_s=5).value == 1
+        assert runtime.call("die", [], timeout_s=5).status == "crash"
+        assert runtime.call("say", [2], timeout_s=5).value == 2
+        assert runtime.call("die", [], timeout_s=5).status == "crash"
+        assert runtime.call("say", [3], timeout_s=5).value == 3
+        assert runtime.captured().text == "loaded\nsaid 1\nsaid 2\nsaid 3\n"
+    finally:
+        runtime.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def test_a_batch_stops_before_a_call_the_budget_could_not_hold(zygote: Zygote, tmp_path: Path) -> None:
     """With a budget, a batch runs whole however its calls' limits add up (here 10 × 5 s against 30 s)
     while each call still fits at its whole limit, with what it must leave for others (up to half the

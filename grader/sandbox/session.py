@@ -105,9 +105,10 @@ class StudentRuntime:
         # that, later public workers print to ``_output_after``.
         self._printed_before: bytes | None = None
         self._output_after: Path | None = None
-        # Where in ``_output_after`` the calls' output starts: a load there printed again what the first
-        # load printed (a notebook's top-level cells), already in ``_printed_before``.
-        self._reloaded_at = 0
+        # Where, in the output file, a load after the first printed again what the first printed (a
+        # notebook's top-level cells): left out of what the student is shown.
+        self._loaded = False
+        self._repeated: list[tuple[int, int]] = []
         if not sealed:
             # A copy of the scratch folder as it is now, before any student code runs in it: the twin
             # must not find files the public worker wrote (nor the public one the twin's).
@@ -127,6 +128,15 @@ class StudentRuntime:
         if deadline <= time.monotonic():
             self.report = LoadReport(status="timeout", message=OVER_BUDGET)
             return self.report
+        printed_before = _size(self._output)
+        try:
+            return self._load(statement_budget=statement_budget, deadline=deadline)
+        finally:
+            if self._loaded and (printed := _size(self._output)) > printed_before:
+                self._repeated.append((printed_before, printed))
+            self._loaded = True
+
+    def _load(self, *, statement_budget: float, deadline: float) -> LoadReport:
         while True:
             worker = self._worker = self._zygote.spawn(
                 workdir=self._workdir, output=self._output, limits=self._limits
@@ -158,8 +168,6 @@ class StudentRuntime:
             except ProtocolError as exc:
                 worker.kill()
                 self.report = LoadReport(status="crash", message=f"unreadable answer from the worker: {exc}")
-            if self._output_after is not None:
-                self._reloaded_at = _size(self._output_after)
             return self.report
 
     def call(
@@ -313,6 +321,7 @@ class StudentRuntime:
         new output file, for any worker it loads later."""
         assert self._twin_workdir is not None and self._worker is not None
         self._printed_before = self._read_output(self._output)
+        self._repeated = []
         twin._worker, twin.report = self._worker, self.report
         twin._workdir, self._workdir = self._workdir, self._twin_workdir
         self._output_after = self._output = Path(f"{self._twin_workdir}.out")
@@ -402,15 +411,14 @@ class StudentRuntime:
         withheld = self._twin is not None
         if self._sealed:
             return Captured("", None, withheld)
-        if self._printed_before is None:
-            data = self._read_output(self._output)
-        else:
-            data = self._printed_before + self._read_output(self._output, start=self._reloaded_at)
+        data = (self._printed_before or b"") + self._read_output(self._output)
         text = data[:cap].decode("utf-8", errors="replace")
         return Captured(text, cap if len(data) > cap else None, withheld)
 
-    def _read_output(self, path: Path, *, start: int = 0) -> bytes:
-        """Up to one byte more than the output cap of what workers printed to ``path`` (from ``start``)."""
+    def _read_output(self, path: Path) -> bytes:
+        """Up to one byte more than the output cap of what workers printed to ``path``, without what
+        loads after the first printed again."""
+        wanted = self._limits.output_bytes + 1
         try:
             # Not by following a link, nor blocking on a pipe, whatever stands at that name now.
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -419,8 +427,13 @@ class StudentRuntime:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return b""
-            handle.seek(start)
-            return handle.read(self._limits.output_bytes + 1)
+            data = handle.read(wanted + sum(end - start for start, end in self._repeated))
+        kept, at = [], 0
+        for start, end in self._repeated:
+            kept.append(data[at:start])
+            at = max(at, end)
+        kept.append(data[at:])
+        return b"".join(kept)[:wanted]
 
     def close(self) -> None:
         if self._worker is not None:
