@@ -34,6 +34,9 @@ from grader.source import CodeUnit
 from grader.timing import TimedModule, Timings
 from reference.mistakes import NO_MISTAKES, KnownMistakes, known_mistakes
 
+# A call the checks of a task will make: the task's context, the inputs, the check whose limit it takes.
+Planned = tuple[TaskContext, Mapping[str, Any], CheckSpec]
+
 # The diagnosis of a function that still raises NotImplementedError (a starter notebook's stub).
 NOT_IMPLEMENTED = "not_implemented"
 
@@ -108,12 +111,21 @@ def judge_rubrics(
     """
     results: list[TaskResult] = []
     told: set[str] = set()
-    for rubric in rubrics:
-        wanted = _with_helpers(rubric, tasks)
+    wanted = [_with_helpers(rubric, tasks) for rubric in rubrics]
+    # Every rubric's public calls before any hidden call (a public call after a hidden one costs a
+    # worker of its own, see StudentRuntime), then the hidden calls of all of them together.
+    probed: list[RubricProbes] = []
+    hidden: list[Planned] = []
+    hidden_before = 0.0
+    for rubric, chosen in zip(rubrics, wanted, strict=True):
+        probes, settled, hidden_before = _probe_rubric(judge, rubric, code, loaded, t, chosen, hidden_before)
+        probed.append(probes)
+        hidden.extend(settled)
+    prefetch_together(hidden, hidden=True)
+    for rubric, chosen, probes in zip(rubrics, wanted, probed, strict=True):
         graded: dict[str, GradedTask] = {}
-        probes = _probe_rubric(judge, rubric, code, loaded, t, wanted)
         for task in rubric.tasks:
-            if task.id not in wanted:
+            if task.id not in chosen:
                 continue
             graded[task.id] = _grade_task(judge, rubric, task, code, loaded, graded, t, told, probes)
             if tasks is None or task.id in tasks:
@@ -292,14 +304,23 @@ def _context(
 
 
 def _probe_rubric(
-    judge: Judge, rubric: Rubric, code: StudentCode, loaded: LoadedCode, t: Phrases, wanted: Collection[str]
-) -> RubricProbes:
-    """Every function of the rubric that can be called, probed (see :func:`probe_functions`).
+    judge: Judge,
+    rubric: Rubric,
+    code: StudentCode,
+    loaded: LoadedCode,
+    t: Phrases,
+    wanted: Collection[str],
+    hidden_before: float,
+) -> tuple[RubricProbes, list[Planned], float]:
+    """Every function of the rubric that can be called, probed (see :func:`probe_functions`); the hidden
+    calls of the ``wanted`` functions that work in the submission's convention, to be made once every
+    rubric's public calls are; and the hidden calls' time limits added to ``hidden_before`` (those of
+    the rubrics before this one).
 
     The calls known in advance are made first, all together: every ``wanted`` function's probe and its
     checks' public calls in the rubric's first convention (the one most submissions work in) in one
-    round trip; once probing has told the convention, their hidden calls in another. A function that
-    works in another convention makes its own calls later, as the checks ask for them.
+    round trip, then, for a submission in another convention, those calls in it. A function that works
+    in another convention than the submission makes its own calls later, as the checks ask for them.
     """
     contexts = {}
     for task in rubric.tasks:
@@ -307,31 +328,33 @@ def _probe_rubric(
         if function is not None and function.accepts(len(task.params)):
             contexts[task.id] = _context(judge, rubric, task, code, function, loaded, t)
     chosen = [ctx for task_id, ctx in contexts.items() if task_id in wanted]
-    public: list[tuple[TaskContext, Mapping[str, Any], CheckSpec]] = []
+    public: list[Planned] = []
     # Function by function, in the rubric's order, each probe first: a function that kills its worker
     # costs the calls after it a restart, never the answers of those before it. Graded one at a time, a
     # function's hidden cases would run before the next function's public ones: each function's calls
     # leave room in the budget for the hidden cases of those before it, so that a slow function cannot
     # use up what an earlier one needed.
     reserve: dict[str, float] = {}
-    before = 0.0
     for ctx in chosen:
         case, check = probe_case(ctx)
         public.append((ctx, probe_values(ctx, case), check))
         public.extend((ctx, values, spec) for values, spec in planned_calls(ctx, hidden=False))
-        reserve[ctx.task.id] = before
-        before += sum(spec.timeout_s for _, spec in planned_calls(ctx, hidden=True))
+        reserve[ctx.task.id] = hidden_before
+        hidden_before += sum(spec.timeout_s for _, spec in planned_calls(ctx, hidden=True))
     prefetch_together(public, hidden=False, reserve=reserve)
     probes = probe_functions(rubric.conventions, contexts)
     probed = [probes.tasks[ctx.task.id] for ctx in chosen]
     settled = [p for p in probed if not p.timed_out and p.best in (None, probes.established.id)]
     for probe in settled:
         probe.ctx.convention = probes.established
-    prefetch_together(
-        [(p.ctx, values, spec) for p in settled for values, spec in planned_calls(p.ctx, hidden=True)],
-        hidden=True,
-    )
-    return probes
+    if probes.established.id != rubric.conventions[0].id:
+        prefetch_together(
+            [(p.ctx, values, spec) for p in settled for values, spec in planned_calls(p.ctx, hidden=False)],
+            hidden=False,
+            reserve=reserve,
+        )
+    hidden = [(p.ctx, values, spec) for p in settled for values, spec in planned_calls(p.ctx, hidden=True)]
+    return probes, hidden, hidden_before
 
 
 def function_source(unit_source: str, function: FunctionInfo) -> str | None:

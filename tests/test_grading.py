@@ -497,6 +497,41 @@ def test_no_student_call_is_made_twice(
     assert round_trips == [everything, everything]
 
 
+@pytest.mark.parametrize("kind", ["rows-convention", "two-workshops"])
+def test_an_honest_submission_makes_every_public_call_before_any_hidden_one(
+    grader: Grader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The worker that made the public calls is sealed for the hidden ones, and a public call after them
+    would cost a second worker: a submission right in the rubric's other convention, or one that answers
+    two workshops, makes every public call first (its hidden calls then travel in one round trip)."""
+    from grader.sandbox.session import StudentRuntime
+
+    order: list[bool] = []
+    call, call_many = StudentRuntime.call, StudentRuntime.call_many
+
+    def recording(self: StudentRuntime, function: str, args: Any, **kwargs: Any) -> Any:
+        order.append(bool(kwargs.get("hidden")))
+        return call(self, function, args, **kwargs)
+
+    def recording_many(self: StudentRuntime, calls: Any, **kwargs: Any) -> Any:
+        order.append(bool(kwargs.get("hidden")))
+        return call_many(self, calls, **kwargs)
+
+    monkeypatch.setattr(StudentRuntime, "call", recording)
+    monkeypatch.setattr(StudentRuntime, "call_many", recording_many)
+    if kind == "rows-convention":
+        submission = write(tmp_path, "rows.py", XOR_ROWS + TRAIN_RETURNING)
+    else:
+        everyone = discover([Path(__file__).parent.parent / "submissions"])
+        (submission,) = [s for s in everyone if s.id == "maria_lopez"]
+    result = grader.grade(submission)
+    graded = tasks(result)
+    assert {t.rubric for t in result.tasks} == ({"xor"} if kind == "rows-convention" else {"xor", "linreg"})
+    assert all(full(task) for task in graded.values()), {k: messages(t) for k, t in graded.items()}
+    assert order.count(True) == 1
+    assert order == sorted(order), order
+
+
 def test_a_submission_that_uses_up_its_time_budget_is_stopped_and_told(
     tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:
