@@ -21,6 +21,7 @@ from grader.defs import Definitions, find_definitions
 from grader.location import Location
 from grader.messages import SAY, Message, Param, Phrases
 from grader.probe import (
+    TIMED_OUT,
     RubricProbes,
     inconsistency,
     probe_case,
@@ -343,17 +344,24 @@ def _probe_rubric(
         hidden_before += sum(spec.timeout_s for _, spec in planned_calls(ctx, hidden=True))
     prefetch_together(public, hidden=False, reserve=reserve)
     probes = probe_functions(rubric.conventions, contexts)
-    probed = [probes.tasks[ctx.task.id] for ctx in chosen]
-    settled = [p for p in probed if not p.timed_out and p.best in (None, probes.established.id)]
-    for probe in settled:
-        probe.ctx.convention = probes.established
-    if probes.established.id != rubric.conventions[0].id:
+    established = probes.established
+    probed = [probes.tasks[ctx.task.id] for ctx in chosen if not probes.tasks[ctx.task.id].timed_out]
+    for probe in probed:
+        if probe.scores.get(established.id, TIMED_OUT) < 3 and len(rubric.conventions) > 1:
+            # Not right in the submission's convention: grading will try the others on the probe case
+            # before it decides where to grade the function. Tried now, with the function's own helpers
+            # (grading makes those calls again from memory), that decision is made before any hidden
+            # call; grading may still change it once it knows which helpers to substitute.
+            probe.ctx.convention, _ = probe_convention(probe.ctx, established=established)
+        else:
+            probe.ctx.convention = established
+    if any(p.ctx.convention.id != rubric.conventions[0].id for p in probed):
         prefetch_together(
-            [(p.ctx, values, spec) for p in settled for values, spec in planned_calls(p.ctx, hidden=False)],
+            [(p.ctx, values, spec) for p in probed for values, spec in planned_calls(p.ctx, hidden=False)],
             hidden=False,
             reserve=reserve,
         )
-    hidden = [(p.ctx, values, spec) for p in settled for values, spec in planned_calls(p.ctx, hidden=True)]
+    hidden = [(p.ctx, values, spec) for p in probed for values, spec in planned_calls(p.ctx, hidden=True)]
     return probes, hidden, hidden_before
 
 
