@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,24 @@ def grader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Grader]:
             secret="unit-tests",
             limits=limits,
             scratch_root=tmp_path_factory.mktemp("scratch"),
+            lang="en",
+        )
+    finally:
+        zygote.close()
+
+
+@contextmanager
+def xor_grader(*, budget_s: float, scratch: Path) -> Iterator[Grader]:
+    """A grader of the xor workshop alone, with ``budget_s`` for each submission."""
+    rubrics = [dataclasses.replace(r, budget_s=budget_s) for r in load_bundled_rubrics() if r.id == "xor"]
+    zygote = Zygote()
+    try:
+        yield Grader(
+            rubrics,
+            zygote=zygote,
+            secret="unit-tests",
+            limits=Limits(call_timeout_s=2.0, statement_timeout_s=0.5),
+            scratch_root=scratch,
             lang="en",
         )
     finally:
@@ -439,8 +459,6 @@ def test_no_student_call_is_made_twice(
     same helpers, runs once (a training loop is the costliest thing a submission asks for); calls known
     in advance travel together. They do when their time limits add up to more than the submission's
     budget too (20 s here, against 38 s for the public calls): an honest batch takes milliseconds."""
-    import dataclasses
-
     from grader.checks.memo import values_key
     from grader.sandbox.session import StudentRuntime
 
@@ -470,20 +488,8 @@ def test_no_student_call_is_made_twice(
     if budget_s is None:
         graded = tasks(grader.grade(submission))
     else:
-        rubrics = [dataclasses.replace(r, budget_s=budget_s) for r in load_bundled_rubrics() if r.id == "xor"]
-        zygote = Zygote()
-        try:
-            tight = Grader(
-                rubrics,
-                zygote=zygote,
-                secret="unit-tests",
-                limits=Limits(call_timeout_s=2.0, statement_timeout_s=0.5),
-                scratch_root=tmp_path_factory.mktemp("scratch"),
-                lang="en",
-            )
+        with xor_grader(budget_s=budget_s, scratch=tmp_path_factory.mktemp("scratch")) as tight:
             graded = tasks(tight.grade(submission))
-        finally:
-            zygote.close()
     assert all(full(task) for task in graded.values()), {k: messages(t) for k, t in graded.items()}
     assert len(made) == len(set(made))
     trained = [m for m in made if m[0] == "entrenarRed"]
@@ -537,28 +543,14 @@ def test_a_submission_that_uses_up_its_time_budget_is_stopped_and_told(
 ) -> None:
     """Every function waits just under its time limit: without a budget per submission, that costs a
     limit per call (tens of seconds); with it, the calls past the budget are not made and say why."""
-    import dataclasses
-
-    rubrics = [dataclasses.replace(r, budget_s=1.5) for r in load_bundled_rubrics() if r.id == "xor"]
-    zygote = Zygote()
-    try:
-        slow = Grader(
-            rubrics,
-            zygote=zygote,
-            secret="unit-tests",
-            limits=Limits(call_timeout_s=2.0, statement_timeout_s=0.5),
-            scratch_root=tmp_path_factory.mktemp("scratch"),
-            lang="en",
+    source = XOR_FUNCTIONS.replace("import numpy as np\n", "import numpy as np\nimport time\n")
+    for name in ("feedForward", "costoGlobal", "backProp"):
+        source = source.replace(
+            f"def {name}(",
+            f"def {name}(*a):\n    time.sleep(0.3)\n    return _{name}(*a)\n\ndef _{name}(",
         )
-        source = XOR_FUNCTIONS.replace("import numpy as np\n", "import numpy as np\nimport time\n")
-        for name in ("feedForward", "costoGlobal", "backProp"):
-            source = source.replace(
-                f"def {name}(",
-                f"def {name}(*a):\n    time.sleep(0.3)\n    return _{name}(*a)\n\ndef _{name}(",
-            )
+    with xor_grader(budget_s=1.5, scratch=tmp_path_factory.mktemp("scratch")) as slow:
         graded = tasks(slow.grade(write(tmp_path, "slow.py", source)))
-    finally:
-        zygote.close()
     text = "\n".join(messages(task) for task in graded.values())
     assert "used up its total time of 1.5 s" in text
     stopped = [

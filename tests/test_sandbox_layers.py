@@ -6,7 +6,6 @@ import functools
 import json
 import os
 import platform
-import shutil
 import signal
 import subprocess
 import sys
@@ -321,14 +320,25 @@ def test_the_cli_records_the_active_layers(tmp_path: Path) -> None:
 # --- the worker, as student code sees it ---------------------------------------------------------------
 
 
-def runtime_for(zygote: Zygote, tmp_path: Path, source: str, **limits: float) -> StudentRuntime:
-    workdir = Path(tempfile.mkdtemp(dir=zygote.scratch_root))
+def runtime_for(
+    zygote: Zygote,
+    tmp_path: Path,
+    source: str,
+    *,
+    full: bool = False,
+    deadline: float | None = None,
+    workdir: Path | None = None,
+    **limits: float,
+) -> StudentRuntime:
+    """``source`` loaded in a worker (``full``: every statement run, as a notebook's)."""
     runtime = StudentRuntime(
         zygote,
         units=[textwrap.dedent(source)],
-        workdir=workdir,
+        workdir=workdir or Path(tempfile.mkdtemp(dir=zygote.scratch_root)),
         output=tmp_path / "out",
         limits=Limits(**limits),
+        full=full,
+        deadline=deadline,
     )
     report = runtime.load()
     assert report.status == "ok", report
@@ -555,16 +565,8 @@ def test_the_public_worker_becomes_the_sealed_one_and_is_never_heard_again(
     zygote = Zygote(scratch_root=scratch, hardening=hardening)
     workdir = Path(tempfile.mkdtemp(dir=scratch))
     (workdir / "given.txt").write_text("from the grader")
-    runtime = StudentRuntime(
-        zygote,
-        units=[textwrap.dedent(source)],
-        workdir=workdir,
-        output=tmp_path / "out",
-        limits=Limits(),
-        full=True,
-    )
+    runtime = runtime_for(zygote, tmp_path, source, full=True, workdir=workdir)
     try:
-        assert runtime.load().status == "ok"
         assert runtime.call("count", ["a"], timeout_s=5).value == 1
         assert runtime.call("write", ["notes.txt", "public"], timeout_s=5).value is True
         # The same process, with the state the public calls left.
@@ -751,17 +753,8 @@ def test_a_reload_does_not_print_the_notebook_again_nor_lose_what_calls_printed(
         def die():
             os._exit(3)
         """
-    workdir = Path(tempfile.mkdtemp(dir=zygote.scratch_root))
-    runtime = StudentRuntime(
-        zygote,
-        units=[textwrap.dedent(source)],
-        workdir=workdir,
-        output=tmp_path / "out",
-        limits=Limits(),
-        full=True,
-    )
+    runtime = runtime_for(zygote, tmp_path, source, full=True)
     try:
-        assert runtime.load().status == "ok"
         assert runtime.call("say", [1], timeout_s=5).value == 1
         assert runtime.call("die", [], timeout_s=5).status == "crash"
         assert runtime.call("say", [2], timeout_s=5).value == 2
@@ -770,7 +763,6 @@ def test_a_reload_does_not_print_the_notebook_again_nor_lose_what_calls_printed(
         assert runtime.captured().text == "loaded\nsaid 1\nsaid 2\nsaid 3\n"
     finally:
         runtime.close()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def test_a_batch_stops_before_a_call_the_budget_could_not_hold(zygote: Zygote, tmp_path: Path) -> None:
@@ -785,17 +777,8 @@ def test_a_batch_stops_before_a_call_the_budget_could_not_hold(zygote: Zygote, t
             CALLS.append(x)
             return len(CALLS)
         """
-    workdir = Path(tempfile.mkdtemp(dir=zygote.scratch_root))
-    runtime = StudentRuntime(
-        zygote,
-        units=[textwrap.dedent(source)],
-        workdir=workdir,
-        output=tmp_path / "out",
-        limits=Limits(),
-        deadline=time.monotonic() + 30.0,
-    )
+    runtime = runtime_for(zygote, tmp_path, source, deadline=time.monotonic() + 30.0)
     try:
-        assert runtime.load().status == "ok"
         whole = runtime.call_many(planned("count", [[i] for i in range(10)], 5.0))
         assert [o.value for o in whole] == list(range(1, 11))
         cut = runtime.call_many(
@@ -815,7 +798,6 @@ def test_a_batch_stops_before_a_call_the_budget_could_not_hold(zygote: Zygote, t
         assert [o.value for o in capped] == [13]
     finally:
         runtime.close()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def test_without_a_budget_a_batch_is_never_stopped(zygote: Zygote, tmp_path: Path) -> None:
