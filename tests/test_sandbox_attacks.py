@@ -286,24 +286,6 @@ def _ipc_objects_left() -> list[str]:
     return found
 
 
-def _processes_of(uids: set[int]) -> list[str]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        uid = int(re.search(r"^Uid:\s+(\d+)", status, re.MULTILINE).group(1))  # type: ignore[union-attr]
-        # A zombie has finished: it only waits for this machine's init to reap it, and can do nothing.
-        if re.search(r"^State:\s+Z", status, re.MULTILINE):
-            continue
-        if uid in uids:
-            found.append(f"{entry.name} uid={uid} {status.splitlines()[0]}")
-    return found
-
-
 @dataclass(frozen=True)
 class RunAs:
     """Who runs the command: the invoking user, or a throwaway unprivileged account."""
@@ -365,9 +347,7 @@ def _throwaway_user() -> Iterator[RunAs]:
     try:
         yield RunAs(name, entry.pw_uid, entry.pw_gid)
     finally:
-        for process in _processes_of({entry.pw_uid}):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(process.split()[0]), signal.SIGKILL)
+        # Whatever the user's run left was killed and reaped by the subreaper it ran under.
         subprocess.run(["userdel", name], check=False, capture_output=True)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import json
 import os
@@ -30,6 +32,9 @@ from grader.sandbox.layers import Hardening
 from grader.sandbox.limits import Limits
 from grader.sandbox.session import StudentRuntime
 from reference import xor
+
+# prctl(2): orphaned descendants are reparented to the caller instead of to init.
+PR_SET_CHILD_SUBREAPER = 36
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "submissions" / "carlos_ruiz.py"
@@ -193,30 +198,46 @@ def test_the_grader_process_can_be_made_non_dumpable() -> None:
 
 @pytest.mark.skipif(not IS_ROOT, reason="only root can run a process under another uid")
 def test_kill_uid_kills_everything_a_uid_left_behind() -> None:
+    """A process under the uid and one it started in a session of its own both end by SIGKILL. They run
+    under a child subreaper of the test's own, to which the orphan returns: their end is seen by waiting
+    for them, without looking at any other process on the machine."""
     uid = privileges.worker_uid(os.getpid(), 999)
-    child = os.fork()
-    if child == 0:
+    ready_read, ready_write = os.pipe()
+    reaper = os.fork()
+    if reaper == 0:
+        code, started = 2, []
         try:
-            privileges.drop_to(uid)
-            if os.fork() == 0:
-                os.setsid()
-            time.sleep(60)
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1)
+            started.append(os.fork())
+            if started[0] == 0:
+                privileges.drop_to(uid)
+                if os.fork() == 0:
+                    os.setsid()
+                    os.write(ready_write, str(os.getpid()).encode())
+                signal.pause()
+                os._exit(0)
+            # Both are running under the uid once the one in its own session says so.
+            started.append(int(os.read(ready_read, 32)))
+            os.waitpid(privileges.kill_uid(uid), 0)
+            # Were they not killed, waiting for them would never end: the alarm stops it (test fails).
+            signal.signal(signal.SIGALRM, _give_up)
+            signal.alarm(60)
+            ends = [os.wait()[1] for _ in range(2)]
+            killed = all(os.WIFSIGNALED(end) and os.WTERMSIG(end) == signal.SIGKILL for end in ends)
+            code = 0 if killed else 1
         finally:
-            os._exit(0)
-    time.sleep(0.2)
-    os.waitpid(privileges.kill_uid(uid), 0)
-    _, status = os.waitpid(child, 0)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-    assert not [p for p in Path("/proc").glob("[0-9]*") if _uid_of(p) == uid]
+            for pid in started if code else ():
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            os._exit(code)
+    os.close(ready_write)
+    os.close(ready_read)
+    _, status = os.waitpid(reaper, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
 
 
-def _uid_of(process: Path) -> int | None:
-    """The uid of a live process (None for one gone, or a zombie waiting for its new parent)."""
-    try:
-        status = dict(line.split(":", 1) for line in (process / "status").read_text().splitlines())
-    except OSError:
-        return None
-    return None if status["State"].strip().startswith("Z") else int(status["Uid"].split()[0])
+def _give_up(signum: int, frame: object) -> None:
+    raise TimeoutError
 
 
 # --- the zygote: probing, reporting, refusing --------------------------------------------------------
