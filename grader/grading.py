@@ -30,7 +30,8 @@ from grader.results import SubmissionResult
 from grader.rubric import Rubric
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
-from grader.sandbox.session import Captured, StudentRuntime
+from grader.sandbox.output import Captured
+from grader.sandbox.session import StudentRuntime
 from grader.submission import Submission
 
 __all__ = ["EXEC_MODES", "ExecMode", "Grader"]

@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import stat
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from grader.calls import MAX_TIMEOUTS_PER_FUNCTION, SEALED_MESSAGE, CallOutcome,
 from grader.sandbox.helpers import ArgumentBounds, ReferenceHelpers
 from grader.sandbox.launcher import WorkerDied, WorkerProcess, WorkerTimeout, Zygote
 from grader.sandbox.limits import Limits
+from grader.sandbox.output import Captured, PrintedOutput
 from grader.sandbox.protocol import BATCH_STOPPED, ProtocolError, encode_value
 from grader.sandbox.replies import (
     LoadReport,
@@ -38,16 +38,6 @@ MAX_STUCK_STATEMENTS = 5
 OVER_BUDGET = "the submission used up its time budget"
 # What a batch leaves, beyond its calls' time limits, for the worker to answer the last of them.
 BATCH_SLACK_S = 1.0
-
-
-@dataclass(frozen=True)
-class Captured:
-    """What the student's code printed in the public worker: the text, capped; the cap when the text was
-    cut there (``None`` when whole); and whether output printed during hidden cases was left out."""
-
-    text: str
-    cut_at_bytes: int | None
-    withheld_hidden: bool
 
 
 class StudentRuntime:
@@ -91,7 +81,7 @@ class StudentRuntime:
         self.missing_names: set[str] = set()
         self._units = list(units)
         self._workdir = workdir
-        self._output = output
+        self._printed = PrintedOutput(output, cap_bytes=limits.output_bytes)
         self._limits = limits
         self._worker: WorkerProcess | None = None
         self._restarts = 0
@@ -101,14 +91,8 @@ class StudentRuntime:
         self.report: LoadReport | None = None
         self._twin: StudentRuntime | None = None
         self._twin_workdir: Path | None = None
-        # What the public worker had printed when it was sealed (None while it has not been); after
-        # that, later public workers print to ``_output_after``.
-        self._printed_before: bytes | None = None
-        self._output_after: Path | None = None
-        # Where, in the output file, a load after the first printed again what the first printed (a
-        # notebook's top-level cells): left out of what the student is shown.
-        self._loaded = False
-        self._repeated: list[tuple[int, int]] = []
+        # Whether the public side's worker became the twin's (see _hand_over).
+        self._handed_over = False
         if not sealed:
             # A copy of the scratch folder as it is now, before any student code runs in it: the twin
             # must not find files the public worker wrote (nor the public one the twin's).
@@ -128,18 +112,13 @@ class StudentRuntime:
         if deadline <= time.monotonic():
             self.report = LoadReport(status="timeout", message=OVER_BUDGET)
             return self.report
-        printed_before = _size(self._output)
-        try:
+        with self._printed.loading():
             return self._load(statement_budget=statement_budget, deadline=deadline)
-        finally:
-            if self._loaded and (printed := _size(self._output)) > printed_before:
-                self._repeated.append((printed_before, printed))
-            self._loaded = True
 
     def _load(self, *, statement_budget: float, deadline: float) -> LoadReport:
         while True:
             worker = self._worker = self._zygote.spawn(
-                workdir=self._workdir, output=self._output, limits=self._limits
+                workdir=self._workdir, output=self._printed.path, limits=self._limits
             )
             header = {
                 "op": "load",
@@ -225,9 +204,7 @@ class StudentRuntime:
         if not calls:
             return []
         # A first load: the twin's own, or the public side's after its worker was sealed.
-        if self._worker is None and (
-            self._printed_before is not None or (self._sealed and self.report is None)
-        ):
+        if self._worker is None and (self._handed_over or (self._sealed and self.report is None)):
             self.load()
         worker = self._worker
         if worker is None or not worker.alive:
@@ -320,12 +297,11 @@ class StudentRuntime:
         may have written; the public side moves to the copy made before any student code ran, and a
         new output file, for any worker it loads later."""
         assert self._twin_workdir is not None and self._worker is not None
-        self._printed_before = self._read_output(self._output)
-        self._repeated = []
+        self._printed.seal(then=Path(f"{self._twin_workdir}.out"))
         twin._worker, twin.report = self._worker, self.report
         twin._workdir, self._workdir = self._workdir, self._twin_workdir
-        self._output_after = self._output = Path(f"{self._twin_workdir}.out")
         self._worker = None
+        self._handed_over = True
 
     def _seal(self, outcome: CallOutcome) -> CallOutcome:
         """In the sealed twin, an outcome keeps only what the grader judges: status and values."""
@@ -407,33 +383,10 @@ class StudentRuntime:
     def captured(self) -> Captured:
         """What the student's code printed in the public workers, capped, and the facts a reader needs
         about it (put into words by the reports)."""
-        cap = self._limits.output_bytes
         withheld = self._twin is not None
         if self._sealed:
             return Captured("", None, withheld)
-        data = (self._printed_before or b"") + self._read_output(self._output)
-        text = data[:cap].decode("utf-8", errors="replace")
-        return Captured(text, cap if len(data) > cap else None, withheld)
-
-    def _read_output(self, path: Path) -> bytes:
-        """Up to one byte more than the output cap of what workers printed to ``path``, without what
-        loads after the first printed again."""
-        wanted = self._limits.output_bytes + 1
-        try:
-            # Not by following a link, nor blocking on a pipe, whatever stands at that name now.
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError:
-            return b""
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return b""
-            data = handle.read(wanted + sum(end - start for start, end in self._repeated))
-        kept, at = [], 0
-        for start, end in self._repeated:
-            kept.append(data[at:start])
-            at = max(at, end)
-        kept.append(data[at:])
-        return b"".join(kept)[:wanted]
+        return self._printed.captured(withheld_hidden=withheld)
 
     def close(self) -> None:
         if self._worker is not None:
@@ -445,18 +398,7 @@ class StudentRuntime:
         if self._twin_workdir is not None:
             shutil.rmtree(self._twin_workdir, ignore_errors=True)
             self._twin_workdir = None
-        if self._output_after is not None:
-            self._output_after.unlink(missing_ok=True)
-            self._output_after = None
-
-
-def _size(path: Path) -> int:
-    """The size of the regular file at ``path`` (0 when there is none)."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return 0
-    return info.st_size if stat.S_ISREG(info.st_mode) else 0
+        self._printed.close()
 
 
 def _killed(timeout_s: float, *, elapsed_s: float) -> CallOutcome:
