@@ -21,7 +21,6 @@ from grader.defs import Definitions, find_definitions
 from grader.location import Location
 from grader.messages import SAY, Message, Param, Phrases
 from grader.probe import (
-    TIMED_OUT,
     RubricProbes,
     inconsistency,
     probe_case,
@@ -314,14 +313,15 @@ def _probe_rubric(
     hidden_before: float,
 ) -> tuple[RubricProbes, list[Planned], float]:
     """Every function of the rubric that can be called, probed (see :func:`probe_functions`); the hidden
-    calls of the ``wanted`` functions that work in the submission's convention, to be made once every
-    rubric's public calls are; and the hidden calls' time limits added to ``hidden_before`` (those of
-    the rubrics before this one).
+    calls of the ``wanted`` functions whose probe did not time out, to be made once every rubric's
+    public calls are; and the hidden calls' time limits added to ``hidden_before`` (those of the rubrics
+    before this one).
 
     The calls known in advance are made first, all together: every ``wanted`` function's probe and its
     checks' public calls in the rubric's first convention (the one most submissions work in) in one
-    round trip, then, for a submission in another convention, those calls in it. A function that works
-    in another convention than the submission makes its own calls later, as the checks ask for them.
+    round trip; then, for a function graded in another convention (the submission's, or one it alone is
+    right in), its calls in that one. Grading may still move a function to another convention once it
+    knows which helpers to substitute: its calls are then made as the checks ask for them.
     """
     contexts = {}
     for task in rubric.tasks:
@@ -347,11 +347,11 @@ def _probe_rubric(
     established = probes.established
     probed = [probes.tasks[ctx.task.id] for ctx in chosen if not probes.tasks[ctx.task.id].timed_out]
     for probe in probed:
-        if probe.scores.get(established.id, TIMED_OUT) < 3 and len(rubric.conventions) > 1:
-            # Not right in the submission's convention: grading will try the others on the probe case
-            # before it decides where to grade the function. Tried now, with the function's own helpers
-            # (grading makes those calls again from memory), that decision is made before any hidden
-            # call; grading may still change it once it knows which helpers to substitute.
+        score = probe.scores.get(established.id)
+        if len(rubric.conventions) > 1 and (score is None or score < 3):
+            # Not known to be right in the submission's convention: grading will try the others on the
+            # probe case before it decides where to grade the function. Tried now, with the function's
+            # own helpers (grading finds those calls made), the decision comes before any hidden call.
             probe.ctx.convention, _ = probe_convention(probe.ctx, established=established)
         else:
             probe.ctx.convention = established
