@@ -95,8 +95,8 @@ class PlannedCall:
     return_args: tuple[int, ...] = ()
     # What the submission's budget must still hold, in the worst case, once this call is made: the
     # calls that grading task by task makes before this one and the batch makes after it (the hidden
-    # cases of the tasks before). A call that could leave less (or less than half the budget left) is
-    # not started (see StudentRuntime.call_many).
+    # cases of the tasks before). At most half of what is left of the budget is held back for them
+    # (see StudentRuntime.call_many).
     reserve_s: float = 0.0
 
 
