@@ -215,7 +215,8 @@ def report(label: str, n: int, figures: dict[str, Any], baseline: dict[str, floa
         f" (top-level code {1000 * timings.toplevel_s / n:.1f}),"
         f" student calls {1000 * stages['calls'] / n:.1f}"
         f" (inside {1000 * timings.student_s / n:.1f}, round trips {1000 * round_trips / n:.1f}),"
-        f" checks {1000 * checks / n:.1f} (reference inside {1000 * timings.reference_s / n:.1f})"
+        f" checks {1000 * checks / n:.1f} (reference inside {1000 * timings.reference_s / n:.1f});"
+        f" workers started {timings.workers / n:.2f}"
     )
     print(
         f"    grading time {grading:.1f} s (summed over processes) / inside student and reference"

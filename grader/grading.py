@@ -164,6 +164,7 @@ class Grader:
             )
             return result, bool(runtime.missing_names & report.skipped_names)
         finally:
+            self.timings.add_workers(runtime.workers_started)
             runtime.close()
             shutil.rmtree(workdir, ignore_errors=True)
             output.unlink(missing_ok=True)

@@ -21,6 +21,7 @@ class Timings:
     student's top-level statements, run while loading. ``stages``: wall time
     by stage: "read" (files into code units), "start" (a worker forked, sandboxed, the code loaded),
     "calls" (student calls, round trips included), "grade" (the whole of grading, all stages included).
+    ``workers``: how many sandboxed workers were started (each a fork, its layers and a load).
     """
 
     student_s: float = 0.0
@@ -28,6 +29,7 @@ class Timings:
     # Running the student's top-level statements while loading (most of it in notebook mode).
     toplevel_s: float = 0.0
     stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    workers: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add_student(self, seconds: float) -> None:
@@ -46,25 +48,37 @@ class Timings:
         with self._lock:
             self.stages[stage] = self.stages.get(stage, 0.0) + seconds
 
+    def add_workers(self, count: int) -> None:
+        with self._lock:
+            self.workers += count
+
     def reset(self) -> None:
         with self._lock:
             self.student_s = self.reference_s = self.toplevel_s = 0.0
             self.stages = dict.fromkeys(STAGES, 0.0)
+            self.workers = 0
 
     def figures(self) -> tuple[float, ...]:
         """Every figure, flat, in a fixed order (for sums kept outside this process; see from_figures)."""
         with self._lock:
-            return (self.student_s, self.reference_s, self.toplevel_s, *(self.stages[s] for s in STAGES))
+            return (
+                self.student_s,
+                self.reference_s,
+                self.toplevel_s,
+                *(self.stages[s] for s in STAGES),
+                float(self.workers),
+            )
 
     @classmethod
     def from_figures(cls, figures: Sequence[float]) -> Timings:
         """The timings whose :meth:`figures` these are."""
-        student, reference, toplevel, *stages = figures
+        student, reference, toplevel, *stages, workers = figures
         return cls(
             student_s=student,
             reference_s=reference,
             toplevel_s=toplevel,
             stages=dict(zip(STAGES, stages, strict=True)),
+            workers=round(workers),
         )
 
 

@@ -530,12 +530,15 @@ def test_an_honest_submission_makes_every_public_call_before_any_hidden_one(
     else:
         everyone = discover([Path(__file__).parent.parent / "submissions"])
         (submission,) = [s for s in everyone if s.id == "maria_lopez"]
+    workers = grader.timings.workers
     result = grader.grade(submission)
     graded = tasks(result)
     assert {t.rubric for t in result.tasks} == ({"xor"} if kind == "rows-convention" else {"xor", "linreg"})
     assert all(full(task) for task in graded.values()), {k: messages(t) for k, t in graded.items()}
     assert order.count(True) == 1
     assert order == sorted(order), order
+    # One worker made every call, the hidden ones once it was sealed.
+    assert grader.timings.workers - workers == 1
 
 
 def test_a_submission_that_uses_up_its_time_budget_is_stopped_and_told(

@@ -52,3 +52,11 @@ def test_wrappers_are_made_once_and_keep_the_signature() -> None:
     assert timed.slow is timed.slow
     assert list(inspect.signature(timed.slow).parameters) == ["x", "y"]
     assert timed.CONSTANT == 3
+
+
+def test_every_figure_survives_the_trip_through_another_process() -> None:
+    timings = Timings(student_s=1.5, reference_s=0.25, toplevel_s=0.5, workers=7)
+    timings.add_stage("calls", 2.0)
+    again = Timings.from_figures(timings.figures())
+    assert again.figures() == timings.figures()
+    assert again.workers == 7 and again.stages["calls"] == 2.0

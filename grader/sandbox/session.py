@@ -93,6 +93,7 @@ class StudentRuntime:
         self._twin_workdir: Path | None = None
         # Whether the public side's worker became the twin's (see _hand_over).
         self._handed_over = False
+        self._started = 0
         if not sealed:
             # A copy of the scratch folder as it is now, before any student code runs in it: the twin
             # must not find files the public worker wrote (nor the public one the twin's).
@@ -120,6 +121,7 @@ class StudentRuntime:
             worker = self._worker = self._zygote.spawn(
                 workdir=self._workdir, output=self._printed.path, limits=self._limits
             )
+            self._started += 1
             header = {
                 "op": "load",
                 "units": self._units,
@@ -379,6 +381,11 @@ class StudentRuntime:
         except ProtocolError as exc:
             self._worker.kill()
             return _unreadable(exc)
+
+    @property
+    def workers_started(self) -> int:
+        """How many workers this submission has started (a restart, a reload and the twin's own count)."""
+        return self._started + (self._twin._started if self._twin is not None else 0)
 
     def captured(self) -> Captured:
         """What the student's code printed in the public workers, capped, and the facts a reader needs
