@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reaping import reaped_report, start_reaped
 
 from grader.sandbox import bwrap, layers
 from grader.sandbox.launcher import Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "submissions" / "carlos_ruiz.py"
-SUBREAPER = ROOT / "tests" / "files" / "subreaper.py"
 # `grader check ARGS` as the installed command runs it; the modules loaded are written to the file named
 # first, as the process ends.
 RECORDED = """
@@ -104,16 +104,5 @@ def test_a_bubblewrap_that_fails_is_fallen_back_from_when_the_zygote_is_first_ne
 
 
 def _reaped(command: list[str], env: dict[str, str]) -> tuple[dict[str, Any], str]:
-    """Run ``command`` under the subreaper script, which sees every process the command leaves (whatever
-    session it moved to) and only those: its report (exit status, survivors) and the command's output."""
-    reaper = subprocess.run(
-        [sys.executable, str(SUBREAPER), "10", *command],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        start_new_session=True,
-    )
-    assert reaper.returncode == 0, reaper.stderr
-    return json.loads(reaper.stdout.splitlines()[-1]), reaper.stderr
+    """``command`` run under the subreaper: its report (exit status, survivors) and the command's output."""
+    return reaped_report(start_reaped(command, deadline=10, env=env))

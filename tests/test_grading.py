@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from grader.grading import Grader
 from grader.messages import SAY, Message
 from grader.report.text import check_text, message_text
 from grader.results import SubmissionResult, TaskResult
+from grader.rubric import Rubric
 from grader.sandbox.launcher import Zygote
 from grader.sandbox.limits import Limits
 from grader.submission import Submission, discover
@@ -49,27 +50,9 @@ def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
 """
 
 
-@pytest.fixture(scope="module")
-def grader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Grader]:
-    zygote = Zygote()
-    limits = Limits(call_timeout_s=2.0, statement_timeout_s=0.5)
-    try:
-        yield Grader(
-            load_bundled_rubrics(),
-            zygote=zygote,
-            secret="unit-tests",
-            limits=limits,
-            scratch_root=tmp_path_factory.mktemp("scratch"),
-            lang="en",
-        )
-    finally:
-        zygote.close()
-
-
 @contextmanager
-def xor_grader(*, budget_s: float, scratch: Path) -> Iterator[Grader]:
-    """A grader of the xor workshop alone, with ``budget_s`` for each submission."""
-    rubrics = [dataclasses.replace(r, budget_s=budget_s) for r in load_bundled_rubrics() if r.id == "xor"]
+def grader_of(rubrics: list[Rubric], *, scratch: Path) -> Iterator[Grader]:
+    """A grader of ``rubrics``, with short time limits, in a zygote of its own."""
     zygote = Zygote()
     try:
         yield Grader(
@@ -82,6 +65,18 @@ def xor_grader(*, budget_s: float, scratch: Path) -> Iterator[Grader]:
         )
     finally:
         zygote.close()
+
+
+@pytest.fixture(scope="module")
+def grader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Grader]:
+    with grader_of(load_bundled_rubrics(), scratch=tmp_path_factory.mktemp("scratch")) as every_workshop:
+        yield every_workshop
+
+
+def xor_grader(*, budget_s: float, scratch: Path) -> AbstractContextManager[Grader]:
+    """A grader of the xor workshop alone, with ``budget_s`` for each submission."""
+    rubrics = [dataclasses.replace(r, budget_s=budget_s) for r in load_bundled_rubrics() if r.id == "xor"]
+    return grader_of(rubrics, scratch=scratch)
 
 
 def write(folder: Path, name: str, text: str) -> Submission:

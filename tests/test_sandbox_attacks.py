@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from reaping import start_reaped
 
 from grader.messages import Message
 from grader.report.text import check_text, message_text
@@ -39,7 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ATTACKS = ROOT / "tests" / "files" / "attacks"
 HONEST_SAMPLE = ROOT / "submissions" / "luis_perez.py"
 HONEST_ID = "honest_luis_perez"
-SUBREAPER = ROOT / "tests" / "files" / "subreaper.py"
 # How long processes may outlive the grader before they count as left behind (they end at once: every
 # worker dies with its zygote, every zygote with its grading process).
 SURVIVOR_DEADLINE_S = 15
@@ -394,14 +394,7 @@ def _grade_batch_in(base: Path, grader_command: list[str], user: RunAs) -> Batch
     command = [*prefix, *grader_command, "grade", str(batch), "--out", str(out), "--rubric", str(rubric)]
     # Through a child subreaper: every process the run leaves, whatever session or uid it moved to, is
     # reparented to it and waited for; what is still alive a while after the grader ended is listed.
-    process = subprocess.Popen(
-        [sys.executable, str(SUBREAPER), str(SURVIVOR_DEADLINE_S), *command, "--jobs", "2", "--lang", "en"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_reaped([*command, "--jobs", "2", "--lang", "en"], deadline=SURVIVOR_DEADLINE_S, env=env)
     try:
         report_text, output = process.communicate(timeout=600)
     finally:

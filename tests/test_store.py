@@ -9,10 +9,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from reaping import reaped_report, start_reaped
 
 from grader.cli import main
 from grader.messages import SAY
@@ -21,7 +21,6 @@ from grader.store import STORE_DIR, ResultStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "submissions"
-SUBREAPER = ROOT / "tests" / "files" / "subreaper.py"
 
 
 def copy_samples(target: Path, names: list[str]) -> None:
@@ -152,25 +151,3 @@ def test_subreaper_waits_for_descendants_that_end_on_their_own(tmp_path: Path) -
     report, errors = reaped_report(start_reaped([sys.executable, "-c", ending], deadline=60))
     assert report == {"returncode": 3, "survivors": []}, errors
     assert marker.exists()
-
-
-def start_reaped(
-    command: list[str], deadline: float, env: dict[str, str] | None = None
-) -> subprocess.Popen[str]:
-    """Run ``command`` under the subreaper script, in a process group of its own to signal."""
-    return subprocess.Popen(
-        [sys.executable, str(SUBREAPER), str(deadline), *command],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
-def reaped_report(reaper: subprocess.Popen[str]) -> tuple[dict[str, Any], str]:
-    """The subreaper's report on the command and what it left, and the command's output."""
-    # Long enough for the subreaper's own deadline plus the time it takes to kill what is left.
-    output, errors = reaper.communicate(timeout=120)
-    assert reaper.returncode == 0, errors
-    return json.loads(output.splitlines()[-1]), errors
