@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from grader.calls import FunctionInfo, LoadEvent, StudentCode, Substitute
 from grader.cases import CaseSet, make_cases
 from grader.checks import TaskContext, prefetch_cases, run_check
-from grader.checks.context import prefetch_together
+from grader.checks.context import Planned, prefetch_together
 from grader.checks.memo import Memo
 from grader.checks.registry import planned_calls
 from grader.conventions import Convention
@@ -29,13 +28,10 @@ from grader.probe import (
     probe_values,
 )
 from grader.results import CheckResult, TaskResult
-from grader.rubric import CheckSpec, Rubric, TaskSpec
+from grader.rubric import Rubric, TaskSpec
 from grader.source import CodeUnit
 from grader.timing import TimedModule, Timings
 from reference.mistakes import NO_MISTAKES, KnownMistakes, known_mistakes
-
-# A call the checks of a task will make: the task's context, the inputs, the check whose limit it takes.
-Planned = tuple[TaskContext, Mapping[str, Any], CheckSpec]
 
 # The diagnosis of a function that still raises NotImplementedError (a starter notebook's stub).
 NOT_IMPLEMENTED = "not_implemented"

@@ -455,8 +455,12 @@ class TaskContext:
         return self.t("out.inputs", inputs="; ".join(shown)) if shown else None
 
 
+# A call the checks of a task will make: the task's context, the inputs, the check whose limit it takes.
+Planned = tuple[TaskContext, Mapping[str, Any], CheckSpec]
+
+
 def prefetch_together(
-    wanted: Sequence[tuple[TaskContext, Mapping[str, Any], CheckSpec]],
+    wanted: Sequence[Planned],
     *,
     hidden: bool,
     reserve: Mapping[str, float] | None = None,

@@ -91,8 +91,6 @@ class StudentRuntime:
         self.report: LoadReport | None = None
         self._twin: StudentRuntime | None = None
         self._twin_workdir: Path | None = None
-        # Whether the public side's worker became the twin's (see _hand_over).
-        self._handed_over = False
         self._started = 0
         if not sealed:
             # A copy of the scratch folder as it is now, before any student code runs in it: the twin
@@ -206,7 +204,7 @@ class StudentRuntime:
         if not calls:
             return []
         # A first load: the twin's own, or the public side's after its worker was sealed.
-        if self._worker is None and (self._handed_over or (self._sealed and self.report is None)):
+        if self._worker is None:
             self.load()
         worker = self._worker
         if worker is None or not worker.alive:
@@ -214,7 +212,8 @@ class StudentRuntime:
         if any(self._timeouts.get(call.function, 0) for call in calls):
             return []
         wanted = sum(call.timeout_s for call in calls) + BATCH_SLACK_S
-        limit = self._time_left(wanted)
+        left = math.inf if self._deadline is None else self._deadline - time.monotonic()
+        limit = min(wanted, left)
         arrays: list[np.ndarray] = []
         requests = [
             _call_request(c.function, c.args, arrays, c.timeout_s, c.watch_globals, c.return_args)
@@ -228,7 +227,6 @@ class StudentRuntime:
             # made call by call, task by task, as without a batch. The half keeps an honest earlier
             # function's hidden cases, which take milliseconds, from being crowded out by a slow later
             # one, without holding back every batch of a rubric whose limits add up past its budget.
-            left = self._deadline - time.monotonic()
             for request, call in zip(requests, calls, strict=True):
                 request["start_by_s"] = left - BATCH_SLACK_S - call.timeout_s - min(call.reserve_s, left / 2)
             if requests[0]["start_by_s"] < 0:
@@ -303,7 +301,6 @@ class StudentRuntime:
         twin._worker, twin.report = self._worker, self.report
         twin._workdir, self._workdir = self._workdir, self._twin_workdir
         self._worker = None
-        self._handed_over = True
 
     def _seal(self, outcome: CallOutcome) -> CallOutcome:
         """In the sealed twin, an outcome keeps only what the grader judges: status and values."""
