@@ -332,12 +332,16 @@ def _probe_rubric(
     # leave room in the budget for the hidden cases of those before it, so that a slow function cannot
     # use up what an earlier one needed.
     reserve: dict[str, float] = {}
+    # The inputs of each function's calls, whatever the convention they are made in.
+    planned = {
+        ctx.task.id: (planned_calls(ctx, hidden=False), planned_calls(ctx, hidden=True)) for ctx in chosen
+    }
     for ctx in chosen:
         case, check = probe_case(ctx)
         public.append((ctx, probe_values(ctx, case), check))
-        public.extend((ctx, values, spec) for values, spec in planned_calls(ctx, hidden=False))
+        public.extend((ctx, values, spec) for values, spec in planned[ctx.task.id][0])
         reserve[ctx.task.id] = hidden_before
-        hidden_before += sum(spec.timeout_s for _, spec in planned_calls(ctx, hidden=True))
+        hidden_before += sum(spec.timeout_s for _, spec in planned[ctx.task.id][1])
     prefetch_together(public, hidden=False, reserve=reserve)
     probes = probe_functions(rubric.conventions, contexts)
     established = probes.established
@@ -353,11 +357,11 @@ def _probe_rubric(
             probe.ctx.convention = established
     if any(p.ctx.convention.id != rubric.conventions[0].id for p in probed):
         prefetch_together(
-            [(p.ctx, values, spec) for p in probed for values, spec in planned_calls(p.ctx, hidden=False)],
+            [(p.ctx, values, spec) for p in probed for values, spec in planned[p.ctx.task.id][0]],
             hidden=False,
             reserve=reserve,
         )
-    hidden = [(p.ctx, values, spec) for p in probed for values, spec in planned_calls(p.ctx, hidden=True)]
+    hidden = [(p.ctx, values, spec) for p in probed for values, spec in planned[p.ctx.task.id][1]]
     return probes, hidden, hidden_before
 
 
