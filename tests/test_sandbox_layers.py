@@ -264,6 +264,37 @@ def test_the_zygote_reports_which_layers_are_active(zygote: Zygote) -> None:
         assert zygote.problems.get(layer), f"{layer} is off without a reason"
 
 
+def test_the_paths_under_a_closed_folder_are_worked_out_once_for_every_worker() -> None:
+    # Not under pytest's own folder, which is closed to others itself.
+    with tempfile.TemporaryDirectory() as top:
+        _exposures_under(Path(top))
+
+
+def _exposures_under(tmp_path: Path) -> None:
+    closed = tmp_path / "home"
+    python = closed / "python" / "lib"
+    venv = closed / "python" / "venv"
+    opened = tmp_path / "usr"
+    for folder in (python, venv, opened):
+        folder.mkdir(parents=True)
+    tmp_path.chmod(0o755)
+    closed.chmod(0o700)
+    (closed / "python").chmod(0o755)
+    found = privileges.exposures([str(venv), str(opened), str(python), str(closed / "python")])
+    # The outermost path under the closed folder stands for those inside it; open paths need nothing.
+    assert found == ((str(closed), (str(closed / "python"),)),)
+    assert privileges.exposures([str(opened)]) == ()
+
+    readable = (str(python), str(opened))
+    as_root = layers.Plan.for_zygote(
+        (layers.PRIVATE_TMP, layers.UID_DROP), readable=readable, zygote_pid=os.getpid()
+    )
+    assert as_root.exposed == ((str(closed), (str(python),)),)
+    # Without a uid of their own, workers run as the grader's user, who reaches what it installed.
+    for alone in ((layers.PRIVATE_TMP,), (layers.UID_DROP,)):
+        assert layers.Plan.for_zygote(alone, readable=readable, zygote_pid=os.getpid()).exposed == ()
+
+
 def test_without_hardening_nothing_isolates() -> None:
     bare = Zygote(hardening=Hardening.off())
     try:

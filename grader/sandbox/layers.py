@@ -27,7 +27,7 @@ import sys
 import sysconfig
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -99,20 +99,28 @@ class Plan:
     """What every worker of a zygote enters: the layers the probe found working, and what they need.
 
     ``seccomp_filter``: the filter, built once by the zygote (each worker only puts in its pid).
+    ``exposed``: the readable paths under folders closed to others, which a root worker's private mount
+    namespace opens to its uid (see :func:`privileges.exposures`), worked out once by the zygote.
     """
 
     layers: tuple[str, ...]
     readable: tuple[str, ...]
     zygote_pid: int
     seccomp_filter: bytes = b""
+    exposed: privileges.Exposures = ()
 
     @classmethod
     def for_zygote(cls, layers: tuple[str, ...], *, readable: tuple[str, ...], zygote_pid: int) -> Plan:
         plan = cls(layers=layers, readable=readable, zygote_pid=zygote_pid)
-        if not plan.has(SECCOMP):
-            return plan
-        program = seccomp.filter_program(allow_native_code=plan.allows_native_code)
-        return cls(layers=layers, readable=readable, zygote_pid=zygote_pid, seccomp_filter=program)
+        return replace(
+            plan,
+            seccomp_filter=(
+                seccomp.filter_program(allow_native_code=plan.allows_native_code)
+                if plan.has(SECCOMP)
+                else b""
+            ),
+            exposed=_exposed(layers, readable),
+        )
 
     def has(self, layer: str) -> bool:
         return layer in self.layers
@@ -121,6 +129,14 @@ class Plan:
     def allows_native_code(self) -> bool:
         """Loading a library is harmless only where nothing the worker can write may be mapped as code."""
         return self.has(LANDLOCK) and self.has(PRIVATE_TMP)
+
+
+def _exposed(layers: tuple[str, ...], readable: tuple[str, ...]) -> privileges.Exposures:
+    """What the workers of a zygote must expose: only a root worker (one that drops to a uid of its
+    own) in a private mount namespace has paths to open, and the right to."""
+    if PRIVATE_TMP in layers and UID_DROP in layers:
+        return privileges.exposures(readable)
+    return ()
 
 
 def readable_paths(*, scratch_root: Path | None) -> tuple[str, ...]:
@@ -187,7 +203,7 @@ def _enter_one(layer: str, plan: Plan, *, here: str, limits: Mapping[str, Any], 
             max_files=int(limits["disk_files"]),
         )
         if uid is not None:
-            privileges.expose(plan.readable)
+            privileges.expose(plan.exposed)
         os.chdir(PRIVATE_WORKDIR)
         _unpack(carried)
         if uid is not None:
@@ -325,11 +341,13 @@ def _probe_child(
         "disk_files": 64,
     }
     try:
+        # As a root worker will (the probe's private-tmp comes before its uid-drop, but has the uid).
+        exposed = privileges.exposures(readable) if uid is not None else ()
         os.chdir(workdir)
         here = workdir
         for layer in wanted:
             # Entered alone, as a worker would, on top of those that already worked.
-            plan = Plan(layers=(*active, layer), readable=readable, zygote_pid=os.getppid())
+            plan = Plan((*active, layer), readable, os.getppid(), exposed=exposed)
             try:
                 here = _enter_one(layer, plan, here=here, limits=limits, uid=uid)
             except (OSError, ValueError, KeyError) as exc:

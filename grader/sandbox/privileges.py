@@ -139,29 +139,56 @@ def private_tmp(*, user_namespace: bool, size_bytes: int, max_files: int) -> Non
         drop_capabilities()
 
 
-def expose(paths: Iterable[str]) -> None:
-    """Make ``paths`` reachable by any uid in this (private) mount namespace, where a folder above one
-    of them is closed to others (a Python installed under /root). Root only.
+Exposures = tuple[tuple[str, tuple[str, ...]], ...]
 
-    The closed folder is covered with an empty tmpfs open to all, holding only the paths (moved
-    there, read-only, from the original tree): nothing else of the folder is visible.
+
+def exposures(paths: Iterable[str]) -> Exposures:
+    """Which of ``paths`` lie under a folder closed to others (a Python installed under /root): each such
+    folder with the paths under it, for :func:`expose`.
+
+    Worked out once, by the zygote, for all its workers: they see the same tree (a worker's mount
+    namespace starts as a copy of the zygote's), and in a fresh worker every object first touched costs
+    a copied page.
     """
-    libc = native.libc()
-    moved: dict[str, list[tuple[str, int]]] = {}
     wanted = sorted(set(paths))
     outermost = [p for p in wanted if not any(p != q and Path(p).is_relative_to(q) for q in wanted)]
+    moved: dict[str, list[str]] = {}
     for path in outermost:
         closed = _closed_folder(Path(path))
         if closed is not None:
-            tree = native.syscall(
-                _OPEN_TREE,
-                _AT_FDCWD,
-                path.encode(),
-                _OPEN_TREE_CLONE | _AT_RECURSIVE | os.O_CLOEXEC,
-                what="open_tree",
-            )
-            moved.setdefault(str(closed), []).append((path, tree))
-    for folder, trees in moved.items():
+            moved.setdefault(str(closed), []).append(path)
+    return tuple((folder, tuple(under)) for folder, under in moved.items())
+
+
+def expose(exposed: Exposures) -> None:
+    """Make the paths of :func:`exposures` reachable by any uid in this (private) mount namespace. Root
+    only.
+
+    Each closed folder is covered with an empty tmpfs open to all, holding only the paths (moved
+    there, read-only, from the original tree): nothing else of the folder is visible.
+    """
+    libc = native.libc()
+    # Every tree is taken before any folder is covered: covering one hides what lies under it.
+    moved = [
+        (
+            folder,
+            [
+                (
+                    path,
+                    native.syscall(
+                        _OPEN_TREE,
+                        _AT_FDCWD,
+                        path.encode(),
+                        _OPEN_TREE_CLONE | _AT_RECURSIVE | os.O_CLOEXEC,
+                        what="open_tree",
+                    ),
+                )
+                for path in paths
+            ],
+        )
+        for folder, paths in exposed
+    ]
+    for folder, trees in moved:
         native.check(
             libc.mount(b"tmpfs", folder.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"mode=0755,size=1m"),
             f"mount(tmpfs on {folder})",
