@@ -195,12 +195,7 @@ def _layout(t: Phrases, convention: Convention, other: Convention, axis: int | N
 def probe_values(ctx: TaskContext, case: Case) -> dict[str, Any]:
     """The values a function is probed with: the case's own, and for a training function one update at
     the rate of the task's first training check (that check's own first call, then not made twice)."""
-    task = ctx.task
-    values: dict[str, Any] = dict(case.values)
-    if task.trains and task.steps and task.rate:
-        rates = (spec.options["rate"] for spec in task.checks if "rate" in spec.options)
-        values.update({task.steps: 1, task.rate: float(next(rates, 0.1))})
-    return values
+    return {**case.values, **ctx.task.one_update()}
 
 
 def probe_score(ctx: TaskContext, case: Case, check: Any) -> int:

@@ -147,6 +147,19 @@ class TaskSpec:
     def max_score(self) -> float:
         return sum(c.points for c in self.checks)
 
+    def one_update(self) -> dict[str, Any]:
+        """For a training function, the values of its step-count and rate parameters that make it take
+        a single update: at the rate of its first check that names one (so that the probe's call is
+        that check's own first call), else :data:`ONE_UPDATE_RATE`. Empty for any other function."""
+        if not (self.trains and self.steps and self.rate):
+            return {}
+        rates = (spec.options["rate"] for spec in self.checks if "rate" in spec.options)
+        return {self.steps: 1, self.rate: float(next(rates, ONE_UPDATE_RATE))}
+
+
+# The rate of a single update when no check of the task names one.
+ONE_UPDATE_RATE = 0.1
+
 
 @dataclass(frozen=True)
 class HiddenCases:

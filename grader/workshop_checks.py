@@ -176,10 +176,7 @@ def _wrote_to_its_inputs(exc: Exception) -> bool:
 def _graded_arguments(task: TaskSpec, values: Mapping[str, Any]) -> list[Any]:
     """A task's arguments from a case's values, as grading gives them to the reference (one update, for a
     training function)."""
-    arguments = {name: _as_graded(value) for name, value in values.items()}
-    if task.trains and task.steps and task.rate:
-        rates = [spec.options["rate"] for spec in task.checks if "rate" in spec.options]
-        arguments.update({task.steps: 1, task.rate: rates[0] if rates else 0.01})
+    arguments = {**{name: _as_graded(value) for name, value in values.items()}, **task.one_update()}
     return [arguments[name] for name in task.input_names]
 
 

@@ -4,6 +4,7 @@ and line; everything a rubric loads is part of the result key."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib.machinery
 import importlib.metadata
 import sys
@@ -17,6 +18,7 @@ from grader.diagnose import Diagnosis, hints
 from grader.errors import RubricError
 from grader.grading import _run_digest
 from grader.messages import SAY, render
+from grader.rubric import ONE_UPDATE_RATE
 from grader.workshop import (
     ENTRY_POINT_GROUP,
     bundled_rubric_paths,
@@ -57,6 +59,20 @@ def test_bundled_rubrics_load_and_cover_every_workshop() -> None:
     assert rubrics["xor"].conventions[1].note == "rows_as_instances"
     # A bundled folder workshop loads its own modules by file; the single-file ones by module name.
     assert rubrics["logistica"].folder is not None and rubrics["xor"].folder is None
+
+
+def test_one_update_is_at_the_rate_of_the_first_check_that_names_one() -> None:
+    rubrics = {r.id: r for r in load_bundled_rubrics()}
+    training = rubrics["xor"].task("entrenarRed")
+    rates = [spec.options["rate"] for spec in training.checks if "rate" in spec.options]
+    assert training.steps and training.rate and rates
+    assert training.one_update() == {training.steps: 1, training.rate: float(rates[0])}
+    # The probe and the rubric's load check both make that update.
+    assert rubrics["xor"].task("feedForward").one_update() == {}
+    unnamed = dataclasses.replace(
+        training, checks=tuple(s for s in training.checks if "rate" not in s.options)
+    )
+    assert unnamed.one_update() == {training.steps: 1, training.rate: ONE_UPDATE_RATE}
 
 
 def test_bundled_rubrics_are_package_resources_files_and_folders() -> None:
