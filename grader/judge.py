@@ -195,6 +195,8 @@ def _grade_task(
     # The probe's context, whose calls the checks reuse.
     ctx = probe.ctx if probe is not None else _context(judge, rubric, task, code, function, loaded, t)
     ctx.substitutes, ctx.helper_names = _substitutes(rubric, task, graded)
+    # A probed function's calls were all asked for in its convention then (see _probe_rubric).
+    made_in = ctx.convention if probe is not None and not probe.timed_out else None
     ctx.convention, right_in = probe_convention(ctx, established=probes.established)
     source = (
         function_source(loaded.units[function.unit].source, function)
@@ -211,7 +213,8 @@ def _grade_task(
         told.add(ctx.convention.note)
         key = f"note.{ctx.convention.note}"
         notes.append(t(key) if t.has(key) else t("note.convention", convention=ctx.convention.id))
-    prefetch_cases(ctx)
+    if ctx.convention is not made_in:
+        prefetch_cases(ctx)
     checks = [result for spec in task.checks for result in run_check(ctx, spec)]
     if ctx.convention.note and checks:
         first = checks[0]
