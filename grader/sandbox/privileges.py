@@ -169,25 +169,14 @@ def expose(exposed: Exposures) -> None:
     """
     libc = native.libc()
     # Every tree is taken before any folder is covered: covering one hides what lies under it.
-    moved = [
-        (
-            folder,
-            [
-                (
-                    path,
-                    native.syscall(
-                        _OPEN_TREE,
-                        _AT_FDCWD,
-                        path.encode(),
-                        _OPEN_TREE_CLONE | _AT_RECURSIVE | os.O_CLOEXEC,
-                        what="open_tree",
-                    ),
-                )
-                for path in paths
-            ],
-        )
-        for folder, paths in exposed
-    ]
+    moved: list[tuple[str, list[tuple[str, int]]]] = []
+    for folder, paths in exposed:
+        trees = []
+        for path in paths:
+            flags = _OPEN_TREE_CLONE | _AT_RECURSIVE | os.O_CLOEXEC
+            tree = native.syscall(_OPEN_TREE, _AT_FDCWD, path.encode(), flags, what="open_tree")
+            trees.append((path, tree))
+        moved.append((folder, trees))
     for folder, trees in moved:
         native.check(
             libc.mount(b"tmpfs", folder.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"mode=0755,size=1m"),
