@@ -5,6 +5,10 @@ plus a few pathological ones, grades them the way `grader grade` does, and print
 the ratio against a naive baseline (a fresh Python process per submission) measured in the same run.
 
     .venv/bin/python bench/throughput.py --n 2000 --jobs 1,2 --baseline 20 --notebook-n 200
+
+A function that never returns counts its whole time limit as time inside student code: the ratio of
+grading time to that time leans on those seconds, so ``--pathological-every 0`` measures it on
+well-behaved submissions alone.
 """
 
 from __future__ import annotations
@@ -222,6 +226,12 @@ def report(label: str, n: int, figures: dict[str, Any], baseline: dict[str, floa
         f"    grading time {grading:.1f} s (summed over processes) / inside student and reference"
         f" code {inside:.1f} s = {grading / max(inside, 1e-9):.2f}"
     )
+    # The part of that ratio no judging could remove: starting the workers and making the calls.
+    plumbing = stages["start"] + stages["calls"] + timings.reference_s
+    print(
+        f"    of which worker starts and calls alone (no judging) {plumbing:.1f} s ="
+        f" {plumbing / max(inside, 1e-9):.2f} x inside"
+    )
     if figures["rss"]:
         marks = ", ".join(f"{r:.0f}" for r in figures["rss"])
         print(f"    this process's RSS (MiB) after each quarter of the batch: {marks}")
@@ -254,16 +264,26 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--baseline", type=int, default=20, help="submissions graded by the naive baseline")
     parser.add_argument("--rubric", help="only the samples of this rubric (xor, linreg); default: all")
     parser.add_argument(
+        "--pathological-every",
+        type=int,
+        default=50,
+        help="one submission in this many never returns, crashes or does not parse (0: none)",
+    )
+    parser.add_argument(
         "--notebook-n", type=int, default=0, help="also grade this many with --exec notebook (every cell run)"
     )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        submissions = make_corpus(work / "class", args.n, rubric=args.rubric)
+        submissions = make_corpus(
+            work / "class", args.n, rubric=args.rubric, pathological_every=args.pathological_every
+        )
         scratch = work / "scratch"
         scratch.mkdir()
         kind = f"{args.rubric} samples" if args.rubric else "samples"
-        print(f"{len(submissions)} submissions ({kind}, every 50th pathological), hidden cases on")
+        every = args.pathological_every
+        odd = f"one in {every} pathological" if every else "none pathological"
+        print(f"{len(submissions)} submissions ({kind}, {odd}), hidden cases on")
         baseline = run_baseline(submissions[: args.baseline], scratch=scratch)
         print(f"baseline, a fresh process per submission ({args.baseline}): {baseline['per_s']:.2f}/s")
         jobs_list = [int(j) for j in args.jobs.split(",")]
