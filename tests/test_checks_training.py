@@ -27,6 +27,8 @@ from judge_kit import (
 from numpy.typing import NDArray
 
 from grader.checks import CHECK_KINDS
+from grader.checks.memo import Memo
+from grader.checks.registry import cases_of
 from grader.diagnose import PLAIN_CODES
 from grader.errors import RubricError
 from grader.grading import Grader
@@ -131,6 +133,51 @@ def test_a_right_loop_gets_full_marks_however_it_hands_the_parameters_back(
     student = _network() if source is None else InProcessStudent.from_source(NETWORK, source)
     results = run("xor", "entrenarRed", check, student)
     assert set(statuses(results)) == {"pass"} and full_marks(results)
+
+
+def test_what_the_cost_check_needs_of_the_case_alone_is_worked_out_once_per_run() -> None:
+    # The cost at the case's own starting parameters and the reference's cost curve are the same for
+    # every submission: only the student's trained parameters cost a call per submission.
+    memo = Memo()
+    calls: list[tuple[Any, ...]] = []
+    spec = next(c for c in rubric("xor").task("entrenarRed").checks if c.id == "cost_decreases")
+    steps = int(spec.options["steps"])
+
+    def graded_with_counted_costs() -> tuple[list[str], int]:
+        ctx = context("xor", "entrenarRed", _network())
+        ctx.memo, ctx.reference = memo, _CountedCost(ctx.reference, "cost_of_params", calls)
+        return statuses(judge(ctx, "cost_decreases")), len(cases_of(ctx, spec))
+
+    verdicts, cases = graded_with_counted_costs()
+    assert set(verdicts) == {"pass"}
+    # The first time: each case's starting cost, the curve (0..steps) of the public case shown, and the
+    # student's parameters after 1..steps updates on each case.
+    assert len(calls) == cases + (steps + 1) + cases * steps
+    calls.clear()
+    verdicts, _ = graded_with_counted_costs()
+    assert set(verdicts) == {"pass"}
+    # Again: only the student's parameters.
+    assert len(calls) == cases * steps
+
+
+class _CountedCost:
+    """A reference module whose cost function records each call."""
+
+    def __init__(self, module: Any, name: str, calls: list[tuple[Any, ...]]) -> None:
+        self._module, self._name, self._calls = module, name, calls
+        self.__name__ = module.__name__
+
+    def __getattr__(self, attribute: str) -> Any:
+        found = getattr(self._module, attribute)
+        if attribute != self._name:
+            return found
+
+        def counted(*args: Any) -> Any:
+            self._calls.append(args)
+            return found(*args)
+
+        counted.__wrapped__ = found  # type: ignore[attr-defined]
+        return counted
 
 
 @pytest.mark.parametrize("check", XOR_CHECKS)

@@ -22,6 +22,7 @@ import numpy as np
 from grader.calls import Substitute
 from grader.cases import Case
 from grader.checks.context import CaseVerdict, TaskContext, Trained
+from grader.checks.memo import function_key, values_key
 from grader.checks.registry import (
     judge_cases,
     one_of,
@@ -84,10 +85,28 @@ def _train(
 
 
 def _cost(ctx: TaskContext, values: Mapping[str, Any], params: Mapping[str, np.ndarray]) -> float:
+    """The reference cost of a case with ``params`` (the trained parameters) in place of its own."""
     assert ctx.task.cost is not None
     function = getattr(ctx.reference, ctx.task.cost)
+    # Read once per run: a signature costs more than the cost of a small network.
+    names = ctx.memo.get(
+        ("parameters", function_key(function)), lambda: tuple(inspect.signature(function).parameters)
+    )
     merged = {**values, **params}
-    return float(function(*[merged[name] for name in inspect.signature(function).parameters]))
+    return float(function(*[merged[name] for name in names]))
+
+
+def _starting_cost(ctx: TaskContext, case: Case) -> float:
+    """The reference cost of a case at its own starting parameters: the same for every submission."""
+    return ctx.memo.get(
+        ("starting_cost", ctx.rubric.id, ctx.task.id, _case_key(case)),
+        lambda: _cost(ctx, case.values, {name: np.asarray(case.values[name]) for name in ctx.task.trains}),
+    )
+
+
+def _case_key(case: Case) -> bytes:
+    """A case by all its values (the cost may read some the task's function does not take)."""
+    return values_key(case.values, tuple(sorted(case.values)))
 
 
 def _reference_trained(
@@ -229,8 +248,7 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
 
     def evaluate(case: Case, substitutes: Sequence[Substitute]) -> CaseVerdict:
         label = ctx.case_label(case)
-        initial = {name: np.asarray(case.values[name]) for name in ctx.task.trains}
-        costs = [_cost(ctx, case.values, initial)]
+        costs = [_starting_cost(ctx, case)]
         if not substitutes:
             ctx.prefetch(_each_length(ctx, spec, case), check=spec, hidden=not case.is_public)
         trained: Trained | CaseVerdict | None = None
@@ -275,11 +293,17 @@ def cost_decreases(ctx: TaskContext, spec: CheckSpec, cases: Sequence[Case]) -> 
 
 
 def _reference_costs(ctx: TaskContext, case: Case, *, steps: int, rate: float) -> tuple[float, ...]:
-    costs = []
-    for k in range(steps + 1):
-        trained = _reference_trained(ctx, _with_schedule(ctx, case.values, steps=k, rate=rate))
-        costs.append(_cost(ctx, case.values, {name: trained[name] for name in ctx.task.trains}))
-    return tuple(costs)
+    """The reference's cost after 0, 1, … ``steps`` updates: the same for every submission."""
+
+    def compute() -> tuple[float, ...]:
+        costs = []
+        for k in range(steps + 1):
+            trained = _reference_trained(ctx, _with_schedule(ctx, case.values, steps=k, rate=rate))
+            costs.append(_cost(ctx, case.values, {name: trained[name] for name in ctx.task.trains}))
+        return tuple(costs)
+
+    key = ("reference_costs", ctx.rubric.id, ctx.task.id, _case_key(case), steps, rate)
+    return ctx.memo.get(key, compute)
 
 
 def _solution(ctx: TaskContext, name: str) -> Callable[..., Any]:
