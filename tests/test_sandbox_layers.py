@@ -625,8 +625,12 @@ def test_the_public_worker_becomes_the_sealed_one_and_is_never_heard_again(
         assert runtime.call("count", ["h1"], timeout_s=5, hidden=True).value == 2
         assert runtime.call("write", ["notes.txt", "h1"], timeout_s=5, hidden=True).value is True
         assert runtime.call("read", ["notes.txt"], timeout_s=5, hidden=True).value == "h1"
+        # Nothing was made for a public worker that may never come.
+        assert list(scratch.iterdir()) == [workdir]
         # Public again: a fresh worker, with the files the grader gave and none a worker wrote.
         assert runtime.call("count", ["b"], timeout_s=5).value == 1
+        made = sorted(set(scratch.iterdir()) - {workdir})
+        assert [p.name.startswith(workdir.name) for p in made] == [True, True]
         assert runtime.call("read", ["notes.txt"], timeout_s=5).value is None
         assert runtime.call("read", ["given.txt"], timeout_s=5).value == "from the grader"
         # Hidden again: still the sealed worker.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -26,6 +25,7 @@ from grader.sandbox.replies import (
     parse_call,
     parse_load,
 )
+from grader.sandbox.scratch import FolderSnapshot
 
 # After this many dead or killed workers, a submission's remaining calls fail at once: a submission
 # that kills every worker must not cost a reload per check.
@@ -47,9 +47,10 @@ class StudentRuntime:
     in a *sealed* twin, of whose calls nothing but the returned values is kept (no exception type,
     message, frame, warning or missing name). The first hidden call seals the public worker itself when
     it is loaded and alive (see :meth:`_hand_over`): what it printed is read then and never again, it
-    keeps its scratch folder, and any later public call loads the code afresh, in another worker, with a
-    copy of the scratch folder made before any student code ran and a new output file. Otherwise the
-    twin loads a worker of its own, with that copy and ``/dev/null`` as its output. Either way no
+    keeps its scratch folder, and any later public call loads the code afresh, in another worker, in a
+    new folder holding what the scratch folder held before any student code ran (a snapshot, made into
+    a folder only then) and with a new output file. Otherwise the twin loads a worker of its own, in
+    such a folder, with ``/dev/null`` as its output. Either way no
     channel, however clever (stashing an input and printing it later, from the function or a thread,
     writing at an earlier offset of the output, a warning, a renamed frame, a file), carries a hidden
     input to anything student-visible: nothing a worker does after its first hidden input is shown.
@@ -80,7 +81,8 @@ class StudentRuntime:
         # function needs state that only running the whole notebook builds.
         self.missing_names: set[str] = set()
         self._units = list(units)
-        self._workdir = workdir
+        # None once the public worker is sealed: the next public worker starts from the snapshot.
+        self._workdir: Path | None = workdir
         self._printed = PrintedOutput(output, cap_bytes=limits.output_bytes)
         self._limits = limits
         self._worker: WorkerProcess | None = None
@@ -90,13 +92,13 @@ class StudentRuntime:
         self._timeouts: dict[str, int] = {}
         self.report: LoadReport | None = None
         self._twin: StudentRuntime | None = None
-        self._twin_workdir: Path | None = None
         self._started = 0
-        if not sealed:
-            # A copy of the scratch folder as it is now, before any student code runs in it: the twin
-            # must not find files the public worker wrote (nor the public one the twin's).
-            self._twin_workdir = Path(tempfile.mkdtemp(prefix=f"{workdir.name}-hidden-", dir=workdir.parent))
-            shutil.copytree(workdir, self._twin_workdir, dirs_exist_ok=True, symlinks=True)
+        # The scratch folder as it is now, before any student code runs in it, for the one worker of
+        # the other side that may need it (the twin's own, or the public one after the seal): neither
+        # may find files the other's workers wrote. Made into a folder only then.
+        self._pristine = None if sealed else FolderSnapshot.of(workdir)
+        self._pristine_beside = workdir
+        self._pristine_made: Path | None = None
 
     def load(self) -> LoadReport:
         """Start a worker and load the submission's code units in it.
@@ -115,6 +117,8 @@ class StudentRuntime:
             return self._load(statement_budget=statement_budget, deadline=deadline)
 
     def _load(self, *, statement_budget: float, deadline: float) -> LoadReport:
+        if self._workdir is None:
+            self._workdir = self._pristine_folder()
         while True:
             worker = self._worker = self._zygote.spawn(
                 workdir=self._workdir, output=self._printed.path, limits=self._limits
@@ -266,11 +270,13 @@ class StudentRuntime:
     def _hidden_twin(self) -> StudentRuntime:
         """The sealed worker of the hidden cases, started (and loaded) on first use."""
         if self._twin is None:
-            assert self._twin_workdir is not None
+            loaded = self.report is not None and self.report.status == "ok"
+            handing_over = loaded and self._worker is not None and self._worker.alive
+            workdir = self._workdir if handing_over else None
             self._twin = StudentRuntime(
                 self._zygote,
                 units=self._units,
-                workdir=self._twin_workdir,
+                workdir=workdir or self._pristine_folder(),
                 output=Path(os.devnull),
                 limits=self._limits,
                 full=self._full,
@@ -283,10 +289,17 @@ class StudentRuntime:
             # batch the same whichever worker ran them, and that a hidden case timed out is already
             # what its verdict says.
             self._twin._timeouts = self._timeouts
-            loaded = self.report is not None and self.report.status == "ok"
-            if loaded and self._worker is not None and self._worker.alive:
+            if handing_over:
                 self._hand_over(self._twin)
         return self._twin
+
+    def _pristine_folder(self) -> Path:
+        """The scratch folder as it was before any student code ran, made the first time it is needed."""
+        if self._pristine_made is None:
+            assert self._pristine is not None, "a sealed runtime has no other side to start"
+            beside = self._pristine_beside
+            self._pristine_made = self._pristine.make(beside=beside, prefix=f"{beside.name}-fresh-")
+        return self._pristine_made
 
     def _hand_over(self, twin: StudentRuntime) -> None:
         """Make the loaded public worker the sealed one, before it is given any hidden input: it saves a
@@ -294,13 +307,12 @@ class StudentRuntime:
 
         What it printed is read now, and its output file never again (a thread's later lines, a write
         at an earlier offset: nothing after this moment is shown). It keeps its scratch folder, where it
-        may have written; the public side moves to the copy made before any student code ran, and a
-        new output file, for any worker it loads later."""
-        assert self._twin_workdir is not None and self._worker is not None
-        self._printed.seal(then=Path(f"{self._twin_workdir}.out"))
+        may have written; any worker the public side loads later starts from the snapshot taken before
+        any student code ran, and prints to a new output file."""
+        assert self._worker is not None and self._workdir is not None
+        self._printed.seal(then=self._workdir.with_name(f"{self._workdir.name}-public.out"))
         twin._worker, twin.report = self._worker, self.report
-        twin._workdir, self._workdir = self._workdir, self._twin_workdir
-        self._worker = None
+        self._workdir = self._worker = None
 
     def _seal(self, outcome: CallOutcome) -> CallOutcome:
         """In the sealed twin, an outcome keeps only what the grader judges: status and values."""
@@ -399,9 +411,9 @@ class StudentRuntime:
         if self._twin is not None:
             self._twin.close()
             self._twin = None
-        if self._twin_workdir is not None:
-            shutil.rmtree(self._twin_workdir, ignore_errors=True)
-            self._twin_workdir = None
+        if self._pristine_made is not None:
+            shutil.rmtree(self._pristine_made, ignore_errors=True)
+            self._pristine_made = None
         self._printed.close()
 
 
