@@ -88,7 +88,7 @@ def _cost(ctx: TaskContext, values: Mapping[str, Any], params: Mapping[str, np.n
     """The reference cost of a case with ``params`` (the trained parameters) in place of its own."""
     assert ctx.task.cost is not None
     function = getattr(ctx.reference, ctx.task.cost)
-    # Read once per run: a signature costs more than the cost of a small network.
+    # Read once per run: reading a signature can cost more than the cost function itself.
     names = ctx.memo.get(
         ("parameters", function_key(function)), lambda: tuple(inspect.signature(function).parameters)
     )
