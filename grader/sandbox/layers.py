@@ -341,8 +341,8 @@ def _probe_child(
         "disk_files": 64,
     }
     try:
-        # As a root worker will (the probe's private-tmp comes before its uid-drop, but has the uid).
-        exposed = privileges.exposures(readable) if uid is not None else ()
+        # As a root worker will: the probe's private-tmp comes before its uid-drop, but has the uid.
+        exposed = _exposed(tuple(wanted), readable)
         os.chdir(workdir)
         here = workdir
         for layer in wanted:

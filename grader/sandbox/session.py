@@ -50,10 +50,10 @@ class StudentRuntime:
     keeps its scratch folder, and any later public call loads the code afresh, in another worker, in a
     new folder holding what the scratch folder held before any student code ran (a snapshot, made into
     a folder only then) and with a new output file. Otherwise the twin loads a worker of its own, in
-    such a folder, with ``/dev/null`` as its output. Either way no
-    channel, however clever (stashing an input and printing it later, from the function or a thread,
-    writing at an earlier offset of the output, a warning, a renamed frame, a file), carries a hidden
-    input to anything student-visible: nothing a worker does after its first hidden input is shown.
+    such a folder, with ``/dev/null`` as its output. Either way no channel, however clever (stashing an
+    input and printing it later, from the function or a thread, writing at an earlier offset of the
+    output, a warning, a renamed frame, a file), carries a hidden input to anything student-visible:
+    nothing a worker does after its first hidden input is shown.
 
     ``deadline`` (a ``time.monotonic()`` value) is the submission's total time budget, shared by both
     workers: once it has passed, loads and calls are not started, and answer ``over_budget``.
@@ -272,11 +272,12 @@ class StudentRuntime:
         if self._twin is None:
             loaded = self.report is not None and self.report.status == "ok"
             handing_over = loaded and self._worker is not None and self._worker.alive
-            workdir = self._workdir if handing_over else None
+            # Handed over, the loaded worker keeps its folder; otherwise the twin starts from the snapshot.
+            workdir = self._workdir if handing_over and self._workdir is not None else self._pristine_folder()
             self._twin = StudentRuntime(
                 self._zygote,
                 units=self._units,
-                workdir=workdir or self._pristine_folder(),
+                workdir=workdir,
                 output=Path(os.devnull),
                 limits=self._limits,
                 full=self._full,
